@@ -1,0 +1,130 @@
+"""The terminal loop: read a line, turn it into a neutral event, let the bot answer.
+
+Interactive or piped. ``/as <person>`` switches persona; a number or a button's label clicks
+the latest card's button; in ``--jsonl`` mode a line may also be ``{"click": "<action id>"}``,
+``{"text": "..."}`` or ``{"as": "<person>"}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Collection
+from typing import TextIO
+
+from adapters.console.channel import ConsoleChannel
+from bot.channel import EventSink
+from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
+
+
+class ConsoleRepl:
+    def __init__(
+        self,
+        channel: ConsoleChannel,
+        sink: EventSink,
+        settle: Callable[[], Awaitable[object]],
+        people: Collection[str],
+        *,
+        stdin: TextIO | None = None,
+    ) -> None:
+        self.channel = channel
+        self.sink = sink
+        self.settle = settle  # delivers what the turn queued before the next prompt
+        self.people = people
+        self.stdin = stdin or sys.stdin
+        self.interactive = self.stdin.isatty() and not channel.jsonl
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if self.interactive:
+                self.channel.out.write(f"\n{self.channel.persona}> ")
+                self.channel.out.flush()
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                return
+            if not await self.handle_line(line.rstrip("\r\n")):
+                return
+
+    async def handle_line(self, line: str) -> bool:
+        """Process one line; False means quit."""
+        stripped = line.strip()
+        if stripped in ("/quit", "/exit"):
+            return False
+        if not stripped:
+            return True
+        if stripped.startswith("/"):
+            await self._meta(stripped)
+            return True
+        if self.channel.jsonl and stripped.startswith("{"):
+            await self._json_line(stripped)
+            return True
+        await self._dispatch(self._event_for(line))
+        return True
+
+    async def _meta(self, line: str) -> None:
+        command, _, argument = line.partition(" ")
+        if command == "/as":
+            await self.switch(argument.strip())
+        elif command == "/who":
+            self._say("personas: " + ", ".join(sorted(self.people)))
+        else:
+            self._say("/as <person> switch persona · /who list personas · /quit leave")
+
+    async def switch(self, person: str) -> None:
+        if person not in self.people:
+            self._say(f"unknown person {person!r}; try one of: " + ", ".join(sorted(self.people)))
+            return
+        if not self.channel.jsonl:
+            self._say(f"── now chatting as {person} ──")
+        shown = await self.channel.switch_to(person)
+        if shown == 0 and not self.channel.jsonl:
+            self._say("(nothing new for you)")
+
+    async def _json_line(self, line: str) -> None:
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise ValueError("expected an object")
+        except ValueError as exc:
+            self._say(json.dumps({"error": f"not a JSON object: {exc}"}))
+            return
+        if "as" in data:
+            await self.switch(str(data["as"]))
+        elif "click" in data:
+            await self._dispatch(self._click(str(data["click"])))
+        elif "text" in data:
+            await self._dispatch(self._message(str(data["text"])))
+        else:
+            self._say(json.dumps({"error": "expected one of: text, click, as"}))
+
+    def _event_for(self, line: str) -> InboundEvent:
+        """A number or a label of the latest card's buttons clicks; anything else is text."""
+        buttons = self.channel.buttons.get(self.channel.persona, ())
+        wanted = line.strip()
+        if wanted.isdigit() and 1 <= int(wanted) <= len(buttons):
+            return self._click(buttons[int(wanted) - 1].action_id)
+        for button in buttons:
+            if wanted.casefold() == button.label.casefold():
+                return self._click(button.action_id)
+        return self._message(line)
+
+    def _key(self) -> ConversationKey:
+        return ConversationKey(channel="console", tenant="", conversation="",
+                               user=self.channel.persona)
+
+    def _message(self, text: str) -> MessageReceived:
+        return MessageReceived(key=self._key(), event_id=secrets.token_hex(8), text=text)
+
+    def _click(self, action_id: str) -> ActionInvoked:
+        return ActionInvoked(key=self._key(), event_id=secrets.token_hex(8), action_id=action_id)
+
+    async def _dispatch(self, event: InboundEvent) -> None:
+        await self.sink(event)
+        await self.settle()
+
+    def _say(self, text: str) -> None:
+        self.channel.out.write(text + "\n")
+        self.channel.out.flush()

@@ -1,0 +1,56 @@
+"""What a conversation is waiting for, stored so a restart continues where it was.
+
+Kinds: ``form`` (a dialog filling a service), ``choose`` (we asked "did you mean A or B?" and
+keep the sentence for prefill), ``prompt`` (we asked one free-text question, e.g. a reason),
+``done`` (a form was submitted; kept for a while so a second Submit click is recognised).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.i18n import say
+from bot.replies import Text
+from bot.turn import Turn
+from store import dialogs
+
+ConversationState = dict[str, Any]
+
+
+async def load(turn: Turn) -> ConversationState | None:
+    """The live state of this conversation; an expired form is dropped and the person told."""
+    row = await dialogs.load_dialog(turn.session, lock_id=turn.key.lock_id)
+    if row is None:
+        return None
+    state: ConversationState = dict(row.state)
+    if row.expires_at > turn.now:
+        return state
+    await dialogs.delete_dialog(turn.session, lock_id=turn.key.lock_id)
+    if state.get("kind") == "form":
+        await _tell_expired(turn, state)
+    return None
+
+
+async def save(turn: Turn, state: ConversationState) -> None:
+    minutes = turn.services.settings.bot.dialog_timeout_minutes
+    await dialogs.save_dialog(
+        turn.session,
+        lock_id=turn.key.lock_id,
+        person=turn.person.id,
+        channel=turn.key.channel,
+        state=state,
+        now=turn.now,
+        expires_at=turn.now + timedelta(minutes=minutes),
+    )
+
+
+async def clear(turn: Turn) -> None:
+    await dialogs.delete_dialog(turn.session, lock_id=turn.key.lock_id)
+
+
+async def _tell_expired(turn: Turn, state: ConversationState) -> None:
+    service = turn.services.bundle.catalog.get(str(state.get("service_id", "")))
+    name = service.name.get(turn.locale) if service else str(state.get("service_id", ""))
+    minutes = turn.services.settings.bot.dialog_timeout_minutes
+    await turn.reply(Text(say("dlg.expired", turn.locale, service=name, minutes=minutes)))

@@ -1,0 +1,183 @@
+"""Every user-facing sentence, in Chinese and English.
+
+Keys are grouped by the room that speaks them. ``say(key, locale, **values)`` formats one.
+Kept as one table so translators see everything in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    # --- dialog: asking and validating -----------------------------------------------------
+    "dlg.start": ("好的，我们来办「{service}」。", "Sure, let's do \"{service}\"."),
+    "dlg.prefilled": ("已从你的话里记下：{items}。", "From your message I noted: {items}."),
+    "dlg.progress": ("第 {n}/{total} 项", "Question {n} of {total}"),
+    "dlg.optional": ("（可选：回复「跳过」跳过）", "(optional: reply \"skip\" to skip)"),
+    "dlg.commands_hint": (
+        "随时可回复「上一步」「跳过」「帮助」或「取消」。",
+        "You can reply \"back\", \"skip\", \"help\" or \"cancel\" at any time.",
+    ),
+    "dlg.invalid": ("{reason}", "{reason}"),
+    "dlg.required": (
+        "「{label}」是必填项，不能跳过。",
+        "\"{label}\" is required and cannot be skipped.",
+    ),
+    "dlg.first_question": ("这已经是第一个问题了。", "This is already the first question."),
+    "dlg.cancelled": (
+        "已取消「{service}」，没有提交任何内容。需要时随时再找我。",
+        "Cancelled \"{service}\"; nothing was submitted. Ask me again any time.",
+    ),
+    "dlg.confirm_title": ("请确认：{service}", "Please confirm: {service}"),
+    "dlg.confirm_body": (
+        "以下信息无误吗？确认后提交。",
+        "Is everything right? Submit when it is.",
+    ),
+    "dlg.confirm_footer": (
+        "回复「提交」提交，「修改」修改某一项，「取消」放弃。",
+        "Reply \"submit\" to submit, \"edit\" to change an answer, \"cancel\" to drop it.",
+    ),
+    "dlg.confirm_again": (
+        "还没有提交。请点「提交」，或回复「修改」「取消」。",
+        "Not submitted yet. Tap Submit, or reply \"edit\" or \"cancel\".",
+    ),
+    "dlg.edit_pick": ("要修改哪一项？", "Which answer do you want to change?"),
+    "dlg.edit_pick_unknown": (
+        "没找到这一项。请点下面的按钮或回复编号。",
+        "I could not find that one. Tap a button below or reply with its number.",
+    ),
+    "dlg.skipped": ("（已跳过）", "(skipped)"),
+    "dlg.yes": ("是", "Yes"),
+    "dlg.no": ("否", "No"),
+    "dlg.submit": ("提交", "Submit"),
+    "dlg.edit": ("修改", "Edit"),
+    "dlg.cancel": ("取消", "Cancel"),
+    "dlg.back_to_confirm": ("返回确认", "Back to summary"),
+    "dlg.help": (
+        "正在填写「{service}」。当前问题：{ask}\n{hint}\n可用命令：上一步、跳过（可选项）、"
+        "取消、帮助。",
+        "Filling in \"{service}\". Current question: {ask}\n{hint}\nCommands: back, skip "
+        "(optional questions), cancel, help.",
+    ),
+    "dlg.stale": (
+        "这个表单已经结束了，按钮不再有效。需要办事请直接告诉我。",
+        "That form has ended, so its buttons no longer work. Tell me what you need.",
+    ),
+    "dlg.expired": (
+        "你之前的「{service}」因 {minutes} 分钟没有操作已过期，没有提交。需要时请重新开始。",
+        "Your \"{service}\" form expired after {minutes} minutes without activity and was not "
+        "submitted. Start again whenever you like.",
+    ),
+    "hint.money": ("例如 8000、8千 或 ¥8,000.50", "e.g. 8000, 8k or ¥8,000.50"),
+    "hint.number": ("请输入数字，例如 3", "Type a number, e.g. 3"),
+    "hint.date": ("例如 2026-12-01、12月1日、明天、下周一", "e.g. 2026-12-01, Dec 1, tomorrow"),
+    "hint.bool": ("请回复「是」或「否」", "Reply yes or no"),
+    "hint.choice": ("点选一项，或回复编号/名称", "Tap one, or reply with its number or name"),
+    "hint.multichoice": (
+        "可多选，用逗号分隔，例如 1,3",
+        "Pick one or more, separated by commas, e.g. 1,3",
+    ),
+    "hint.user": ("请输入同事的姓名或账号", "Type a colleague's name or id"),
+    "hint.text": ("请直接输入文字", "Type your answer"),
+    # --- requests ---------------------------------------------------------------------------
+    "req.submitted": (
+        "已提交 {rid}「{service}」。回复「{rid}」可随时查看进度，「撤回 {rid}」可撤回。",
+        "Submitted {rid} \"{service}\". Reply \"{rid}\" any time for its status, or "
+        "\"withdraw {rid}\" to withdraw it.",
+    ),
+    "req.already_submitted": (
+        "这份表单已经提交过了（{rid}），不会重复提交。",
+        "This form was already submitted as {rid}; it will not be submitted twice.",
+    ),
+    "req.none": (
+        "你还没有提交过申请。告诉我你要办什么，例如「我要申请笔记本」。",
+        "You have no requests yet. Tell me what you need, e.g. \"I need a laptop\".",
+    ),
+    "req.mine_title": ("我的申请（最近 {n} 条）", "My requests (latest {n})"),
+    "req.not_found": (
+        "没有找到 {rid}，或者你无权查看。请检查编号，或回复「我的申请」查看你的申请。",
+        "{rid} was not found, or you may not see it. Check the number, or reply \"my "
+        "requests\" to list yours.",
+    ),
+    "req.status_title": ("{rid} {service}", "{rid} {service}"),
+    "req.field_status": ("状态", "Status"),
+    "req.field_requester": ("申请人", "Requester"),
+    "req.field_submitted": ("提交时间", "Submitted"),
+    "req.field_step": ("当前环节", "Current step"),
+    "req.field_holder": ("处理人", "In the hands of"),
+    "req.field_since": ("自", "Since"),
+    "req.step_waiting": ("已提交，等待受理", "Submitted, waiting to be picked up"),
+    "req.step_done": ("已结束", "Finished"),
+    "req.withdraw_ask_reason": (
+        "请告诉我撤回 {rid} 的原因（回复「取消」则不撤回）：",
+        "Why do you want to withdraw {rid}? (Reply \"cancel\" to keep it.)",
+    ),
+    "req.withdrawn": ("已撤回 {rid}。原因：{reason}", "Withdrew {rid}. Reason: {reason}"),
+    "req.withdraw_kept": ("好的，{rid} 保持不变。", "OK, {rid} stays as it is."),
+    "req.cannot_withdraw": (
+        "{rid} 当前状态为「{status}」，不能撤回。",
+        "{rid} is {status} and can no longer be withdrawn.",
+    ),
+    "req.only_requester_withdraws": (
+        "只有申请人本人可以撤回 {rid}。",
+        "Only the requester can withdraw {rid}.",
+    ),
+    "req.reason_empty": (
+        "原因不能为空，请写一句话说明（或回复「取消」）。",
+        "The reason cannot be empty; write a sentence (or reply \"cancel\").",
+    ),
+    "status.submitted": ("已提交", "submitted"),
+    "status.pending_approval": ("审批中", "pending approval"),
+    "status.rejected": ("已驳回", "rejected"),
+    "status.in_progress": ("处理中", "in progress"),
+    "status.resolved": ("已解决", "resolved"),
+    "status.closed": ("已关闭", "closed"),
+    "status.withdrawn": ("已撤回", "withdrawn"),
+    # --- matching and help ------------------------------------------------------------------
+    "match.ambiguous": ("你是想办下面哪一项？", "Did you mean one of these?"),
+    "match.none": (
+        "抱歉，我没听懂你要办什么。可以换个说法，或者从服务目录里选：",
+        "Sorry, I did not catch what you need. Try other words, or pick from the catalog:",
+    ),
+    "catalog.title": ("服务目录", "Service catalog"),
+    "catalog.dept_title": ("{dept} 的服务", "Services of {dept}"),
+    "help.title": (
+        "我是 esmbot，公司办事的统一入口",
+        "I'm esmbot, one door for getting things done",
+    ),
+    "help.body": (
+        "直接说你要办的事，例如「我要申请一台笔记本，预算8000」「我要报销差旅费」。\n"
+        "常用命令：\n· 我的申请 — 查看你提交的申请\n· REQ-12 — 查看某个申请的进度\n"
+        "· 撤回 REQ-12 — 撤回申请\n· 服务目录 — 看看能办哪些事\n"
+        "· 取消 / 上一步 / 跳过 — 填表时使用",
+        "Just say what you need, e.g. \"I need a laptop, budget 8000\" or \"claim travel "
+        "expenses\".\nCommands:\n· my requests — your requests\n· REQ-12 — where a request "
+        "is\n· withdraw REQ-12 — withdraw one\n· catalog — what I can do\n· cancel / back / "
+        "skip — while filling a form",
+    ),
+    "who.unknown": (
+        "我还不认识你（{channel} 账号 {user}）。请联系管理员把你加入 esmbot 的通讯录。",
+        "I don't know you yet ({channel} account {user}). Ask your admin to add you to "
+        "esmbot's directory.",
+    ),
+    "err.internal": (
+        "抱歉，处理你的消息时出错了，已记录下来。请稍后再试；你的内容没有丢失。",
+        "Sorry, something went wrong handling that. It has been logged; please try again in a "
+        "moment. Nothing you entered was lost.",
+    ),
+    "err.too_long": (
+        "消息太长了（超过 {limit} 个字），请精简后再发。",
+        "That message is too long (over {limit} characters); please shorten it.",
+    ),
+}
+
+
+def say(key: str, locale: str, **values: Any) -> str:
+    """The text for ``key`` in ``locale`` (``zh`` unless ``en``), formatted with ``values``."""
+    zh, en = _TEXTS[key]
+    template = en if locale == "en" else zh
+    return template.format(**values) if values else template
+
+
+def keys() -> frozenset[str]:
+    return frozenset(_TEXTS)

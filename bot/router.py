@@ -1,0 +1,102 @@
+"""Route one event: a click to its action, text to the open dialog, a command, or matching."""
+
+from __future__ import annotations
+
+from bot import conversation
+from bot.commands import MyRequests, ShowCatalog, ShowHelp, ShowStatus, Withdraw, parse_command
+from bot.conversation import ConversationState
+from bot.events import ActionInvoked, InboundEvent, MessageReceived
+from bot.handlers import forms, intake, prompts, status
+from bot.handlers.help import show_help
+from bot.i18n import say
+from bot.replies import Text
+from bot.turn import Turn
+from dialogs.engine import ClickInput, TextInput
+from store.requests import format_request_id
+
+MAX_MESSAGE_CHARS = 4000
+
+
+async def route(turn: Turn, event: InboundEvent) -> None:
+    state = await conversation.load(turn)
+    if isinstance(event, ActionInvoked):
+        await _route_click(turn, event.action_id, state)
+    elif isinstance(event, MessageReceived):
+        await _route_text(turn, _clean(event.text), state)
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (keep newlines and tabs); surrounding space goes too."""
+    return "".join(c for c in text if c.isprintable() or c in "\n\t").strip()
+
+
+async def _route_text(turn: Turn, text: str, state: ConversationState | None) -> None:
+    kind = state.get("kind") if state else None
+    if len(text) > MAX_MESSAGE_CHARS:
+        await turn.reply(Text(say("err.too_long", turn.locale, limit=MAX_MESSAGE_CHARS)))
+        if state is not None and kind == "form":
+            await forms.reprompt(turn, state)
+        return
+    if state is not None and kind == "form":
+        await forms.continue_form(turn, state, TextInput(text))
+        return
+    command = parse_command(text)
+    if state is not None and kind == "prompt":
+        if command is None:
+            await prompts.answer_prompt(turn, state, text)
+            return
+        await conversation.clear(turn)  # a command instead of an answer drops the question
+    if not text:
+        await show_help(turn)
+        return
+    if command is None:
+        await intake.from_text(turn, text)
+    else:
+        await _run_command(turn, command)
+
+
+async def _run_command(
+    turn: Turn, command: MyRequests | ShowStatus | Withdraw | ShowHelp | ShowCatalog
+) -> None:
+    if isinstance(command, MyRequests):
+        await status.my_requests(turn)
+    elif isinstance(command, ShowStatus):
+        await status.show_status(turn, command.request_id)
+    elif isinstance(command, Withdraw):
+        await status.withdraw(turn, command.request_id, command.reason)
+    elif isinstance(command, ShowCatalog):
+        await intake.show_catalog(turn)
+    else:
+        await show_help(turn)
+
+
+async def _route_click(turn: Turn, action: str, state: ConversationState | None) -> None:
+    prefix, _, rest = action.partition(":")
+    if prefix == "dlg":
+        await _dialog_click(turn, rest, state)
+    elif prefix == "pick":
+        await intake.pick(turn, rest, state)
+    elif prefix == "cat":
+        await (intake.show_department(turn, rest) if rest else intake.show_catalog(turn))
+    elif prefix == "mine":
+        await status.my_requests(turn)
+    elif prefix == "st" and rest.isdigit():
+        await status.show_status(turn, int(rest))
+    elif prefix == "wd" and rest.isdigit():
+        await status.ask_withdraw_reason(turn, int(rest))
+    else:
+        await turn.reply(Text(say("dlg.stale", turn.locale)))
+
+
+async def _dialog_click(turn: Turn, rest: str, state: ConversationState | None) -> None:
+    """A button of a form: only the form's current instance may act."""
+    instance, _, action = rest.partition(":")
+    if state is not None and state.get("instance") == instance:
+        if state.get("kind") == "form":
+            await forms.continue_form(turn, state, ClickInput(action))
+            return
+        if state.get("kind") == "done":
+            rid = format_request_id(int(state.get("request") or 0))
+            await turn.reply(Text(say("req.already_submitted", turn.locale, rid=rid)))
+            return
+    await turn.reply(Text(say("dlg.stale", turn.locale)))

@@ -1,0 +1,146 @@
+"""Configuration: a TOML file, overridden by ``ESMBOT_<SECTION>__<KEY>`` environment variables.
+
+Pydantic lives here, at the edge. A bad value stops start-up with the key and the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "ESMBOT_"
+DEFAULT_CONFIG_FILES = ("config.toml", "esmbot.toml")
+
+
+class SettingsError(Exception):
+    """Raised with one line per bad key: ``store.url: <reason>``."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Section):
+    url: str = "sqlite+aiosqlite:///.esmbot/esmbot.db"
+
+    @field_validator("url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+
+class PathSettings(_Section):
+    path: str = ""  # empty: the demo content shipped with esmbot
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
+class BotSettings(_Section):
+    default_locale: Literal["zh", "en"] = "zh"
+    dialog_timeout_minutes: int = Field(default=30, ge=1, le=10080)
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from exc
+        return value
+
+
+class OutboxSettings(_Section):
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    batch_size: int = Field(default=50, ge=1, le=1000)
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(_Section):
+    store: StoreSettings = StoreSettings()
+    catalog: PathSettings = PathSettings()
+    directory: PathSettings = PathSettings()
+    calendars: PathSettings = PathSettings()
+    server: ServerSettings = ServerSettings()
+    bot: BotSettings = BotSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+
+def load_settings(
+    path: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read the file (if any), apply environment overrides, validate everything."""
+    environ = os.environ if environ is None else environ
+    raw = _read_file(path) if path else {}
+    _apply_environment(raw, environ)
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, path)) from None
+
+
+def find_config_file(explicit: str | None, environ: Mapping[str, str]) -> Path | None:
+    """``--config`` wins, then ``ESMBOT_CONFIG``, then ./config.toml; none means defaults."""
+    chosen = explicit or environ.get("ESMBOT_CONFIG")
+    if chosen:
+        return Path(chosen)
+    return next((Path(name) for name in DEFAULT_CONFIG_FILES if Path(name).is_file()), None)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
+    problems = []
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == "ESMBOT_CONFIG":
+            continue
+        section, sep, key = name[len(ENV_PREFIX):].lower().partition("__")
+        if not sep or not key:
+            problems.append(f"{name}: expected ESMBOT_<SECTION>__<KEY>, e.g. ESMBOT_STORE__URL")
+            continue
+        target = raw.setdefault(section, {})
+        if not isinstance(target, dict):
+            problems.append(f"{name}: [{section}] is not a section")
+            continue
+        target[key] = value
+    if problems:
+        raise SettingsError("\n".join(problems))
+
+
+def _describe(exc: ValidationError, path: Path | None) -> str:
+    where = f"{path}: " if path else ""
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        reason = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            reason = "unknown key (see config.example.toml for the keys esmbot knows)"
+        lines.append(f"{where}{key}: {reason}")
+    return "\n".join(lines)

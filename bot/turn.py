@@ -1,0 +1,94 @@
+"""One turn: everything a message or click changes, in one unit of work.
+
+Handlers read and change state through ``turn.session`` and the repositories, queue replies and
+notifications in the outbox, and append audit events. Nothing is sent before the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.events import ConversationKey
+from bot.identity import address_of
+from bot.replies import Message, message_to_dict
+from dialogs.model import Person
+from store import audit, outbox
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.services import Services
+    from store.uow import UnitOfWork
+
+
+@dataclass
+class Turn:
+    services: Services
+    uow: UnitOfWork
+    key: ConversationKey
+    person: Person
+    now: datetime
+    sent: list[Message] = field(default_factory=list)
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.uow.session
+
+    @property
+    def locale(self) -> str:
+        return self.person.locale or self.services.settings.bot.default_locale
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(ZoneInfo(self.person.timezone)).date()
+
+    async def reply(self, message: Message, *, correlation: str | None = None) -> None:
+        """Answer in the conversation the event came from."""
+        self.sent.append(message)
+        await outbox.enqueue(
+            self.session,
+            recipient=self.key.as_dict(),
+            message=message_to_dict(message),
+            channel=self.key.channel,
+            correlation=correlation,
+            now=self.now,
+        )
+
+    async def notify(
+        self, person_id: str, message: Message, *, correlation: str | None = None
+    ) -> bool:
+        """Send ``message`` to another person's direct conversation on this channel."""
+        person = self.services.bundle.directory.person(person_id)
+        target = address_of(person, self.key.channel, self.key.tenant) if person else None
+        if target is None:
+            return False
+        await outbox.enqueue(
+            self.session,
+            recipient=target.as_dict(),
+            message=message_to_dict(message),
+            channel=target.channel,
+            correlation=correlation,
+            now=self.now,
+        )
+        return True
+
+    async def audit(
+        self,
+        action: str,
+        subject: str,
+        data: dict[str, Any] | None = None,
+        *,
+        on_behalf_of: str | None = None,
+    ) -> None:
+        await audit.append(
+            self.session,
+            actor=self.person.id,
+            action=action,
+            subject=subject,
+            data=data or {},
+            now=self.now,
+            on_behalf_of=on_behalf_of,
+        )

@@ -1,0 +1,409 @@
+"""The slot-filling dialog engine: pure, no I/O.
+
+A dialog fills the fields of one service from chat turns: it keeps what the first sentence
+already said, asks for each remaining field in order (honouring ``when``), validates answers,
+and ends with a confirmation card (Submit / Edit / Cancel). ``back``, ``skip``, ``help`` and
+``cancel`` work at any point. The state is a plain JSON-able value so it can be stored and a
+restarted process continues where it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+from bot.i18n import say
+from bot.replies import Button, Card, CardField, Message, Text
+from dialogs.fieldtypes import Invalid, display_value, parse_answer, value_to_json
+from dialogs.model import Directory, FieldDef, Person, Service
+from dialogs.prefill import prefill
+from dialogs.words import command_of, normalize
+
+Phase = Literal["asking", "confirming", "picking_edit", "editing"]
+Outcome = Literal["continue", "submitted", "cancelled"]
+ACTION_PREFIX = "dlg"
+
+
+@dataclass(frozen=True)
+class DialogContext:
+    service: Service
+    today: date
+    locale: str
+    requester: Person | None = None
+    directory: Directory | None = None
+
+
+@dataclass(frozen=True)
+class DialogState:
+    instance: str
+    service_id: str
+    service_version: str
+    answers: Mapping[str, Any] = field(default_factory=dict)  # JSON values; None = skipped
+    asked: tuple[str, ...] = ()  # fields answered through a question, in order, for "back"
+    asking: str | None = None
+    phase: Phase = "asking"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "instance": self.instance,
+            "service_id": self.service_id,
+            "service_version": self.service_version,
+            "answers": dict(self.answers),
+            "asked": list(self.asked),
+            "asking": self.asking,
+            "phase": self.phase,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DialogState:
+        return cls(
+            instance=str(data["instance"]),
+            service_id=str(data["service_id"]),
+            service_version=str(data.get("service_version", "")),
+            answers=dict(data.get("answers") or {}),
+            asked=tuple(data.get("asked") or ()),
+            asking=data.get("asking"),
+            phase=data.get("phase", "asking"),
+        )
+
+
+@dataclass(frozen=True)
+class TextInput:
+    text: str
+
+
+@dataclass(frozen=True)
+class ClickInput:
+    """The part of a ``dlg:<instance>:...`` action id after the instance."""
+
+    action: str
+
+
+DialogInput = TextInput | ClickInput
+
+
+@dataclass(frozen=True)
+class DialogStep:
+    state: DialogState | None
+    replies: tuple[Message, ...]
+    outcome: Outcome = "continue"
+
+
+def action_id(state: DialogState, *parts: str) -> str:
+    return ":".join((ACTION_PREFIX, state.instance, *parts))
+
+
+def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
+    """Open a dialog for ``ctx.service`` from the sentence that chose it."""
+    service = ctx.service
+    found = prefill(service, text, today=ctx.today, directory=ctx.directory)
+    answers = {
+        fid: value_to_json(fdef, value)
+        for fid, value in found.items()
+        if (fdef := service.field(fid)) is not None
+    }
+    state = DialogState(instance, service.id, service.version, answers=answers)
+    intro = say("dlg.start", ctx.locale, service=service.name.get(ctx.locale))
+    noted = _describe_answers(ctx, state, tuple(answers))
+    if noted:
+        intro += say("dlg.prefilled", ctx.locale, items=noted)
+    intro += "\n" + say("dlg.commands_hint", ctx.locale)
+    return _advance(ctx, state, [Text(intro)])
+
+
+def handle(ctx: DialogContext, state: DialogState, given: DialogInput) -> DialogStep:
+    """One turn: a typed message or a click on one of this dialog's buttons."""
+    if isinstance(given, ClickInput):
+        return _handle_click(ctx, state, given.action)
+    command = command_of(given.text)
+    if command == "cancel":
+        return _cancel(ctx)
+    if command == "help":
+        return DialogStep(state, (_help(ctx, state), *_prompt(ctx, state)))
+    if state.phase == "confirming":
+        return _handle_confirming_text(ctx, state, given.text, command)
+    if state.phase == "picking_edit":
+        return _handle_pick_text(ctx, state, given.text, command)
+    if command == "back":
+        return _back(ctx, state)
+    if command == "skip":
+        return _skip(ctx, state)
+    return _answer(ctx, state, given.text)
+
+
+def resume(ctx: DialogContext, state: DialogState) -> DialogStep:
+    """Show the current question again (after a restart, or on request)."""
+    return DialogStep(state, _prompt(ctx, state))
+
+
+def applicable_fields(ctx: DialogContext, answers: Mapping[str, Any]) -> list[FieldDef]:
+    """The service's fields whose ``when`` holds for these answers, in order."""
+    env = condition_env(ctx.requester, answers)
+    return [f for f in ctx.service.fields if f.when is None or f.when.evaluate(env)]
+
+
+def condition_env(requester: Person | None, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Names a ``when`` expression can use: field ids and requester attributes."""
+    env: dict[str, Any] = dict(answers)
+    if requester is not None:
+        env.update(
+            {
+                "requester.id": requester.id,
+                "requester.dept": requester.dept,
+                "requester.level": requester.level,
+                "requester.roles": list(requester.roles),
+            }
+        )
+    return env
+
+
+def summary_fields(ctx: DialogContext, answers: Mapping[str, Any]) -> tuple[CardField, ...]:
+    """Label and display value of every applicable field, for confirmation and status cards."""
+    return tuple(
+        CardField(f.label.get(ctx.locale), _display(ctx, f, answers.get(f.id)))
+        for f in applicable_fields(ctx, answers)
+        if f.id in answers
+    )
+
+
+# --- moving through the form ------------------------------------------------------------------
+
+
+def _advance(ctx: DialogContext, state: DialogState, preface: list[Message]) -> DialogStep:
+    state = _drop_inapplicable(ctx, state)
+    missing = next(
+        (f for f in applicable_fields(ctx, state.answers) if f.id not in state.answers), None
+    )
+    if missing is None:
+        state = replace(state, asking=None, phase="confirming")
+    else:
+        phase: Phase = "editing" if state.phase == "editing" else "asking"
+        state = replace(state, asking=missing.id, phase=phase)
+    return DialogStep(state, (*preface, *_prompt(ctx, state)))
+
+
+def _drop_inapplicable(ctx: DialogContext, state: DialogState) -> DialogState:
+    """Forget answers to fields that no longer apply (e.g. gpu after model changed to std)."""
+    applicable = {f.id for f in applicable_fields(ctx, state.answers)}
+    answers = {k: v for k, v in state.answers.items() if k in applicable}
+    if len(answers) == len(state.answers):
+        return state
+    asked = tuple(a for a in state.asked if a in answers)
+    return replace(state, answers=answers, asked=asked)
+
+
+def _answer(ctx: DialogContext, state: DialogState, text: str) -> DialogStep:
+    fdef = ctx.service.field(state.asking or "")
+    if fdef is None:
+        return _advance(ctx, state, [])
+    parsed = parse_answer(fdef, text, today=ctx.today, directory=ctx.directory)
+    if isinstance(parsed, Invalid):
+        return DialogStep(state, (Text(parsed.reason.get(ctx.locale), asks=fdef.id),
+                                  *_prompt(ctx, state)))
+    return _advance(ctx, _store(state, fdef, value_to_json(fdef, parsed.value)), [])
+
+
+def _store(state: DialogState, fdef: FieldDef, value: Any) -> DialogState:
+    answers = {**state.answers, fdef.id: value}
+    asked = (*(a for a in state.asked if a != fdef.id), fdef.id)
+    return replace(state, answers=answers, asked=asked)
+
+
+def _back(ctx: DialogContext, state: DialogState) -> DialogStep:
+    if state.phase == "editing":
+        return DialogStep(replace(state, phase="confirming", asking=None),
+                          _prompt(ctx, replace(state, phase="confirming", asking=None)))
+    if not state.asked:
+        return DialogStep(state, (Text(say("dlg.first_question", ctx.locale)),
+                                  *_prompt(ctx, state)))
+    previous = state.asked[-1]
+    answers = {k: v for k, v in state.answers.items() if k != previous}
+    state = replace(state, answers=answers, asked=state.asked[:-1], phase="asking")
+    return DialogStep(replace(state, asking=previous),
+                      _prompt(ctx, replace(state, asking=previous)))
+
+
+def _skip(ctx: DialogContext, state: DialogState) -> DialogStep:
+    fdef = ctx.service.field(state.asking or "")
+    if fdef is None:
+        return _advance(ctx, state, [])
+    if fdef.required:
+        reason = say("dlg.required", ctx.locale, label=fdef.label.get(ctx.locale))
+        return DialogStep(state, (Text(reason, asks=fdef.id), *_prompt(ctx, state)))
+    return _advance(ctx, _store(state, fdef, None), [])
+
+
+def _cancel(ctx: DialogContext) -> DialogStep:
+    text = say("dlg.cancelled", ctx.locale, service=ctx.service.name.get(ctx.locale))
+    return DialogStep(None, (Text(text),), "cancelled")
+
+
+# --- confirmation and editing -----------------------------------------------------------------
+
+
+def _handle_confirming_text(
+    ctx: DialogContext, state: DialogState, text: str, command: str | None
+) -> DialogStep:
+    if command == "submit" or normalize(text) in {"是", "好", "yes", "ok", "y"}:
+        return DialogStep(state, (), "submitted")
+    if command == "edit":
+        return _pick_edit(ctx, state)
+    if command == "back":
+        return _back(ctx, replace(state, phase="asking"))
+    return DialogStep(state, (Text(say("dlg.confirm_again", ctx.locale)), *_prompt(ctx, state)))
+
+
+def _pick_edit(ctx: DialogContext, state: DialogState) -> DialogStep:
+    state = replace(state, phase="picking_edit", asking=None)
+    return DialogStep(state, _prompt(ctx, state))
+
+
+def _handle_pick_text(
+    ctx: DialogContext, state: DialogState, text: str, command: str | None
+) -> DialogStep:
+    if command == "back":
+        state = replace(state, phase="confirming")
+        return DialogStep(state, _prompt(ctx, state))
+    wanted = normalize(text)
+    for fdef in applicable_fields(ctx, state.answers):
+        names = {fdef.id.lower(), normalize(fdef.label.zh), normalize(fdef.label.en)}
+        if wanted in names:
+            return _edit(ctx, state, fdef.id)
+    return DialogStep(state, (Text(say("dlg.edit_pick_unknown", ctx.locale)),
+                              *_prompt(ctx, state)))
+
+
+def _edit(ctx: DialogContext, state: DialogState, field_id: str) -> DialogStep:
+    if ctx.service.field(field_id) is None:
+        return DialogStep(state, _prompt(ctx, state))
+    state = replace(state, phase="editing", asking=field_id)
+    return DialogStep(state, _prompt(ctx, state))
+
+
+def _handle_click(ctx: DialogContext, state: DialogState, action: str) -> DialogStep:
+    verb, _, rest = action.partition(":")
+    if verb == "submit" and state.phase == "confirming":
+        return DialogStep(state, (), "submitted")
+    if verb == "cancel":
+        return _cancel(ctx)
+    if verb == "edit" and state.phase in ("confirming", "picking_edit"):
+        return _edit(ctx, state, rest) if rest else _pick_edit(ctx, state)
+    if verb == "confirm":
+        state = replace(state, phase="confirming", asking=None)
+        return DialogStep(state, _prompt(ctx, state))
+    if verb == "set":
+        return _click_value(ctx, state, rest)
+    return DialogStep(state, _prompt(ctx, state))
+
+
+def _click_value(ctx: DialogContext, state: DialogState, rest: str) -> DialogStep:
+    """A choice or yes/no button, possibly on an earlier question: it sets that answer."""
+    field_id, _, raw = rest.partition(":")
+    fdef = ctx.service.field(field_id)
+    applicable = {f.id for f in applicable_fields(ctx, state.answers)}
+    if fdef is None or field_id not in applicable:
+        return DialogStep(state, _prompt(ctx, state))
+    parsed = parse_answer(fdef, raw, today=ctx.today, directory=ctx.directory)
+    if isinstance(parsed, Invalid):
+        return DialogStep(state, _prompt(ctx, state))
+    return _advance(ctx, _store(state, fdef, value_to_json(fdef, parsed.value)), [])
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _prompt(ctx: DialogContext, state: DialogState) -> tuple[Message, ...]:
+    if state.phase == "confirming":
+        return (_confirmation_card(ctx, state),)
+    if state.phase == "picking_edit":
+        return (_edit_card(ctx, state),)
+    fdef = ctx.service.field(state.asking or "")
+    return (_question(ctx, state, fdef),) if fdef else ()
+
+
+def _question(ctx: DialogContext, state: DialogState, fdef: FieldDef) -> Message:
+    loc = ctx.locale
+    fields = applicable_fields(ctx, state.answers)
+    position = next((i for i, f in enumerate(fields, 1) if f.id == fdef.id), len(fields))
+    lines = [f"[{say('dlg.progress', loc, n=position, total=len(fields))}] {fdef.ask.get(loc)}"]
+    lines.append(_hint(ctx, fdef))
+    if not fdef.required:
+        lines.append(say("dlg.optional", loc))
+    buttons = _answer_buttons(ctx, state, fdef)
+    if buttons:
+        return Card(title=lines[0], body="\n".join(lines[1:]), buttons=buttons, asks=fdef.id)
+    return Text("\n".join(lines), asks=fdef.id)
+
+
+def _hint(ctx: DialogContext, fdef: FieldDef) -> str:
+    if fdef.help is not None:
+        return fdef.help.get(ctx.locale)
+    return say(f"hint.{fdef.type}", ctx.locale)
+
+
+def _answer_buttons(ctx: DialogContext, state: DialogState, fdef: FieldDef) -> tuple[Button, ...]:
+    if fdef.type == "choice":
+        return tuple(
+            Button(o.label.get(ctx.locale), action_id(state, "set", fdef.id, o.value), o.value)
+            for o in fdef.options
+        )
+    if fdef.type == "bool":
+        return (
+            Button(say("dlg.yes", ctx.locale), action_id(state, "set", fdef.id, "yes"), "yes"),
+            Button(say("dlg.no", ctx.locale), action_id(state, "set", fdef.id, "no"), "no"),
+        )
+    return ()
+
+
+def _confirmation_card(ctx: DialogContext, state: DialogState) -> Card:
+    loc = ctx.locale
+    return Card(
+        title=say("dlg.confirm_title", loc, service=ctx.service.name.get(loc)),
+        body=say("dlg.confirm_body", loc),
+        fields=summary_fields(ctx, state.answers),
+        buttons=(
+            Button(say("dlg.submit", loc), action_id(state, "submit"), style="primary"),
+            Button(say("dlg.edit", loc), action_id(state, "edit")),
+            Button(say("dlg.cancel", loc), action_id(state, "cancel"), style="danger"),
+        ),
+        footer=say("dlg.confirm_footer", loc),
+    )
+
+
+def _edit_card(ctx: DialogContext, state: DialogState) -> Card:
+    loc = ctx.locale
+    buttons = tuple(
+        Button(f.label.get(loc), action_id(state, "edit", f.id))
+        for f in applicable_fields(ctx, state.answers)
+    )
+    back = Button(say("dlg.back_to_confirm", loc), action_id(state, "confirm"))
+    return Card(title=say("dlg.edit_pick", loc), buttons=(*buttons, back))
+
+
+def _help(ctx: DialogContext, state: DialogState) -> Text:
+    fdef = ctx.service.field(state.asking or "")
+    ask = fdef.ask.get(ctx.locale) if fdef else say("dlg.confirm_body", ctx.locale)
+    hint = _hint(ctx, fdef) if fdef else say("dlg.confirm_footer", ctx.locale)
+    return Text(say("dlg.help", ctx.locale, service=ctx.service.name.get(ctx.locale),
+                    ask=ask, hint=hint))
+
+
+def _describe_answers(ctx: DialogContext, state: DialogState, ids: tuple[str, ...]) -> str:
+    sep = "；" if ctx.locale != "en" else "; "
+    parts = []
+    for fid in ids:
+        fdef = ctx.service.field(fid)
+        if fdef is not None:
+            shown = _display(ctx, fdef, state.answers.get(fid))
+            parts.append(f"{fdef.label.get(ctx.locale)} {shown}")
+    return sep.join(parts)
+
+
+def _display(ctx: DialogContext, fdef: FieldDef, raw: Any) -> str:
+    if raw is None:
+        return say("dlg.skipped", ctx.locale)
+    from dialogs.fieldtypes import value_from_json
+
+    return display_value(fdef, value_from_json(fdef, raw), ctx.locale, ctx.directory)

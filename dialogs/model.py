@@ -1,0 +1,251 @@
+"""The service catalog, directory and calendars as immutable values.
+
+These are what the loaders in ``dialogs.loader`` produce from the files of CATALOG.md, and what
+the rest of esmbot reads. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from dialogs.expr import Expr
+
+Locale = Literal["zh", "en"]
+LOCALES: tuple[Locale, ...] = ("zh", "en")
+FieldType = Literal["text", "number", "money", "date", "bool", "choice", "multichoice", "user"]
+FIELD_TYPES: tuple[str, ...] = (
+    "text", "number", "money", "date", "bool", "choice", "multichoice", "user",
+)
+DurationUnit = Literal["s", "m", "h", "d", "bh", "bd"]
+
+
+@dataclass(frozen=True)
+class I18n:
+    """A user-facing text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def get(self, locale: str) -> str:
+        return self.en if locale == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Duration:
+    """``30s 15m 4h 2d`` are wall clock; ``4bh 2bd`` are business time on a calendar."""
+
+    amount: int
+    unit: DurationUnit
+
+    @property
+    def business(self) -> bool:
+        return self.unit in ("bh", "bd")
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: I18n
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    id: str
+    type: FieldType
+    ask: I18n
+    label: I18n  # short name for summaries; defaults to ``ask`` without its question mark
+    required: bool = True
+    when: Expr | None = None
+    options: tuple[Option, ...] = ()
+    min: Decimal | None = None  # number/money: smallest value; date: not used
+    max: Decimal | None = None
+    min_length: int | None = None  # text
+    max_length: int | None = None
+    help: I18n | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalStepDef:
+    approvers: tuple[str, ...]  # references: manager, manager:2, dept_head, role:x, group:x ...
+    mode: Literal["all", "any"] = "all"
+    quorum: int | None = None  # N of the resolved approvers; overrides mode
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    when: Expr | None
+    steps: tuple[ApprovalStepDef, ...]
+
+
+@dataclass(frozen=True)
+class TaskDef:
+    id: str
+    title: I18n  # may contain ``{field_id}`` placeholders
+    group: str
+    depends_on: tuple[str, ...] = ()
+    sla: Duration | None = None
+    when: Expr | None = None
+    description: I18n | None = None
+
+
+@dataclass(frozen=True)
+class SlaDef:
+    response: Duration | None = None
+    resolution: Duration | None = None
+    calendar: str | None = None
+
+
+@dataclass(frozen=True)
+class CompletionDef:
+    confirm_by_requester: bool = False
+    confirm_timeout: Duration | None = None
+
+
+@dataclass(frozen=True)
+class ExpediteDef:
+    approver: str
+    reasons: tuple[str, ...]
+    max_duration: Duration
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: I18n
+    description: I18n
+    department: str
+    keywords: tuple[str, ...]
+    owner: str  # an approver-style reference, usually group:<id>
+    priority: Literal["low", "normal", "high", "urgent"]
+    fields: tuple[FieldDef, ...]
+    approval_rules: tuple[ApprovalRule, ...] = ()
+    tasks: tuple[TaskDef, ...] = ()
+    sla: SlaDef = field(default_factory=SlaDef)
+    completion: CompletionDef = field(default_factory=CompletionDef)
+    expedite: ExpediteDef | None = None
+    version: str = ""  # content hash of the package file; requests keep the one they began with
+    source: str = ""  # file the service came from
+
+    def field(self, field_id: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    services: dict[str, Service]
+
+    def get(self, service_id: str) -> Service | None:
+        return self.services.get(service_id)
+
+    def by_department(self) -> dict[str, list[Service]]:
+        result: dict[str, list[Service]] = {}
+        for service in sorted(self.services.values(), key=lambda s: (s.department, s.id)):
+            result.setdefault(service.department, []).append(service)
+        return result
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    dept: str = ""
+    level: int = 0
+    manager: str | None = None
+    roles: tuple[str, ...] = ()
+    locale: Locale = "zh"
+    timezone: str = "Asia/Shanghai"
+    email: str | None = None
+    slack: str | None = None
+    wecom: str | None = None
+    dingtalk: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: I18n
+    members: tuple[str, ...]
+    lead: str | None = None
+    chat: dict[str, str] = field(default_factory=dict)  # optional group chat per channel
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dept:
+    id: str
+    head: str
+
+
+@dataclass(frozen=True)
+class Delegation:
+    from_person: str
+    to_person: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Directory:
+    persons: dict[str, Person]
+    groups: dict[str, Group]
+    roles: dict[str, Role]
+    depts: dict[str, Dept]
+    delegations: tuple[Delegation, ...] = ()
+
+    def person(self, person_id: str) -> Person | None:
+        return self.persons.get(person_id)
+
+    def find_by_identity(self, channel: str, native_id: str) -> Person | None:
+        for person in self.persons.values():
+            if getattr(person, channel, None) == native_id:
+                return person
+        return None
+
+
+@dataclass(frozen=True)
+class WorkPeriod:
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Calendar:
+    id: str
+    timezone: str
+    hours: tuple[WorkPeriod, ...]
+    weekdays: frozenset[int]  # 0 = Monday
+    holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()  # make-up working days (调休)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error found in an organisation's files: which file, which item, what is wrong."""
+
+    file: str
+    item: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.item}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything loaded at start: catalog, directory and calendars."""
+
+    catalog: Catalog
+    directory: Directory
+    calendars: dict[str, Calendar]

@@ -1,0 +1,208 @@
+"""Dates in Chinese and English, absolute and relative to ``today``.
+
+Rules:
+- A month and day without a year (``12月1日``, ``12-01``, ``Dec 1``) is in the current year,
+  unless that date is more than 180 days in the past: then it is next year.
+- Numeric month-day uses ``-`` or ``/`` only (``12-01``, ``12/1``), month first; ``12.1`` is read
+  as a decimal number, not a date.
+- A bare weekday (``周五``, ``friday``) is its next occurrence, today if today is that day.
+  ``下周五`` / ``next friday`` is the Friday of next week (weeks start on Monday);
+  ``这周五`` / ``本周五`` / ``this friday`` the Friday of this week; ``上周五`` / ``last friday``
+  the Friday of last week.
+- A weekday written next to a full date (``2026年12月1日（周二）``, ``Tue 1 Dec 2026``) is
+  accepted and not checked: the date wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dialogs.parsing.numerals import read_english_number, read_run
+from dialogs.parsing.result import Invalid, Parsed, invalid
+from dialogs.parsing.text import SHORT_ANSWER_MAX, only_punctuation, remove_words, simplify
+
+NEXT_YEAR_AFTER_DAYS = 180
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+EN_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+CN_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_MONTH = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+          r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_WEEKDAY = (r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
+            r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)")
+_CN_WEEK = r"(?:周|星期|礼拜)"
+_CN_WEEKDAY_SUFFIX = rf"(?:\s*\(?\s*{_CN_WEEK}[一二三四五六日天]\s*\)?)?"
+_EN_WEEKDAY_PREFIX = rf"(?:{_WEEKDAY},?\s+)?"
+_CN_NUM = r"[0-9一二两三四五六七八九十〇零]"
+_ORD = r"(?:st|nd|rd|th)?"
+_COUNT = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3}|one|two|three|four|five|six|seven" \
+         r"|eight|nine|ten|a)"
+
+
+@dataclass(frozen=True)
+class DateHit:
+    """A date expression found in text; ``value`` is None when no such day exists (2月30日)."""
+
+    start: int
+    end: int
+    value: date | None
+    text: str
+
+
+Builder = Callable[[re.Match[str], date], date | None]
+
+
+def _ymd(m: re.Match[str], today: date) -> date | None:
+    return _day(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_day(month: int, day: int, year: str | None, today: date) -> date | None:
+    if year:
+        return _day(int(year), month, day)
+    this_year = _day(today.year, month, day)
+    if this_year is None or this_year >= today - timedelta(days=NEXT_YEAR_AFTER_DAYS):
+        return this_year
+    return _day(today.year + 1, month, day)
+
+
+def _cn_int(text: str) -> int:
+    value = read_run(text)
+    return int(value) if value is not None and value == int(value) else 0
+
+
+def _cn_month_day(m: re.Match[str], today: date) -> date | None:
+    return _month_day(_cn_int(m["m"]), _cn_int(m["d"]), m["y"], today)
+
+
+def _numeric_month_day(m: re.Match[str], today: date) -> date | None:
+    return _month_day(int(m["m"]), int(m["d"]), None, today)
+
+
+def _en_month_day(m: re.Match[str], today: date) -> date | None:
+    return _month_day(MONTHS[m["mon"][:3]], int(m["d"]), m["y"], today)
+
+
+_RELATIVE_DAYS = {
+    "大后天": 3, "后天": 2, "明天": 1, "明日": 1, "明儿": 1, "今天": 0, "今日": 0, "今儿": 0,
+    "昨天": -1, "昨日": -1, "前天": -2, "the day after tomorrow": 2, "day after tomorrow": 2,
+    "tomorrow": 1, "today": 0, "tonight": 0, "yesterday": -1,
+}
+
+
+def _relative(m: re.Match[str], today: date) -> date | None:
+    return today + timedelta(days=_RELATIVE_DAYS[m.group()])
+
+
+def _weekday(target: int, which: str, today: date) -> date:
+    monday = today - timedelta(days=today.weekday())
+    offsets = {"next": 7, "after_next": 14, "this": 0, "last": -7}
+    if which in offsets:
+        return monday + timedelta(days=offsets[which] + target)
+    return today + timedelta(days=(target - today.weekday()) % 7)
+
+
+def _cn_weekday(m: re.Match[str], today: date) -> date | None:
+    prefix = m["p"] or ""
+    which = ("after_next" if prefix.startswith("下下") else "next" if prefix.startswith("下")
+             else "last" if prefix.startswith("上") else "this" if prefix else "coming")
+    return _weekday(CN_WEEKDAYS[m["w"]], which, today)
+
+
+def _en_weekday(m: re.Match[str], today: date) -> date | None:
+    which = {"next": "next", "this": "this", "last": "last"}.get(m["p"] or "", "coming")
+    return _weekday(EN_WEEKDAYS[m["w"][:3]], which, today)
+
+
+def _in_days(m: re.Match[str], today: date) -> date | None:
+    raw = m["n"]
+    count = 1 if raw == "a" else (
+        int(raw) if raw.isdigit() else int(read_english_number(raw) or _cn_int(raw)))
+    per = 7 if m["u"][0] in "周星礼w" else 1
+    return today + timedelta(days=count * per) if 0 < count * per <= 3660 else None
+
+
+def _en_in_days(m: re.Match[str], today: date) -> date | None:
+    unit = m["u"]
+    count_text = m["n"]
+    count = 1 if count_text == "a" else int(
+        count_text if count_text.isdigit() else read_english_number(count_text) or 0)
+    per = 7 if unit.startswith("w") else 1
+    return today + timedelta(days=count * per) if 0 < count * per <= 3660 else None
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], Builder], ...] = (
+    (re.compile(r"(?<![0-9])(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*[-/.月]\s*"
+                rf"(?P<d>[0-9]{{1,2}})(?![0-9])\s*[日号]?{_CN_WEEKDAY_SUFFIX}"), _ymd),
+    (re.compile(rf"{_EN_WEEKDAY_PREFIX}(?<![0-9])(?P<d>[0-9]{{1,2}}){_ORD}\s+{_MONTH}"
+                r"(?:,?\s+(?P<y>[0-9]{4}))?(?![a-z0-9])"), _en_month_day),
+    (re.compile(rf"{_EN_WEEKDAY_PREFIX}(?<![a-z]){_MONTH}\s*(?P<d>[0-9]{{1,2}}){_ORD}"
+                r"(?![0-9])(?:,?\s+(?P<y>[0-9]{4}))?(?![a-z0-9])"), _en_month_day),
+    (re.compile(rf"(?:(?P<y>[0-9]{{4}})\s*年\s*)?(?<![0-9])(?P<m>{_CN_NUM}{{1,3}})\s*月\s*"
+                rf"(?P<d>{_CN_NUM}{{1,3}})\s*(?:[日号](?![0-9])|(?![0-9一二三四五六七八九十]))"
+                rf"{_CN_WEEKDAY_SUFFIX}"), _cn_month_day),
+    (re.compile(r"(?<![0-9./-])(?P<m>[0-9]{1,2})[-/](?P<d>[0-9]{1,2})(?![0-9]|[-/.][0-9])"),
+     _numeric_month_day),
+    (re.compile(rf"(?<![a-z])in\s+{_COUNT}\s+(?P<u>days?|weeks?)(?![a-z])"), _en_in_days),
+    (re.compile(rf"(?<![a-z0-9]){_COUNT}\s+(?P<u>days?|weeks?)\s+(?:later|from now)"),
+     _en_in_days),
+    (re.compile(rf"{_COUNT}\s*个?\s*(?P<u>天|日|周|星期|礼拜)\s*(?:后|以后|之后)"), _in_days),
+    (re.compile("|".join(sorted(map(re.escape, _RELATIVE_DAYS), key=len, reverse=True))),
+     _relative),
+    (re.compile(rf"(?P<p>下下个?|下个?|这个?|本|上个?)?\s*{_CN_WEEK}(?P<w>[一二三四五六日天])"),
+     _cn_weekday),
+    (re.compile(rf"(?<![a-z])(?:(?P<p>next|this|last|coming)\s+)?(?P<w>{_WEEKDAY})(?![a-z])"),
+     _en_weekday),
+)
+
+
+def find_dates(text: str, today: date) -> list[DateHit]:
+    """Date expressions in lower-cased, NFKC-normalized text, left to right, not overlapping."""
+    hits: list[DateHit] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, build in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            hits.append(DateHit(m.start(), m.end(), build(m, today), m.group()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+_FILLERS = ("on", "the", "by", "date", "是", "在", "日期", "吧", "截止", "之前", "前")
+
+
+def date_reason() -> Invalid:
+    return invalid("日期没看懂。可以写 2026-12-01、12月1日、明天 或 下周一。",
+                   "I couldn't read that date. Try 2026-12-01, Dec 1, tomorrow or next Monday.")
+
+
+def parse_date(text: str, today: date) -> Parsed | Invalid:
+    s = simplify(text)
+    if not s or len(s) > SHORT_ANSWER_MAX:
+        return date_reason()
+    hits = find_dates(s, today)
+    rest = s
+    for hit in reversed(hits):
+        rest = rest[: hit.start] + " " + rest[hit.end:]
+    if not hits or not only_punctuation(remove_words(rest, _FILLERS)):
+        return date_reason()
+    values = {h.value for h in hits}
+    if len(values) > 1:
+        return invalid("请只给一个日期，例如 12月1日。", "Please give just one date, e.g. Dec 1.")
+    value = hits[0].value
+    if value is None:
+        return invalid(f"“{hits[0].text}” 这一天不存在，请检查月份和日期。",
+                       f"“{hits[0].text}” is not a real day; please check the month and day.")
+    return Parsed(value)

@@ -1,0 +1,83 @@
+"""Parsed values in storage (JSON) and in front of people (display)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from dialogs.model import Directory, FieldDef
+from dialogs.parsing.amounts import CENT, plain
+
+_ZH_WEEKDAYS = "一二三四五六日"
+_EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def value_to_json(field: FieldDef, value: Any) -> Any:
+    """money/number -> int when integral, else float rounded to 2 decimals; date -> ISO text;
+    multichoice -> list; everything else as it is. ``None`` stays ``None``."""
+    if value is None:
+        return None
+    if field.type in ("money", "number"):
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(round(number, 2))
+    if field.type == "date":
+        return value.isoformat()
+    if field.type == "multichoice":
+        return list(value)
+    return value
+
+
+def value_from_json(field: FieldDef, raw: Any) -> Any:
+    """The inverse of ``value_to_json``; raises ValueError on data that was not written by it."""
+    if raw is None:
+        return None
+    if field.type == "money":
+        return Decimal(str(raw)).quantize(CENT)
+    if field.type == "number":
+        return Decimal(str(raw))
+    if field.type == "date":
+        return date.fromisoformat(str(raw))
+    if field.type == "multichoice":
+        return tuple(str(v) for v in raw)
+    if field.type == "bool":
+        return bool(raw)
+    return raw
+
+
+def display_value(
+    field: FieldDef, value: Any, locale: str, directory: Directory | None = None
+) -> str:
+    """The value as a person reads it, in ``locale`` ("zh" or "en")."""
+    en = locale == "en"
+    if value is None:
+        return ""
+    if field.type == "money":
+        amount = plain(Decimal(value).quantize(CENT))
+        return f"CNY {amount}" if en else f"¥{amount}"
+    if field.type == "number":
+        return plain(Decimal(value).normalize() if Decimal(value) == int(value) else Decimal(value))
+    if field.type == "date":
+        return _display_date(value, en)
+    if field.type == "bool":
+        return ("Yes" if value else "No") if en else ("是" if value else "否")
+    if field.type == "choice":
+        return _label(field, str(value), locale)
+    if field.type == "multichoice":
+        return (", " if en else "、").join(_label(field, str(v), locale) for v in value)
+    if field.type == "user":
+        person = directory.person(str(value)) if directory else None
+        return person.name if person else str(value)
+    return str(value)
+
+
+def _display_date(day: date, en: bool) -> str:
+    if en:
+        return f"{_EN_WEEKDAYS[day.weekday()]} {day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日（周{_ZH_WEEKDAYS[day.weekday()]}）"
+
+
+def _label(field: FieldDef, value: str, locale: str) -> str:
+    option = next((o for o in field.options if o.value == value), None)
+    return option.label.get(locale) if option else value

@@ -1,0 +1,119 @@
+"""The outbox dispatcher: sends what committed turns queued, after their commit.
+
+Rows are claimed with a lease (so a crashed sender's rows go to another), sent through their
+channel, and marked sent with the platform's message reference (for later card updates). A failed
+send is retried with backoff, honouring ``Retry-After``, and dead-lettered after its attempts;
+never dropped silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+from bot.channel import Channel, ChannelError, UpdateUnsupported
+from bot.events import ConversationKey, MessageRef
+from bot.replies import Message, message_from_dict
+from store import outbox
+from store.db import Database
+from store.models import OutboxRow
+
+log = logging.getLogger("esmbot.outbox")
+LEASE_SECONDS = 60.0
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        db: Database,
+        channels: Mapping[str, Channel],
+        clock: Callable[[], datetime],
+        *,
+        max_attempts: int = 8,
+        batch_size: int = 50,
+    ) -> None:
+        self.db = db
+        self.channels = channels
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.batch_size = batch_size
+        self.owner = f"dispatcher-{secrets.token_hex(4)}"
+        self._wake = asyncio.Event()
+        self._drain_lock = asyncio.Lock()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Send everything that is due now; returns how many were delivered."""
+        delivered = 0
+        async with self._drain_lock:
+            while True:
+                rows = await self._claim()
+                if not rows:
+                    return delivered
+                for row in rows:
+                    delivered += await self._deliver(row)
+
+    async def run(self, poll_seconds: float, stop: asyncio.Event) -> None:
+        """Drain whenever woken, and at least every ``poll_seconds`` (for retries)."""
+        while not stop.is_set():
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed; will retry")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+
+    async def _claim(self) -> list[OutboxRow]:
+        async with self.db.unit_of_work() as uow:
+            return await outbox.claim_due(uow.session, now=self.clock(), owner=self.owner,
+                                          lease_seconds=LEASE_SECONDS, limit=self.batch_size)
+
+    async def _deliver(self, row: OutboxRow) -> int:
+        try:
+            ref = await self._send(row)
+        except ChannelError as exc:
+            await self._failed(row, str(exc), exc.retry_after, exc.permanent)
+            return 0
+        except Exception as exc:  # a bug in an adapter must not lose the message
+            log.exception("send raised outbox=%s", row.id)
+            await self._failed(row, repr(exc), None, False)
+            return 0
+        async with self.db.unit_of_work() as uow:
+            await outbox.mark_sent(uow.session, outbox_id=row.id or 0,
+                                   sent_ref=ref.as_dict() if ref else None, now=self.clock())
+        return 1
+
+    async def _send(self, row: OutboxRow) -> MessageRef | None:
+        channel = self.channels.get(row.channel)
+        if channel is None:
+            raise ChannelError(f"channel {row.channel!r} is not enabled", permanent=True)
+        message: Message = message_from_dict(row.message)
+        if row.kind == "update" and row.target_ref:
+            try:
+                return await channel.update(MessageRef.from_dict(row.target_ref), message)
+            except UpdateUnsupported:
+                log.info("update unsupported for outbox=%s; sending a new message", row.id)
+        return await channel.send(ConversationKey.from_dict(row.recipient), message)
+
+    async def _failed(
+        self, row: OutboxRow, error: str, retry_after: float | None, permanent: bool
+    ) -> None:
+        now = self.clock()
+        retry_at = None
+        if not permanent and row.attempts < self.max_attempts:
+            delay = outbox.backoff_delay(row.attempts, retry_after=retry_after)
+            retry_at = now + timedelta(seconds=delay)
+        if retry_at is None:
+            log.error("outbox=%s dead after %d attempts: %s", row.id, row.attempts, error)
+        else:
+            log.warning("outbox=%s failed (%s); retry at %s", row.id, error, retry_at)
+        async with self.db.unit_of_work() as uow:
+            await outbox.mark_failed(uow.session, outbox_id=row.id or 0, error=error[:500],
+                                     now=now, retry_at=retry_at)

@@ -1,0 +1,145 @@
+"""The append-only, hash-chained audit trail.
+
+Each event stores the hash of the one before it and its own hash over a canonical JSON of its
+content, so ``verify`` detects a changed row (its hash no longer matches) and a removed row (a
+gap in ``seq``, or a ``prev_hash`` that no longer matches). ``seq`` is assigned here, as last+1
+under a lock, not by a database sequence: a sequence leaves gaps on rollback, and a gap must mean
+a removed row. Appends are serialized (PostgreSQL: an advisory lock held until commit; SQLite:
+``BEGIN IMMEDIATE``), so the chain never forks; the primary key on ``seq`` backs that up.
+
+Removing the newest rows (truncating the tail) cannot be seen from the chain alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from store.dialect import dialect_of
+from store.models import AuditEventRow
+
+GENESIS_HASH = "0" * 64
+VERIFY_BATCH = 500
+_APPEND_LOCK = text("SELECT pg_advisory_xact_lock(7304482416315465302)")
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+
+async def append(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    data: dict[str, Any],
+    now: datetime,
+    on_behalf_of: str | None = None,
+) -> AuditEventRow:
+    """Add one event at the end of the chain (in the caller's transaction)."""
+    if dialect_of(session) == "postgresql":
+        await session.execute(_APPEND_LOCK)
+    last = await _last_event(session)
+    row = AuditEventRow(
+        seq=last.seq + 1 if last else 1, at=now.astimezone(UTC), actor=actor,
+        on_behalf_of=on_behalf_of, action=action, subject=subject, data=_plain_json(data),
+        prev_hash=last.hash if last else GENESIS_HASH, hash="",
+    )
+    row.hash = event_hash(row)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def events_for(session: AsyncSession, *, subject: str) -> list[AuditEventRow]:
+    """The events about ``subject`` (e.g. ``REQ-12``), oldest first."""
+    query = (
+        select(AuditEventRow)
+        .where(col(AuditEventRow.subject) == subject)
+        .order_by(col(AuditEventRow.seq))
+    )
+    return list(await session.scalars(query))
+
+
+async def verify(session: AsyncSession, *, batch_size: int = VERIFY_BATCH) -> AuditVerification:
+    """Walk the whole chain in ``seq`` order, a batch at a time; stop at the first bad link."""
+    checked, expected_seq, expected_prev = 0, 1, GENESIS_HASH
+    while True:
+        rows = await _batch_after(session, expected_seq - 1, batch_size)
+        for row in rows:
+            problem = _link_problem(row, expected_seq, expected_prev)
+            if problem is not None:
+                bad_seq, reason = problem
+                return AuditVerification(False, checked, bad_seq, reason)
+            checked, expected_seq, expected_prev = checked + 1, row.seq + 1, row.hash
+        if len(rows) < batch_size:
+            return AuditVerification(True, checked)
+
+
+def event_hash(row: AuditEventRow) -> str:
+    """sha256 over the previous hash and a canonical JSON of this event's content."""
+    content = {
+        "seq": row.seq,
+        "at": row.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": row.actor,
+        "on_behalf_of": row.on_behalf_of,
+        "action": row.action,
+        "subject": row.subject,
+        "data": row.data,
+    }
+    return hashlib.sha256((row.prev_hash + _canonical(content)).encode("utf-8")).hexdigest()
+
+
+def _link_problem(
+    row: AuditEventRow, expected_seq: int, expected_prev: str
+) -> tuple[int, str] | None:
+    if row.seq != expected_seq:
+        missing = f"{expected_seq}" if row.seq == expected_seq + 1 else \
+            f"{expected_seq}..{row.seq - 1}"
+        return expected_seq, f"removed: seq {missing} missing (next present is {row.seq})"
+    if row.prev_hash != expected_prev:
+        return row.seq, f"removed or altered before seq {row.seq}: prev_hash does not match"
+    if event_hash(row) != row.hash:
+        return row.seq, f"changed: seq {row.seq} does not match its hash"
+    return None
+
+
+async def _last_event(session: AsyncSession) -> AuditEventRow | None:
+    query = select(AuditEventRow).order_by(col(AuditEventRow.seq).desc()).limit(1)
+    return (await session.scalars(query)).first()
+
+
+async def _batch_after(session: AsyncSession, seq: int, limit: int) -> list[AuditEventRow]:
+    query = (
+        select(AuditEventRow)
+        .where(col(AuditEventRow.seq) > seq)
+        .order_by(col(AuditEventRow.seq))
+        .limit(limit)
+        .execution_options(populate_existing=True)
+    )
+    rows = list(await session.scalars(query))
+    for row in rows:
+        session.expunge(row)  # keep memory flat on long trails
+    return rows
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain_json(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as it will read back from the database (tuples -> lists, keys -> strings)."""
+    plain: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False))
+    return plain

@@ -1,0 +1,95 @@
+"""The async engine: one ``Database`` per process, SQLite by default, PostgreSQL when it grows.
+
+SQLite connections run in WAL mode with foreign keys on, and every transaction starts with
+``BEGIN IMMEDIATE`` (SQLAlchemy's documented recipe), so concurrent writers wait for each other
+for up to ``busy_timeout`` instead of failing with "database is locked" half-way through.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from store.migrate import upgrade
+from store.uow import UnitOfWork
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA synchronous=NORMAL",
+)
+POSTGRES_POOL = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True,
+                 "pool_recycle": 1800}
+
+
+class Database:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.dialect: str = engine.dialect.name
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    async def open(cls, url: str, *, migrate: bool = True) -> Database:
+        """Connect to ``url``; bring the schema to the latest revision when ``migrate``."""
+        engine = create_engine(url)
+        if migrate:
+            try:
+                await upgrade(engine)
+            except BaseException:
+                await engine.dispose()
+                raise
+        return cls(engine)
+
+    def session(self) -> AsyncSession:
+        return self._sessions()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_async_engine(parsed, **POSTGRES_POOL)
+
+
+def _sqlite_engine(url: URL) -> AsyncEngine:
+    _create_parent_folder(url)
+    engine = create_async_engine(url)
+    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
+    return engine
+
+
+def _create_parent_folder(url: URL) -> None:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver must not emit its own BEGIN
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

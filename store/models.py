@@ -1,0 +1,133 @@
+"""The tables. Alembic migrations in ``store/migrations`` own the schema; these map it.
+
+Every datetime is aware UTC (``UtcDateTime``); JSON columns hold plain dicts. A new table for a
+later feature is a new model here plus a new revision in ``store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Index
+from sqlmodel import Field, SQLModel
+
+from store.types import JsonDocument, JsonVerbatim, UtcDateTime
+
+metadata = SQLModel.metadata
+
+REQUEST_STATUSES = (
+    "submitted", "pending_approval", "rejected", "in_progress", "resolved", "closed", "withdrawn",
+)
+OUTBOX_STATES = ("pending", "sending", "sent", "dead")
+
+
+def _utc(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable, index=index))
+
+
+def _json(*, nullable: bool = False, verbatim: bool = False) -> Any:
+    kind = JsonVerbatim if verbatim else JsonDocument
+    return Field(default=None, sa_column=Column(kind, nullable=nullable))
+
+
+class RequestRow(SQLModel, table=True):
+    """A service request, shown to people as ``REQ-<id>``."""
+
+    __tablename__ = "request"
+    __table_args__ = (
+        Index("ix_request_requester_created_at", "requester", "created_at"),
+        Index("ix_request_status", "status"),
+        {"sqlite_autoincrement": True},  # never reuse a request number
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str
+    service_version: str
+    requester: str
+    title: str
+    status: str = "submitted"
+    status_reason: str | None = None
+    answers: dict[str, Any] = _json()
+    locale: str
+    origin: dict[str, Any] = _json()
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    closed_at: datetime | None = _utc(nullable=True)
+
+
+class DialogStateRow(SQLModel, table=True):
+    """What one conversation is in the middle of, keyed by ``ConversationKey.lock_id``."""
+
+    __tablename__ = "dialog_state"
+
+    lock_id: str = Field(primary_key=True)
+    person: str
+    channel: str
+    state: dict[str, Any] = _json()
+    version: int = 1
+    updated_at: datetime = _utc()
+    expires_at: datetime = _utc(index=True)
+
+
+class InboundEventRow(SQLModel, table=True):
+    """A platform event already taken in (dedupe of redeliveries)."""
+
+    __tablename__ = "inbound_event"
+
+    channel: str = Field(primary_key=True)
+    event_id: str = Field(primary_key=True)
+    received_at: datetime = _utc(index=True)
+
+
+class OutboxRow(SQLModel, table=True):
+    """A message to send (or a card to update) once the turn that queued it has committed."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _utc()
+    channel: str
+    recipient: dict[str, Any] = _json()
+    message: dict[str, Any] = _json()
+    kind: str = "send"
+    target_ref: dict[str, Any] | None = _json(nullable=True)
+    correlation: str | None = Field(default=None, index=True)
+    state: str = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime = _utc()
+    lease_owner: str | None = None
+    lease_until: datetime | None = _utc(nullable=True)
+    last_error: str | None = None
+    sent_ref: dict[str, Any] | None = _json(nullable=True)
+    sent_at: datetime | None = _utc(nullable=True)
+
+
+class AuditEventRow(SQLModel, table=True):
+    """One link of the append-only, hash-chained audit trail. ``seq`` has no gaps."""
+
+    __tablename__ = "audit_event"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = _utc()
+    actor: str
+    on_behalf_of: str | None = None
+    action: str
+    subject: str = Field(index=True)
+    data: dict[str, Any] = _json(verbatim=True)
+    prev_hash: str
+    hash: str
+
+
+class ConsoleInboxRow(SQLModel, table=True):
+    """The terminal channel's mailbox for personas who are not at the keyboard."""
+
+    __tablename__ = "console_inbox"
+    __table_args__ = (Index("ix_console_inbox_person_seen", "person", "seen"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person: str
+    message: dict[str, Any] = _json()
+    created_at: datetime = _utc()
+    seen: bool = False

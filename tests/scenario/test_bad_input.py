@@ -1,0 +1,51 @@
+"""Nothing anyone types crashes the bot; every message gets an answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.testing import ChatDriver
+from tests.scenario.helpers import text_of
+
+NASTY = [
+    "",
+    "   \t  ",
+    "x" * 10_000,
+    "🙂🙃🔥",
+    "I need 一台 laptop 预算 8k pls",
+    "\x00\x01\x02\x1b[31m",
+    "REQ-",
+    "REQ-99999999999999999999",
+    "撤回",
+    "{\"click\": \"dlg:x:submit\"}",
+    "'; DROP TABLE request; --",
+    "\u202eevil\u202c",
+]
+
+
+@pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
+async def test_nasty_messages_get_an_answer_not_an_apology(chat: ChatDriver, text: str) -> None:
+    replies = await chat.say("alice", text)
+    assert replies, "every message deserves an answer"
+    assert not any("出错了" in text_of(m) for m in replies)
+
+
+@pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
+async def test_nasty_answers_inside_a_form_are_re_asked(chat: ChatDriver, text: str) -> None:
+    await chat.say("alice", "我要申请笔记本")
+    await chat.click("alice", "标准办公本")
+    replies = await chat.say("alice", text)
+    assert replies and not any("出错了" in text_of(m) for m in replies)
+    assert chat.last("alice").asks in ("amount", "reason")
+
+
+@pytest.mark.parametrize("action", ["", "dlg", "dlg:nope:submit", "pick:no.such", "st:abc",
+                                    "wd:99", "cat:Nowhere", "x" * 3000])
+async def test_forged_or_stale_clicks_change_nothing(chat: ChatDriver, action: str) -> None:
+    replies = await chat.click_action("alice", action)
+    assert replies and not any("出错了" in text_of(m) for m in replies)
+
+
+async def test_a_stranger_is_told_how_to_get_access(chat: ChatDriver) -> None:
+    replies = await chat.say("mallory", "我要申请笔记本")
+    assert "管理员" in text_of(replies[0])

@@ -1,0 +1,124 @@
+"""The audit trail: a hash chain that proves nothing was changed or removed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from sqlalchemy import text
+
+from store import audit
+from store.db import Database
+
+
+async def _append(db: Database, now: datetime, n: int, subject: str = "REQ-1") -> None:
+    async with db.unit_of_work() as uow:
+        await audit.append(uow.session, actor="alice", action="request.commented",
+                           subject=subject, data={"n": n, "text": "预算 8千", "tags": ("a",)},
+                           now=now + timedelta(seconds=n))
+
+
+async def _verify(db: Database, batch_size: int = audit.VERIFY_BATCH) -> audit.AuditVerification:
+    async with db.unit_of_work() as uow:
+        return await audit.verify(uow.session, batch_size=batch_size)
+
+
+async def _chain(db: Database, now: datetime, length: int) -> None:
+    for n in range(1, length + 1):
+        await _append(db, now, n)
+
+
+async def test_an_empty_trail_verifies(db: Database) -> None:
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=0)
+
+
+async def test_events_are_chained_from_64_zeros(db: Database, now: datetime) -> None:
+    async with db.unit_of_work() as uow:
+        first = await audit.append(uow.session, actor="alice", action="request.submitted",
+                                   subject="REQ-1", data={"service": "it.laptop"}, now=now)
+        second = await audit.append(uow.session, actor="bob", action="approval.approved",
+                                    subject="REQ-1", data={}, now=now, on_behalf_of="carol")
+    assert (first.seq, first.prev_hash) == (1, "0" * 64)
+    assert (second.seq, second.prev_hash) == (2, first.hash)
+    assert len(first.hash) == 64 and first.hash != second.hash
+
+
+async def test_an_untouched_trail_verifies_across_batches(db: Database, now: datetime) -> None:
+    await _chain(db, now, 7)
+    assert await _verify(db, batch_size=3) == audit.AuditVerification(ok=True, checked=7)
+    assert await _verify(db, batch_size=7) == audit.AuditVerification(ok=True, checked=7)
+
+
+async def test_a_changed_row_is_named(db: Database, now: datetime) -> None:
+    await _chain(db, now, 5)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("UPDATE audit_event SET data = :data WHERE seq = 3"),
+                           {"data": '{"n": 3, "text": "预算 1千", "tags": ["a"]}'})
+    result = await _verify(db, batch_size=2)
+    assert (result.ok, result.checked, result.first_bad_seq) == (False, 2, 3)
+    assert result.reason is not None and "changed" in result.reason
+
+
+async def test_a_changed_actor_is_named(db: Database, now: datetime) -> None:
+    await _chain(db, now, 3)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq = 1"))
+    result = await _verify(db)
+    assert (result.ok, result.first_bad_seq) == (False, 1)
+
+
+async def test_a_removed_row_is_named(db: Database, now: datetime) -> None:
+    await _chain(db, now, 5)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DELETE FROM audit_event WHERE seq = 3"))
+    result = await _verify(db)
+    assert (result.ok, result.checked, result.first_bad_seq) == (False, 2, 3)
+    assert result.reason is not None and "removed" in result.reason and "3" in result.reason
+
+
+async def test_a_removed_and_renumbered_row_is_caught_by_the_chain(
+    db: Database, now: datetime
+) -> None:
+    await _chain(db, now, 4)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DELETE FROM audit_event WHERE seq = 2"))
+        await conn.execute(text("UPDATE audit_event SET seq = seq - 1 WHERE seq > 2"))
+    result = await _verify(db)
+    assert (result.ok, result.first_bad_seq) == (False, 2)
+    assert result.reason is not None and "prev_hash" in result.reason
+
+
+async def test_removing_the_first_row_is_caught(db: Database, now: datetime) -> None:
+    await _chain(db, now, 3)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DELETE FROM audit_event WHERE seq = 1"))
+    result = await _verify(db)
+    assert (result.ok, result.checked, result.first_bad_seq) == (False, 0, 1)
+
+
+async def test_a_rolled_back_append_leaves_no_gap(db: Database, now: datetime) -> None:
+    await _append(db, now, 1)
+    try:
+        async with db.unit_of_work() as uow:
+            await audit.append(uow.session, actor="a", action="x", subject="s", data={}, now=now)
+            raise RuntimeError("turn failed")
+    except RuntimeError:
+        pass
+    await _append(db, now, 2)
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=2)
+
+
+async def test_concurrent_appends_keep_one_valid_chain(db: Database, now: datetime) -> None:
+    await asyncio.gather(*(_append(db, now, n, subject=f"REQ-{n}") for n in range(1, 21)))
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=20)
+
+
+async def test_events_for_a_subject_come_oldest_first(db: Database, now: datetime) -> None:
+    await _append(db, now, 1, subject="REQ-1")
+    await _append(db, now, 2, subject="REQ-2")
+    await _append(db, now, 3, subject="REQ-1")
+    async with db.unit_of_work() as uow:
+        events = await audit.events_for(uow.session, subject="REQ-1")
+    assert [e.data["n"] for e in events] == [1, 3]
+    assert events[0].data["tags"] == ["a"]
+    assert events[0].at == now + timedelta(seconds=1)

@@ -1,0 +1,139 @@
+"""The engine: SQLite settings, both dialects, migrations to head, schema == models."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from store import migrate
+from store.db import Database
+from store.models import metadata
+from tests.pg import fresh_database
+
+
+async def test_opening_a_sqlite_file_creates_its_folder_and_migrates(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'deep' / 'er' / 'esmbot.db'}"
+    db = await Database.open(url)
+    try:
+        assert (tmp_path / "deep" / "er" / "esmbot.db").exists()
+        assert db.dialect == "sqlite"
+        assert await migrate.current(db.engine) == migrate.head()
+    finally:
+        await db.close()
+
+
+async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with db.engine.connect() as conn:
+            pragmas = {name: (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                       for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")}
+    finally:
+        await db.close()
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000,
+                       "synchronous": 1}
+
+
+async def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> None:
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+
+    async def read_then_write(n: int) -> None:
+        async with db.unit_of_work() as uow:
+            await uow.session.execute(text("SELECT count(*) FROM inbound_event"))
+            await asyncio.sleep(0.01)
+            await uow.session.execute(
+                text("INSERT INTO inbound_event VALUES ('t', :id, '2026-01-01 00:00:00')"),
+                {"id": str(n)})
+
+    try:
+        await asyncio.gather(*(read_then_write(n) for n in range(12)))
+        async with db.engine.connect() as conn:
+            count = (await conn.exec_driver_sql("SELECT count(*) FROM inbound_event")).scalar()
+    finally:
+        await db.close()
+    assert count == 12
+
+
+async def test_dialect_is_named(db: Database, db_url: str) -> None:
+    assert db.dialect == ("sqlite" if db_url.startswith("sqlite") else "postgresql")
+
+
+async def test_upgrading_twice_is_a_no_op(db: Database) -> None:
+    await migrate.upgrade(db.engine)
+    await migrate.upgrade(db.engine)
+    assert await migrate.current(db.engine) == migrate.head() == "0001"
+    reopened = await Database.open(str(db.engine.url.render_as_string(hide_password=False)))
+    await reopened.close()
+
+
+async def test_the_migrated_schema_matches_the_models(db: Database) -> None:
+    async with db.engine.connect() as conn:
+        diffs = await conn.run_sync(_schema_diffs)
+    assert diffs == []
+
+
+async def test_the_migrated_tables_and_indexes_are_the_models(db: Database) -> None:
+    async with db.engine.connect() as conn:
+        found = await conn.run_sync(_tables_and_indexes)
+    expected = {
+        table.name: ({c.name for c in table.columns}, {i.name for i in table.indexes})
+        for table in metadata.sorted_tables
+    }
+    assert found == expected
+
+
+def _schema_diffs(conn: Connection) -> list[Any]:
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def _tables_and_indexes(conn: Connection) -> dict[str, tuple[set[str], set[str]]]:
+    inspector = inspect(conn)
+    return {
+        name: ({c["name"] for c in inspector.get_columns(name)},
+               {str(i["name"]) for i in inspector.get_indexes(name)})
+        for name in inspector.get_table_names() if name != "alembic_version"
+    }
+
+
+async def test_a_migration_from_an_empty_database_builds_every_table(tmp_path: Path) -> None:
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", migrate=False)
+    try:
+        assert await migrate.current(db.engine) is None
+        await migrate.upgrade(db.engine)
+        async with db.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    finally:
+        await db.close()
+    assert tables == {*metadata.tables, "alembic_version"}
+
+
+def test_the_alembic_config_does_not_depend_on_the_working_folder(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    location = Path(migrate.alembic_config().get_main_option("script_location") or "")
+    assert (location / "env.py").exists()
+    assert migrate.head() == "0001"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_replicas_starting_together_migrate_once(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if kind == "postgresql":
+        request.getfixturevalue("postgres_server")
+    async with fresh_database(kind, tmp_path, migrated=False) as url:
+        replicas = await asyncio.gather(*(Database.open(url) for _ in range(4)))
+        try:
+            assert {await migrate.current(r.engine) for r in replicas} == {migrate.head()}
+        finally:
+            for replica in replicas:
+                await replica.close()
