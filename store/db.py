@@ -7,6 +7,8 @@ for up to ``busy_timeout`` instead of failing with "database is locked" half-way
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,11 @@ from store.migrate import upgrade
 from store.uow import UnitOfWork
 
 SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
+    "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
+WAL_SWITCH_ATTEMPTS = 200  # x 25 ms: switching to WAL can fail at once (no busy handler)
 POSTGRES_POOL = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True,
                  "pool_recycle": 1800}
 
@@ -87,8 +89,25 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
+        _switch_to_wal(cursor)
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """WAL is a property of the file: set it once, retrying while another opener holds it."""
+    for _ in range(WAL_SWITCH_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode")
+            if cursor.fetchall()[0][0] == "wal":  # fetch all: an open statement holds a lock
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(0.025)
+    cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def _begin_immediate(connection: Connection) -> None:
