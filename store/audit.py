@@ -49,6 +49,8 @@ async def append(
     on_behalf_of: str | None = None,
 ) -> AuditEventRow:
     """Add one event at the end of the chain (in the caller's transaction)."""
+    if now.utcoffset() is None:
+        raise ValueError(f"naive datetime {now!r}: audit times must be aware")
     if dialect_of(session) == "postgresql":
         await session.execute(_APPEND_LOCK)
     last = await _last_event(session)

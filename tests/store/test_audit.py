@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from store import audit
@@ -111,6 +112,13 @@ async def test_a_rolled_back_append_leaves_no_gap(db: Database, now: datetime) -
 async def test_concurrent_appends_keep_one_valid_chain(db: Database, now: datetime) -> None:
     await asyncio.gather(*(_append(db, now, n, subject=f"REQ-{n}") for n in range(1, 21)))
     assert await _verify(db) == audit.AuditVerification(ok=True, checked=20)
+
+
+async def test_a_naive_time_is_refused(db: Database) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        async with db.unit_of_work() as uow:
+            await audit.append(uow.session, actor="a", action="x", subject="s", data={},
+                               now=datetime(2026, 1, 1))
 
 
 async def test_events_for_a_subject_come_oldest_first(db: Database, now: datetime) -> None:
