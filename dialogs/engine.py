@@ -108,7 +108,8 @@ def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
     intro = say("dlg.start", ctx.locale, service=service.name.get(ctx.locale))
     noted = _describe_answers(ctx, state, tuple(answers))
     if noted:
-        intro += say("dlg.prefilled", ctx.locale, items=noted)
+        intro += (" " if ctx.locale == "en" else "") + say("dlg.prefilled", ctx.locale,
+                                                            items=noted)
     intro += "\n" + say("dlg.commands_hint", ctx.locale)
     return _advance(ctx, state, [Text(intro)])
 
@@ -215,14 +216,26 @@ def _back(ctx: DialogContext, state: DialogState) -> DialogStep:
     if state.phase == "editing":
         return DialogStep(replace(state, phase="confirming", asking=None),
                           _prompt(ctx, replace(state, phase="confirming", asking=None)))
-    if not state.asked:
+    previous = state.asked[-1] if state.asked else _last_prefilled(ctx, state)
+    if previous is None:
         return DialogStep(state, (Text(say("dlg.first_question", ctx.locale)),
                                   *_prompt(ctx, state)))
-    previous = state.asked[-1]
     answers = {k: v for k, v in state.answers.items() if k != previous}
-    state = replace(state, answers=answers, asked=state.asked[:-1], phase="asking")
+    asked = tuple(a for a in state.asked if a != previous)
+    state = replace(state, answers=answers, asked=asked, phase="asking")
     return DialogStep(replace(state, asking=previous),
                       _prompt(ctx, replace(state, asking=previous)))
+
+
+def _last_prefilled(ctx: DialogContext, state: DialogState) -> str | None:
+    """The answered field just before the current question (answered by the first sentence)."""
+    previous = None
+    for fdef in applicable_fields(ctx, state.answers):
+        if fdef.id == state.asking:
+            break
+        if fdef.id in state.answers:
+            previous = fdef.id
+    return previous
 
 
 def _skip(ctx: DialogContext, state: DialogState) -> DialogStep:

@@ -33,7 +33,8 @@ async def test_alice_files_a_travel_expense_in_chinese_without_being_asked_twice
 
 
 async def test_sam_files_the_same_in_english(chat: ChatDriver) -> None:
-    await chat.say("sam", "I want to claim travel expenses of 8000")
+    [intro, *_] = await chat.say("sam", "I want to claim travel expenses of 8000")
+    assert "\". From your message I noted:" in text_of(intro)
     asked = await fill_form(chat, "sam", "fin.expense", {"description": "Client visit"})
     assert "amount" not in asked and "category" not in asked
     assert "Please confirm" in text_of(chat.last("sam"))
