@@ -89,6 +89,7 @@ def _configure_logging(settings: Settings, *, quiet: bool) -> None:
     level = logging.WARNING if quiet else getattr(logging, settings.logging.level)
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def print_json(data: Any) -> None:
