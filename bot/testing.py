@@ -15,7 +15,7 @@ from typing import Any
 
 from adapters.fake.channel import FakeChannel
 from bot.app import BotApp, build_app
-from bot.events import ActionInvoked, ConversationKey, MessageReceived
+from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
 from bot.replies import Button, Card, Message
 from bot.settings import Settings
 from dialogs.model import Bundle
@@ -62,11 +62,8 @@ class ChatDriver:
 
     async def say(self, person: str, text: str, *, event_id: str | None = None) -> list[Message]:
         """``person`` writes ``text``; returns what the bot sent them in reply."""
-        before = len(self.channel.deliveries)
         event = MessageReceived(self.key(person), event_id or secrets.token_hex(8), text)
-        await self.app.handle(event)
-        await self.app.dispatcher.drain()
-        return [d.message for d in self.channel.deliveries[before:] if d.user == person]
+        return await self._deliver(person, event)
 
     async def click(self, person: str, label: str, *, event_id: str | None = None
                     ) -> list[Message]:
@@ -76,8 +73,12 @@ class ChatDriver:
 
     async def click_action(self, person: str, action_id: str, *, event_id: str | None = None
                            ) -> list[Message]:
-        before = len(self.channel.deliveries)
         event = ActionInvoked(self.key(person), event_id or secrets.token_hex(8), action_id)
+        return await self._deliver(person, event)
+
+    async def _deliver(self, person: str, event: InboundEvent) -> list[Message]:
+        """Handle one event, send what it queued, and return what ``person`` received."""
+        before = len(self.channel.deliveries)
         await self.app.handle(event)
         await self.app.dispatcher.drain()
         return [d.message for d in self.channel.deliveries[before:] if d.user == person]
