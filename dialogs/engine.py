@@ -214,17 +214,16 @@ def _store(state: DialogState, fdef: FieldDef, value: Any) -> DialogState:
 
 def _back(ctx: DialogContext, state: DialogState) -> DialogStep:
     if state.phase == "editing":
-        return DialogStep(replace(state, phase="confirming", asking=None),
-                          _prompt(ctx, replace(state, phase="confirming", asking=None)))
+        state = replace(state, phase="confirming", asking=None)
+        return DialogStep(state, _prompt(ctx, state))
     previous = state.asked[-1] if state.asked else _last_prefilled(ctx, state)
     if previous is None:
         return DialogStep(state, (Text(say("dlg.first_question", ctx.locale)),
                                   *_prompt(ctx, state)))
     answers = {k: v for k, v in state.answers.items() if k != previous}
     asked = tuple(a for a in state.asked if a != previous)
-    state = replace(state, answers=answers, asked=asked, phase="asking")
-    return DialogStep(replace(state, asking=previous),
-                      _prompt(ctx, replace(state, asking=previous)))
+    state = replace(state, answers=answers, asked=asked, phase="asking", asking=previous)
+    return DialogStep(state, _prompt(ctx, state))
 
 
 def _last_prefilled(ctx: DialogContext, state: DialogState) -> str | None:
