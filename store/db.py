@@ -98,8 +98,8 @@ def _switch_to_wal(cursor: Any) -> None:
     """WAL is a property of the file: set it once, retrying while another opener holds it."""
     for _ in range(WAL_SWITCH_ATTEMPTS):
         try:
-            cursor.execute("PRAGMA journal_mode")
-            if cursor.fetchall()[0][0] == "wal":  # fetch all: an open statement holds a lock
+            cursor.execute("PRAGMA journal_mode")  # the adapter buffers the rows on execute
+            if cursor.fetchall()[0][0] == "wal":
                 return
             cursor.execute("PRAGMA journal_mode=WAL")
             return
