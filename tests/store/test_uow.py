@@ -73,15 +73,19 @@ async def test_conversation_locks_serialize_turns_of_one_conversation(
     db: Database, now: datetime
 ) -> None:
     order: list[str] = []
+    a_holds_the_lock = asyncio.Event()
 
-    async def turn(name: str, delay: float) -> None:
-        await asyncio.sleep(delay)
+    async def turn(name: str) -> None:
+        if name == "b":
+            await a_holds_the_lock.wait()
         async with db.unit_of_work() as uow:
             await uow.lock_conversation("slack:T1:C1:U1")
             await inbound.remember_event(uow.session, channel="t", event_id=name, now=now)
             order.append(f"{name} in")
+            if name == "a":
+                a_holds_the_lock.set()
             await asyncio.sleep(0.05)
             order.append(f"{name} out")
 
-    await asyncio.gather(turn("a", 0), turn("b", 0.01))
+    await asyncio.gather(turn("a"), turn("b"))
     assert order == ["a in", "a out", "b in", "b out"]
