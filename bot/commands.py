@@ -1,4 +1,8 @@
-"""Text commands people type instead of tapping: status, my requests, withdraw, help, catalog."""
+"""Text commands people type instead of tapping.
+
+Requests: status, my requests, withdraw, change an answer. Approvals: approve, reject, my
+approvals, delegate, cancel delegation. Help and the catalog.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_RID = r"(?:req|REQ)\s*[-#]?\s*(\d{1,9})"
+_RID = r"(?i:req)\s*[-#]?\s*(\d{1,9})"
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,47 @@ class ShowCatalog:
     pass
 
 
-Command = MyRequests | ShowStatus | Withdraw | ShowHelp | ShowCatalog
+@dataclass(frozen=True)
+class Approve:
+    request_id: int
+    comment: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    request_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MyApprovals:
+    pass
+
+
+@dataclass(frozen=True)
+class Delegate:
+    to: str
+    until: str  # the date as written; empty when missing
+
+
+@dataclass(frozen=True)
+class CancelDelegation:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowDelegation:
+    pass
+
+
+@dataclass(frozen=True)
+class Amend:
+    request_id: int
+    change: str  # "<field> <value>" as written
+
+
+Command = (MyRequests | ShowStatus | Withdraw | ShowHelp | ShowCatalog | Approve | Reject
+           | MyApprovals | Delegate | CancelDelegation | ShowDelegation | Amend)
 
 _MY_REQUESTS = re.compile(
     r"^(我的(申请|请求|工单)(到哪了|进度|呢)?|我(提交)?的申请(都)?到哪了|(show\s+)?my\s+(requests|tickets)"
@@ -47,6 +91,24 @@ _STATUS = re.compile(
 _WITHDRAW = re.compile(rf"^(?:撤回|撤销|withdraw)\s*{_RID}\s*(.*)$", re.DOTALL)
 _HELP = re.compile(r"^(help|帮助|\?|你能做什么|你会什么|怎么用|what can you do|菜单帮助)$")
 _CATALOG = re.compile(r"^(服务目录|目录|catalog|menu|services|能办什么|有哪些服务|list services)$")
+_SEP = r"\s*[,，:：]?\s*"
+_APPROVE = re.compile(rf"^(?:同意|批准|通过|approve|approved){_SEP}{_RID}{_SEP}(.*)$",
+                      re.DOTALL | re.IGNORECASE)
+_REJECT = re.compile(rf"^(?:驳回|拒绝|不同意|reject|decline|deny){_SEP}{_RID}{_SEP}(.*)$",
+                     re.DOTALL | re.IGNORECASE)
+_MY_APPROVALS = re.compile(
+    r"^(待我审批|我的审批|待审批|我的待审批|审批列表|待办审批|my approvals|pending approvals|"
+    r"approvals|to approve|what do i need to approve)$")
+_DELEGATE = re.compile(
+    r"^(?:委托|delegate)\s*(?:给|to\s)?\s*(?P<who>\S+?)\s*(?:代批|代为审批|代审批|审批|approvals?)?\s*"
+    r"(?:(?:到|至|直到|截至|until|till|through|to)\s*(?P<until>.+?))?\s*(?:为止|结束)?$",
+    re.IGNORECASE)
+_CANCEL_DELEGATION = re.compile(
+    r"^(取消委托|撤销委托|结束委托|收回委托|cancel (my )?delegation|stop delegating"
+    r"|end (my )?delegation)$")
+_SHOW_DELEGATION = re.compile(r"^(我的委托|委托情况|查看委托|my delegation|show delegation)$")
+_AMEND = re.compile(rf"^(?:修改|更改|变更|change|edit|amend|update){_SEP}{_RID}\s*(.*)$",
+                    re.DOTALL | re.IGNORECASE)
 _GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|哈喽|嗨|早|早上好|good morning)$")
 
 
@@ -60,8 +122,35 @@ def parse_command(text: str) -> Command | None:
         return ShowHelp()
     if _CATALOG.match(lowered):
         return ShowCatalog()
-    if match := _WITHDRAW.match(line) or _WITHDRAW.match(lowered):
+    original = text.strip()
+    if found := _approval_command(original, line, lowered):
+        return found
+    if match := _free(_AMEND, original, line):
+        return Amend(int(match.group(1)), match.group(2).strip())
+    if match := _free(_WITHDRAW, original, line) or _WITHDRAW.match(lowered):
         return Withdraw(int(match.group(1)), match.group(2).strip(" :：,，"))
     if match := _STATUS.match(lowered):
         return ShowStatus(int(match.group(1)))
+    return None
+
+
+def _free(pattern: re.Pattern[str], original: str, line: str) -> re.Match[str] | None:
+    """Match a command that carries free text (a reason, a comment) on the words as written,
+    falling back to the normalized line (full-width letters in "ＲＥＱ-12")."""
+    return pattern.match(original) or pattern.match(line)
+
+
+def _approval_command(original: str, line: str, lowered: str) -> Command | None:
+    if match := _free(_APPROVE, original, line):
+        return Approve(int(match.group(1)), match.group(2).strip())
+    if match := _free(_REJECT, original, line):
+        return Reject(int(match.group(1)), match.group(2).strip())
+    if _MY_APPROVALS.match(lowered):
+        return MyApprovals()
+    if _CANCEL_DELEGATION.match(lowered):
+        return CancelDelegation()
+    if _SHOW_DELEGATION.match(lowered):
+        return ShowDelegation()
+    if match := _DELEGATE.match(line):
+        return Delegate(match["who"].strip(), (match["until"] or "").strip())
     return None

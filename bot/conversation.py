@@ -45,6 +45,25 @@ async def save(turn: Turn, state: ConversationState) -> None:
     )
 
 
+async def ask(turn: Turn, prompt: ConversationState) -> None:
+    """Wait for the answer to one question; an open form is kept and resumed afterwards."""
+    row = await dialogs.load_dialog(turn.session, lock_id=turn.key.lock_id)
+    current = dict(row.state) if row is not None and row.expires_at > turn.now else None
+    resume = current if current and current.get("kind") == "form" else (
+        current.get("resume") if current and current.get("kind") == "prompt" else None)
+    await save(turn, {"kind": "prompt", **prompt, **({"resume": resume} if resume else {})})
+
+
+async def end_prompt(turn: Turn, state: ConversationState) -> ConversationState | None:
+    """The question is answered: back to the form it interrupted (returned), or to nothing."""
+    resume = state.get("resume")
+    if isinstance(resume, dict):
+        await save(turn, resume)
+        return resume
+    await clear(turn)
+    return None
+
+
 async def clear(turn: Turn) -> None:
     await dialogs.delete_dialog(turn.session, lock_id=turn.key.lock_id)
 

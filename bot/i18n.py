@@ -133,6 +133,198 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "status.resolved": ("已解决", "resolved"),
     "status.closed": ("已关闭", "closed"),
     "status.withdrawn": ("已撤回", "withdrawn"),
+    "req.step_approval": (
+        "审批第 {n}/{total} 步 · {mode}",
+        "Approval step {n} of {total} · {mode}",
+    ),
+    "req.step_fulfilment": ("已批准，办理中", "Approved, being fulfilled"),
+    "req.field_approvals": ("审批记录", "Approvals"),
+    "req.field_reason": ("原因", "Reason"),
+    # --- approvals --------------------------------------------------------------------------
+    "apr.card_title": ("审批 {rid}「{service}」", "Approve {rid} \"{service}\""),
+    "apr.field_step": ("审批环节", "Step"),
+    "apr.step_of": ("第 {n}/{total} 步 · {mode}", "step {n} of {total} · {mode}"),
+    "apr.field_approvers": ("本步审批人", "Approvers on this step"),
+    "apr.field_on_behalf": ("代谁审批", "On behalf of"),
+    "apr.field_note": ("说明", "Note"),
+    "apr.approve": ("同意", "Approve"),
+    "apr.reject": ("驳回", "Reject"),
+    "apr.details": ("详情", "Details"),
+    "apr.footer_open": (
+        "也可以回复「同意 {rid} 意见」或「驳回 {rid} 原因」。",
+        "You can also reply \"approve {rid} comment\" or \"reject {rid} reason\".",
+    ),
+    "apr.seat_pending": ("待审批", "waiting"),
+    "apr.seat_waiting": ("未开始", "not yet"),
+    "apr.seat_approved": ("已同意 {at}", "approved {at}"),
+    "apr.seat_rejected": ("已驳回 {at}", "rejected {at}"),
+    "apr.seat_retired": ("无需审批", "not needed"),
+    "apr.seat_by": ("（{who} 代）", " (by {who})"),
+    "apr.outcome_approved": ("本步已通过。", "This step is approved."),
+    "apr.outcome_rejected": ("已驳回：{reason}", "Rejected: {reason}"),
+    "apr.outcome_cancelled": ("本次审批已结束：{why}", "This approval has ended: {why}"),
+    "apr.why_restarted": (
+        "申请已修改，审批重新开始",
+        "the request was changed and approval restarted",
+    ),
+    "apr.why_withdrawn": ("申请人已撤回", "the requester withdrew it"),
+    "apr.why_rejected": ("申请已被驳回", "the request was rejected"),
+    "apr.mode_any": ("或签（任一人）", "any one"),
+    "apr.mode_single": ("单人审批", "one approver"),
+    "apr.mode_all": ("会签（全部）", "all of them"),
+    "apr.mode_quorum": ("{required}/{of} 人同意", "{required} of {of}"),
+    "apr.waiting_for": (
+        "{rid} 等待 {names} 审批（第 {n}/{total} 步，{mode}）。",
+        "{rid} is waiting for approval by {names} (step {n} of {total}, {mode}).",
+    ),
+    "apr.decided_approved": (
+        "{who} 同意了 {rid}（第 {n}/{total} 步）。{comment}",
+        "{who} approved {rid} (step {n} of {total}). {comment}",
+    ),
+    "apr.comment": ("意见：{comment}", "Comment: {comment}"),
+    "apr.still_needed": (
+        "本步还需 {left} 人同意。",
+        "{left} more approval(s) needed on this step.",
+    ),
+    "apr.all_approved": (
+        "{rid} 审批通过，已交给 {holder} 办理。",
+        "{rid} is approved and now with {holder}.",
+    ),
+    "apr.rejected": (
+        "{rid} 被 {who} 驳回。原因：{reason}",
+        "{who} rejected {rid}. Reason: {reason}",
+    ),
+    "apr.unroutable": (
+        "没能为 {rid} 自动找到审批人（{problem}），已转给服务负责人 {owner} 决定。",
+        "I could not find an approver for {rid} ({problem}), so the service owner {owner} will "
+        "decide.",
+    ),
+    "apr.unroutable_stuck": (
+        "没能为 {rid} 找到任何审批人（{problem}），服务负责人也无人可审批。"
+        "请联系管理员修正通讯录或服务包。",
+        "I could not find anyone to approve {rid} ({problem}), not even the service owner. "
+        "Please ask your admin to fix the directory or the service package.",
+    ),
+    "apr.you_approved": ("已同意 {rid}。", "You approved {rid}."),
+    "apr.you_rejected": (
+        "已驳回 {rid}，已通知申请人。",
+        "You rejected {rid}; the requester has been told.",
+    ),
+    "apr.you_on_behalf": ("（代 {who}）", " (on behalf of {who})"),
+    "apr.ask_reason": (
+        "请写下驳回 {rid} 的原因，申请人会看到（回复「取消」则不驳回）：",
+        "Why are you rejecting {rid}? The requester will see it. (Reply \"cancel\" to keep it "
+        "open.)",
+    ),
+    "apr.reject_kept": ("好的，没有驳回 {rid}。", "OK, {rid} was not rejected."),
+    "apr.not_yours": (
+        "{rid} 的当前环节不需要你审批（审批人：{names}）。",
+        "You are not an approver of {rid}'s current step (approvers: {names}).",
+    ),
+    "apr.own_request": (
+        "你不能审批自己的申请 {rid}。",
+        "You cannot approve your own request {rid}.",
+    ),
+    "apr.you_already": (
+        "你已于 {at} {verdict} {rid}，不会重复记录。",
+        "You already {verdict} {rid} at {at}; nothing changed.",
+    ),
+    "apr.step_decided": (
+        "{rid} 的第 {n} 步已经结束：{decisions}。这次点击没有改变任何内容。",
+        "Step {n} of {rid} has already ended: {decisions}. Your click changed nothing.",
+    ),
+    "apr.step_ended": (
+        "这张审批卡片已失效：{why}（{at}）。",
+        "This approval card is no longer valid: {why} ({at}).",
+    ),
+    "apr.nothing_pending": (
+        "{rid} 当前没有等你审批的环节（状态：{status}）。",
+        "{rid} has nothing waiting for your approval (status: {status}).",
+    ),
+    "apr.verb_approved": ("同意了", "approved"),
+    "apr.verb_rejected": ("驳回了", "rejected"),
+    "apr.my_title": ("待你审批（{n}）", "Waiting for your approval ({n})"),
+    "apr.my_none": ("没有等你审批的申请。", "Nothing is waiting for your approval."),
+    "apr.my_more": ("还有 {n} 项，处理完这些后再回复「待我审批」查看。",
+                    "{n} more; reply \"my approvals\" again once these are done."),
+    "apr.delegated_notice": (
+        "{rid}「{service}」需要你审批。你已委托 {delegate} 代批，审批卡片已发给 TA；"
+        "你也可以自己回复「同意 {rid}」。",
+        "{rid} \"{service}\" needs your approval. You delegated to {delegate}, who has the card; "
+        "you can still reply \"approve {rid}\" yourself.",
+    ),
+    "apr.restarted_notice": (
+        "{who} 修改了 {rid}（{change}），之前的审批作废，审批从第 1 步重新开始。",
+        "{who} changed {rid} ({change}), so the earlier approval no longer counts and approval "
+        "starts again from step 1.",
+    ),
+    "apr.withdrawn_notice": (
+        "{rid} 已被申请人撤回，无需再审批。",
+        "{rid} was withdrawn by the requester; no approval needed any more.",
+    ),
+    # --- delegation ---------------------------------------------------------------------------
+    "deleg.created": (
+        "已委托 {to} 代你审批，{start} 至 {end}。{moved}回复「取消委托」可随时取消。",
+        "{to} approves on your behalf from {start} to {end}. {moved}Reply \"cancel delegation\" "
+        "to end it.",
+    ),
+    "deleg.moved": ("{n} 个待审批已转给 TA。", "{n} pending approval(s) went to them. "),
+    "deleg.to_delegate": (
+        "{who} 委托你代为审批，{start} 至 {end}。",
+        "{who} asked you to approve on their behalf from {start} to {end}.",
+    ),
+    "deleg.cancelled": (
+        "已取消委托，审批回到你本人。",
+        "Delegation cancelled; approvals come to you again.",
+    ),
+    "deleg.cancelled_to_delegate": (
+        "{who} 取消了对你的审批委托。",
+        "{who} cancelled their delegation to you.",
+    ),
+    "deleg.none": ("你目前没有委托。", "You have no delegation."),
+    "deleg.current": (
+        "你已委托 {to} 代批，{start} 至 {end}。",
+        "{to} approves for you from {start} to {end}.",
+    ),
+    "deleg.usage": (
+        "请这样写：委托 carol 代批到12月10日（或 delegate to carol until 2026-12-10）。",
+        "Write it like: delegate to carol until 2026-12-10 (or 委托 carol 代批到12月10日).",
+    ),
+    "deleg.self": ("不能委托给自己。", "You cannot delegate to yourself."),
+    "deleg.past": ("结束日期 {end} 已经过去了，请给一个今天或以后的日期。",
+                  "The end date {end} is in the past; give today or a later date."),
+    "deleg.too_long": ("委托最长 {days} 天，请缩短结束日期。",
+                      "A delegation can last at most {days} days; choose an earlier end date."),
+    # --- amendment --------------------------------------------------------------------------
+    "amd.done": (
+        "已修改 {rid}：{change}。审批重新开始。",
+        "Changed {rid}: {change}. Approval starts again.",
+    ),
+    "amd.done_no_approval": ("已修改 {rid}：{change}。", "Changed {rid}: {change}."),
+    "amd.only_requester": (
+        "只有申请人本人可以修改 {rid}。",
+        "Only the requester can change {rid}.",
+    ),
+    "amd.not_now": (
+        "{rid} 当前状态为「{status}」，只能在审批中修改。如需变更，请撤回后重新提交。",
+        "{rid} is {status}; answers can only be changed while it waits for approval. Withdraw "
+        "it and submit again instead.",
+    ),
+    "amd.unknown_field": (
+        "没找到要修改的项。{rid} 可以修改的项有：{fields}。例如「修改 {rid} {example} 新值」。",
+        "I could not tell which answer to change. {rid} has: {fields}. E.g. \"change {rid} "
+        "{example} <new value>\".",
+    ),
+    "amd.needs_more": (
+        "改成这样后还需要回答「{label}」，聊天里没法直接补充。请撤回 {rid} 后重新提交。",
+        "With that change \"{label}\" would also need an answer, which cannot be added here. "
+        "Withdraw {rid} and submit again.",
+    ),
+    "amd.same": (
+        "「{label}」已经是 {value} 了，没有改动。",
+        "\"{label}\" is already {value}; nothing changed.",
+    ),
+    "amd.invalid": ("「{label}」：{reason}", "\"{label}\": {reason}"),
     # --- matching and help ------------------------------------------------------------------
     "match.ambiguous": ("你是想办下面哪一项？", "Did you mean one of these?"),
     "match.none": (

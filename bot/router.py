@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from bot import conversation
-from bot.commands import MyRequests, ShowCatalog, ShowHelp, ShowStatus, Withdraw, parse_command
+from bot.commands import (
+    Amend,
+    Approve,
+    CancelDelegation,
+    Command,
+    Delegate,
+    MyApprovals,
+    MyRequests,
+    Reject,
+    ShowCatalog,
+    ShowDelegation,
+    ShowStatus,
+    Withdraw,
+    parse_command,
+)
 from bot.conversation import ConversationState
 from bot.events import ActionInvoked, InboundEvent, MessageReceived
-from bot.handlers import forms, intake, prompts, status
+from bot.handlers import amend, approvals, delegation, forms, intake, prompts, status
 from bot.handlers.help import show_help
 from bot.i18n import say
 from bot.replies import Text
@@ -41,11 +55,14 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
         await forms.continue_form(turn, state, TextInput(text))
         return
     command = parse_command(text)
+    if isinstance(command, Delegate) and not command.until and not delegation.looks_like_a_person(
+            turn, command.to):
+        command = None  # "委托书怎么开" is a question for the catalog, not a delegation
     if state is not None and kind == "prompt":
         if command is None:
             await prompts.answer_prompt(turn, state, text)
             return
-        await conversation.clear(turn)  # a command instead of an answer drops the question
+        await conversation.end_prompt(turn, state)  # a command instead of an answer
     if not text:
         await show_help(turn)
         return
@@ -55,9 +72,9 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
         await _run_command(turn, command)
 
 
-async def _run_command(
-    turn: Turn, command: MyRequests | ShowStatus | Withdraw | ShowHelp | ShowCatalog
-) -> None:
+async def _run_command(turn: Turn, command: Command) -> None:
+    if await _run_approval_command(turn, command):
+        return
     if isinstance(command, MyRequests):
         await status.my_requests(turn)
     elif isinstance(command, ShowStatus):
@@ -70,9 +87,33 @@ async def _run_command(
         await show_help(turn)
 
 
+async def _run_approval_command(turn: Turn, command: Command) -> bool:
+    if isinstance(command, Approve):
+        await approvals.by_text(turn, command.request_id, "approved", command.comment)
+    elif isinstance(command, Reject):
+        await approvals.by_text(turn, command.request_id, "rejected", command.reason)
+    elif isinstance(command, MyApprovals):
+        await approvals.my_approvals(turn)
+    elif isinstance(command, Delegate):
+        await delegation.delegate(turn, command.to, command.until)
+    elif isinstance(command, CancelDelegation):
+        await delegation.cancel(turn)
+    elif isinstance(command, ShowDelegation):
+        await delegation.show(turn)
+    elif isinstance(command, Amend):
+        await amend.amend_request(turn, command.request_id, command.change)
+    else:
+        return False
+    return True
+
+
 async def _route_click(turn: Turn, action: str, state: ConversationState | None) -> None:
     prefix, _, rest = action.partition(":")
-    if prefix == "dlg":
+    if state is not None and state.get("kind") == "prompt":
+        state = await conversation.end_prompt(turn, state)  # a tap elsewhere drops the question
+    if prefix == "apr":
+        await approvals.click(turn, rest)
+    elif prefix == "dlg":
         await _dialog_click(turn, rest, state)
     elif prefix == "pick":
         await intake.pick(turn, rest, state)

@@ -75,6 +75,19 @@ class Turn:
         )
         return True
 
+    async def tell(
+        self, person_id: str, message: Message, *, correlation: str | None = None
+    ) -> bool:
+        """Reply when ``person_id`` is the one talking, else a direct message to them."""
+        if person_id == self.person.id:
+            await self.reply(message, correlation=correlation)
+            return True
+        return await self.notify(person_id, message, correlation=correlation)
+
+    def locale_of(self, person_id: str) -> str:
+        person = self.services.bundle.directory.person(person_id)
+        return person.locale if person else self.services.settings.bot.default_locale
+
     async def audit(
         self,
         action: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.access import owners_of
 from bot.i18n import say
 from bot.replies import Button, Card, CardField
 from dialogs.engine import DialogContext, summary_fields
@@ -21,6 +22,17 @@ def local_time(moment: datetime, person: Person) -> str:
 
 def status_label(status: str, locale: str) -> str:
     return say(f"status.{status}", locale)
+
+
+def owner_name(directory: Directory, service: Service | None, locale: str) -> str:
+    """The service owner as people know it: the group's name, else the owners' names."""
+    if service is None:
+        return "-"
+    kind, _, ident = service.owner.partition(":")
+    if kind == "group" and (group := directory.groups.get(ident)):
+        return group.name.get(locale)
+    names = [directory.persons[p].name for p in sorted(owners_of(directory, service))]
+    return "、".join(names) or service.owner
 
 
 def service_name(service: Service | None, request: RequestRow, locale: str) -> str:
@@ -42,13 +54,16 @@ def status_card(
     service: Service | None,
     viewer: Person,
     directory: Directory,
+    *,
+    step: str,
     holder: str,
+    since: datetime,
+    history: tuple[CardField, ...] = (),
 ) -> Card:
     loc = viewer.locale
     rid = format_request_id(request.id or 0)
     requester = directory.person(request.requester)
     final = request.status in FINAL_STATUSES
-    step = say("req.step_done" if final else "req.step_waiting", loc)
     facts = [
         CardField(say("req.field_status", loc), status_label(request.status, loc)),
         CardField(say("req.field_requester", loc), requester.name if requester else
@@ -58,17 +73,16 @@ def status_card(
     ]
     if not final:
         facts.append(CardField(say("req.field_holder", loc), holder))
-        facts.append(CardField(say("req.field_since", loc), local_time(request.updated_at,
-                                                                        viewer)))
+        facts.append(CardField(say("req.field_since", loc), local_time(since, viewer)))
     if request.status_reason:
-        facts.append(CardField("原因" if loc != "en" else "Reason", request.status_reason))
+        facts.append(CardField(say("req.field_reason", loc), request.status_reason))
     buttons: tuple[Button, ...] = ()
     if viewer.id == request.requester and not final:
         buttons = (Button("撤回" if loc != "en" else "Withdraw", f"wd:{request.id}",
                           style="danger"),)
     return Card(
         title=say("req.status_title", loc, rid=rid, service=service_name(service, request, loc)),
-        fields=(*facts, *answer_fields(request, service, viewer, directory)),
+        fields=(*facts, *history, *answer_fields(request, service, viewer, directory)),
         buttons=buttons,
     )
 

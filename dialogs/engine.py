@@ -413,6 +413,11 @@ def _describe_answers(ctx: DialogContext, state: DialogState, ids: tuple[str, ..
     return sep.join(parts)
 
 
+def display_answer(ctx: DialogContext, fdef: FieldDef, raw: Any) -> str:
+    """A stored answer as people read it (skipped ones say so)."""
+    return _display(ctx, fdef, raw)
+
+
 def _display(ctx: DialogContext, fdef: FieldDef, raw: Any) -> str:
     if raw is None:
         return say("dlg.skipped", ctx.locale)

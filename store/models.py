@@ -6,10 +6,10 @@ later feature is a new model here plus a new revision in ``store/migrations/vers
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.types import JsonDocument, JsonVerbatim, UtcDateTime
@@ -20,6 +20,8 @@ REQUEST_STATUSES = (
     "submitted", "pending_approval", "rejected", "in_progress", "resolved", "closed", "withdrawn",
 )
 OUTBOX_STATES = ("pending", "sending", "sent", "dead")
+STEP_STATES = ("waiting", "pending", "approved", "rejected", "cancelled")
+SEAT_STATES = ("waiting", "pending", "approved", "rejected", "retired")
 
 
 def _utc(*, nullable: bool = False, index: bool = False) -> Any:
@@ -131,3 +133,69 @@ class ConsoleInboxRow(SQLModel, table=True):
     message: dict[str, Any] = _json()
     created_at: datetime = _utc()
     seen: bool = False
+
+
+class ApprovalStepRow(SQLModel, table=True):
+    """One step of a request's approval chain. An amendment starts a new ``round``.
+
+    ``waiting`` until the steps before it approve, ``pending`` while its approvers decide, then
+    ``approved``, ``rejected`` or ``cancelled`` (the chain was restarted or the request ended).
+    """
+
+    __tablename__ = "approval_step"
+    __table_args__ = (Index("ix_approval_step_request_round", "request_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    round: int
+    position: int  # 1-based, within the round
+    total: int  # steps in the round
+    mode: str  # all | any | quorum
+    required: int  # approvals that finish the step
+    state: str = "waiting"
+    note: str | None = None  # why the step went to the service owner instead of the rule
+    ended_because: str | None = None  # cancelled: restarted | withdrawn | rejected
+    started_at: datetime | None = _utc(nullable=True)
+    finished_at: datetime | None = _utc(nullable=True)
+
+
+class ApprovalSeatRow(SQLModel, table=True):
+    """One approver's place on a step, and their decision once made.
+
+    ``decided_by`` differs from ``approver`` when a delegate decided on the approver's behalf.
+    ``retired``: the step finished without needing this approver (any-one, quorum, rejection).
+    """
+
+    __tablename__ = "approval_seat"
+    __table_args__ = (
+        UniqueConstraint("step_id", "approver", name="uq_approval_seat_step_approver"),
+        Index("ix_approval_seat_approver_state", "approver", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    step_id: int = Field(foreign_key="approval_step.id")
+    request_id: int = Field(foreign_key="request.id", index=True)
+    approver: str
+    state: str = "waiting"
+    decided_by: str | None = None
+    comment: str | None = None
+    decided_at: datetime | None = _utc(nullable=True)
+
+
+class DelegationRow(SQLModel, table=True):
+    """A delegation made in chat; it overrides the directory file's for the days it covers.
+
+    ``to_person`` is None for "no delegate on these days" (the person cancelled a delegation
+    that the directory file gives them).
+    """
+
+    __tablename__ = "delegation"
+    __table_args__ = (Index("ix_delegation_from_person", "from_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_person: str
+    to_person: str | None = None
+    starts_on: date
+    ends_on: date
+    created_at: datetime = _utc()
+    cancelled_at: datetime | None = _utc(nullable=True)

@@ -109,6 +109,30 @@ async def sent_refs(session: AsyncSession, *, correlation: str) -> list[OutboxRo
     return list(await session.scalars(query))
 
 
+async def cards_with_prefix(session: AsyncSession, *, prefix: str) -> list[OutboxRow]:
+    """Messages sent as cards whose correlation starts with ``prefix`` (any state), in order.
+
+    Updates are queued without a correlation, so only the original sends are found.
+    """
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(OutboxRow)
+        .where(col(OutboxRow.correlation).like(pattern, escape="\\"),
+               col(OutboxRow.kind) == "send")
+        .order_by(col(OutboxRow.id))
+    )
+    return list(await session.scalars(query))
+
+
+async def rewrite(session: AsyncSession, *, row: OutboxRow, message: dict[str, Any]) -> None:
+    """Change what a still-pending row will send (it goes out current, never stale)."""
+    if row.state != "pending":
+        raise ValueError(f"outbox row {row.id} is {row.state}; only pending rows are rewritten")
+    row.message = dict(message)
+    session.add(row)
+    await session.flush()
+
+
 async def count_by_state(session: AsyncSession) -> dict[str, int]:
     """``{"pending": n, "sending": n, "sent": n, "dead": n}`` (every state present)."""
     query = select(col(OutboxRow.state), func.count()).group_by(col(OutboxRow.state))

@@ -60,6 +60,21 @@ async def get_request(session: AsyncSession, *, request_id: int) -> RequestRow |
     return await session.get(RequestRow, request_id)
 
 
+async def lock_request(session: AsyncSession, *, request_id: int) -> RequestRow | None:
+    """The request, locked until the transaction ends, read fresh.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``, so turns changing one request (two approvers, an
+    amendment) run one after another. SQLite: every write transaction is already exclusive.
+    """
+    if not 1 <= request_id <= MAX_REQUEST_ID:
+        return None
+    query = (
+        select(RequestRow).where(col(RequestRow.id) == request_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(query)).first()
+
+
 async def list_requests(
     session: AsyncSession,
     *,

@@ -7,6 +7,8 @@ from collections.abc import Generator
 
 import pytest
 
+pytest_plugins = ["tests.pg"]  # db_url, db, postgres_server for every folder
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from bot import conversation
+from bot.approvals import flow
 from bot.conversation import ConversationState
 from bot.i18n import say
 from bot.replies import Text
@@ -63,7 +64,7 @@ async def _apply(turn: Turn, service: Service, step: DialogStep) -> None:
 
 
 async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
-    """Store the request, audit it, and remember the form was submitted."""
+    """Store the request, audit it, remember the form was submitted, and route it."""
     answers: dict[str, Any] = dict(dialog.answers)
     row = await requests.create_request(
         turn.session,
@@ -84,3 +85,4 @@ async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
                                    "request": row.id})
     name = service.name.get(turn.locale)
     await turn.reply(Text(say("req.submitted", turn.locale, rid=rid, service=name)))
+    await flow.start(turn, row)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bot import conversation, views
-from bot.access import can_see, owners_of
+from bot.approvals import flow
 from bot.i18n import say
+from bot.progress import progress_of
 from bot.replies import Text
 from bot.turn import Turn
+from bot.visibility import may_see
 from store import requests
 from store.models import RequestRow
 from store.requests import format_request_id
@@ -25,13 +27,14 @@ async def my_requests(turn: Turn) -> None:
 
 
 async def show_status(turn: Turn, request_id: int) -> None:
-    row = await _visible_request(turn, request_id)
+    row = await visible_request(turn, request_id)
     if row is None:
         return
     bundle = turn.services.bundle
-    service = bundle.catalog.get(row.service_id)
-    card = views.status_card(row, service, turn.person, bundle.directory,
-                             holder=_holder(turn, row))
+    progress = await progress_of(turn, row)
+    card = views.status_card(row, bundle.catalog.get(row.service_id), turn.person,
+                             bundle.directory, step=progress.step, holder=progress.holder,
+                             since=progress.since, history=progress.history)
     await turn.reply(card)
 
 
@@ -48,29 +51,35 @@ async def withdraw(turn: Turn, request_id: int, reason: str) -> None:
     if not reason.strip():
         await ask_withdraw_reason(turn, request_id)
         return
-    row = await _withdrawable(turn, request_id)
+    row = await _withdrawable(turn, request_id, lock=True)
     if row is None:
         return
     rid = format_request_id(request_id)
+    await flow.end_for_withdrawal(turn, row)
     await requests.set_status(turn.session, request=row, status="withdrawn",
                               reason=reason.strip(), now=turn.now)
     await turn.audit("request.withdrawn", rid, {"reason": reason.strip()})
     await turn.reply(Text(say("req.withdrawn", turn.locale, rid=rid, reason=reason.strip())))
 
 
-async def _visible_request(turn: Turn, request_id: int) -> RequestRow | None:
-    row = await requests.get_request(turn.session, request_id=request_id)
-    bundle = turn.services.bundle
-    service = bundle.catalog.get(row.service_id) if row else None
-    if row is None or not can_see(turn.person, row, service, bundle.directory):
+async def visible_request(
+    turn: Turn, request_id: int, *, lock: bool = False
+) -> RequestRow | None:
+    """The request if this person may see it (locked for a change when ``lock``), else None
+    after saying it was not found."""
+    find = requests.lock_request if lock else requests.get_request
+    row = await find(turn.session, request_id=request_id)
+    if row is None or not await may_see(turn, row):
         await turn.reply(Text(say("req.not_found", turn.locale,
                                   rid=format_request_id(request_id))))
         return None
     return row
 
 
-async def _withdrawable(turn: Turn, request_id: int) -> RequestRow | None:
-    row = await _visible_request(turn, request_id)
+async def _withdrawable(
+    turn: Turn, request_id: int, *, lock: bool = False
+) -> RequestRow | None:
+    row = await visible_request(turn, request_id, lock=lock)
     if row is None:
         return None
     rid = format_request_id(request_id)
@@ -82,16 +91,3 @@ async def _withdrawable(turn: Turn, request_id: int) -> RequestRow | None:
         await turn.reply(Text(say("req.cannot_withdraw", turn.locale, rid=rid, status=status)))
         return None
     return row
-
-
-def _holder(turn: Turn, row: RequestRow) -> str:
-    """Who holds the request now: until approvals and tasks exist, the service owner."""
-    bundle = turn.services.bundle
-    service = bundle.catalog.get(row.service_id)
-    if service is None:
-        return "-"
-    kind, _, ident = service.owner.partition(":")
-    if kind == "group" and (group := bundle.directory.groups.get(ident)):
-        return group.name.get(turn.locale)
-    names = [bundle.directory.persons[p].name for p in sorted(owners_of(bundle.directory, service))]
-    return "、".join(names) or service.owner

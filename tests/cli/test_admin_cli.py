@@ -94,7 +94,8 @@ def test_audit_verify_names_the_first_altered_row(esmbot: Esmbot, tmp_path: Path
 def test_requests_show_includes_the_audit_trail(esmbot: Esmbot) -> None:
     esmbot("chat", "--jsonl", stdin="我要报销差旅费8000元\n2026-11-20\n北京出差\n提交\n")
     shown = json.loads(esmbot("requests", "show", "REQ-1", "--json").stdout)
-    assert shown["status"] == "submitted"
-    assert [e["action"] for e in shown["audit"]] == ["request.submitted"]
+    assert shown["status"] == "pending_approval"
+    assert [e["action"] for e in shown["audit"]] == [
+        "request.submitted", "approval.started", "approval.step_started"]
     missing = esmbot("requests", "show", "REQ-7", check=False)
     assert missing.returncode == 1

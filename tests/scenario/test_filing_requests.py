@@ -29,7 +29,7 @@ async def test_alice_files_a_travel_expense_in_chinese_without_being_asked_twice
     [row] = await stored_requests(chat)
     assert row.service_id == "fin.expense"
     assert row.answers["amount"] == 8000 and row.answers["category"] == "travel"
-    assert row.status == "submitted" and row.requester == "alice"
+    assert row.status == "pending_approval" and row.requester == "alice"
 
 
 async def test_sam_files_the_same_in_english(chat: ChatDriver) -> None:
@@ -38,8 +38,8 @@ async def test_sam_files_the_same_in_english(chat: ChatDriver) -> None:
     asked = await fill_form(chat, "sam", "fin.expense", {"description": "Client visit"})
     assert "amount" not in asked and "category" not in asked
     assert "Please confirm" in text_of(chat.last("sam"))
-    await chat.click("sam", "Submit")
-    assert "Submitted REQ-1" in text_of(chat.last("sam"))
+    submitted = await chat.click("sam", "Submit")
+    assert "Submitted REQ-1" in text_of(submitted[0])
     [row] = await stored_requests(chat)
     assert Decimal(str(row.answers["amount"])) == Decimal(8000)
 
@@ -148,6 +148,7 @@ async def test_the_audit_trail_records_the_submission_and_verifies(chat: ChatDri
     async with chat.app.db.unit_of_work() as uow:
         events = await audit.events_for(uow.session, subject="REQ-1")
         result = await audit.verify(uow.session)
-    assert [e.action for e in events] == ["request.submitted"]
+    assert [e.action for e in events] == [
+        "request.submitted", "approval.started", "approval.step_started"]
     assert events[0].actor == "alice"
     assert result.ok

@@ -12,7 +12,8 @@ from tests.scenario.helpers import fill_form, text_of
 
 @pytest.fixture
 async def filed(chat: ChatDriver) -> ChatDriver:
-    """alice has filed REQ-1, a laptop request owned by the IT desk (carol, dave)."""
+    """alice has filed REQ-1, a laptop request owned by the IT desk (carol, dave); it waits for
+    her manager bob (赵强)."""
     await chat.say("alice", "我要申请一台笔记本，预算8000")
     await fill_form(chat, "alice", "it.laptop", {"reason": "旧电脑坏了需要更换"})
     await chat.click("alice", "提交")
@@ -24,7 +25,7 @@ async def test_alice_asks_where_her_request_is(filed: ChatDriver, text: str) -> 
     [card] = await filed.say("alice", text)
     assert isinstance(card, Card)
     shown = text_of(card)
-    assert "REQ-1" in card.title and "已提交" in shown and "IT" in shown
+    assert "REQ-1" in card.title and "审批中" in shown and "处理人=赵强" in shown
     assert "8,000" in shown
 
 
@@ -68,7 +69,7 @@ async def test_only_the_requester_may_withdraw(filed: ChatDriver) -> None:
     [answer] = await filed.say("carol", "撤回 REQ-1 不想做")
     assert "只有申请人" in text_of(answer)
     [card] = await filed.say("alice", "REQ-1")
-    assert "已提交" in text_of(card)
+    assert "审批中" in text_of(card)
 
 
 async def test_cancel_keeps_the_request_when_asked_for_a_reason(filed: ChatDriver) -> None:

@@ -1,0 +1,125 @@
+"""How an approval looks in chat: the card each approver gets, and the lines about decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import say
+from bot.replies import Button, Card, CardField
+from bot.views import answer_fields, local_time, service_name
+from dialogs.model import Directory, Person, Service
+from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow
+from store.requests import format_request_id
+
+
+def mode_text(step: ApprovalStepRow, seats: int, locale: str) -> str:
+    if seats == 1:
+        return say("apr.mode_single", locale)
+    if step.mode == "any":
+        return say("apr.mode_any", locale)
+    if step.mode == "quorum":
+        return say("apr.mode_quorum", locale, required=step.required, of=seats)
+    return say("apr.mode_all", locale)
+
+
+def name_of(directory: Directory, person_id: str | None) -> str:
+    person = directory.person(person_id or "")
+    return person.name if person else (person_id or "-")
+
+
+def names(directory: Directory, people: Sequence[str], locale: str) -> str:
+    joiner = "、" if locale != "en" else ", "
+    return joiner.join(name_of(directory, p) for p in people) or "-"
+
+
+def seat_line(seat: ApprovalSeatRow, directory: Directory, viewer: Person) -> str:
+    loc = viewer.locale
+    who = name_of(directory, seat.approver)
+    if seat.state in ("approved", "rejected") and seat.decided_at is not None:
+        state = say(f"apr.seat_{seat.state}", loc, at=local_time(seat.decided_at, viewer))
+        if seat.decided_by and seat.decided_by != seat.approver:
+            state += say("apr.seat_by", loc, who=name_of(directory, seat.decided_by))
+        if seat.comment:
+            state += f"「{seat.comment}」" if loc != "en" else f" \"{seat.comment}\""
+    else:
+        state = say(f"apr.seat_{seat.state}", loc)
+    return f"{who}: {state}" if loc == "en" else f"{who}：{state}"
+
+
+def decisions_text(seats: Sequence[ApprovalSeatRow], directory: Directory, viewer: Person) -> str:
+    decided = [s for s in seats if s.state in ("approved", "rejected")]
+    joiner = "；" if viewer.locale != "en" else "; "
+    return joiner.join(seat_line(s, directory, viewer) for s in decided) or "-"
+
+
+def approve_action(step: ApprovalStepRow, seat: str, verb: str) -> str:
+    return f"apr:{step.id}:{seat}:{verb}"
+
+
+def approval_card(
+    request: RequestRow,
+    service: Service | None,
+    step: ApprovalStepRow,
+    seats: Sequence[ApprovalSeatRow],
+    *,
+    seat: str,
+    viewer: Person,
+    directory: Directory,
+) -> Card:
+    """The card for ``seat``'s approver (or the delegate ``viewer``) on ``step``."""
+    loc = viewer.locale
+    rid = format_request_id(request.id or 0)
+    facts = [
+        CardField(say("req.field_requester", loc), _requester(request, directory)),
+        *answer_fields(request, service, viewer, directory),
+        CardField(say("apr.field_step", loc), say(
+            "apr.step_of", loc, n=step.position, total=step.total,
+            mode=mode_text(step, len(seats), loc))),
+        CardField(say("apr.field_approvers", loc),
+                  "\n".join(seat_line(s, directory, viewer) for s in seats)),
+    ]
+    if seat != viewer.id:
+        facts.append(CardField(say("apr.field_on_behalf", loc), name_of(directory, seat)))
+    if step.note:
+        facts.append(CardField(say("apr.field_note", loc), step.note))
+    mine = next((s for s in seats if s.approver == seat), None)
+    open_ = step.state == "pending" and mine is not None and mine.state == "pending"
+    return Card(
+        title=say("apr.card_title", loc, rid=rid, service=service_name(service, request, loc)),
+        fields=tuple(facts),
+        buttons=_buttons(step, seat, request, loc) if open_ else (
+            Button(say("apr.details", loc), f"st:{request.id}"),),
+        footer=say("apr.footer_open", loc, rid=rid) if open_ else _outcome(step, seats, viewer,
+                                                                          directory),
+    )
+
+
+def _requester(request: RequestRow, directory: Directory) -> str:
+    person = directory.person(request.requester)
+    if person is None:
+        return request.requester
+    return f"{person.name} ({person.dept})" if person.dept else person.name
+
+
+def _buttons(step: ApprovalStepRow, seat: str, request: RequestRow, loc: str
+             ) -> tuple[Button, ...]:
+    return (
+        Button(say("apr.approve", loc), approve_action(step, seat, "approve"), style="primary"),
+        Button(say("apr.reject", loc), approve_action(step, seat, "reject"), style="danger"),
+        Button(say("apr.details", loc), f"st:{request.id}"),
+    )
+
+
+def _outcome(
+    step: ApprovalStepRow, seats: Sequence[ApprovalSeatRow], viewer: Person, directory: Directory
+) -> str:
+    loc = viewer.locale
+    if step.state == "approved":
+        return say("apr.outcome_approved", loc)
+    if step.state == "rejected":
+        rejection = next((s for s in seats if s.state == "rejected"), None)
+        return say("apr.outcome_rejected", loc, reason=rejection.comment if rejection else "-")
+    if step.state == "cancelled":
+        why = say(f"apr.why_{step.ended_because or 'restarted'}", loc)
+        return say("apr.outcome_cancelled", loc, why=why)
+    return decisions_text(seats, directory, viewer)

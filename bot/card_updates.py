@@ -1,0 +1,36 @@
+"""Bring every copy of a card up to date after something changed (a decision, a claim).
+
+Cards are queued with a correlation such as ``apr:<step>:<seat>:<person>``. A copy not sent yet
+is rewritten in the outbox, so it goes out current; a sent copy gets an ``update`` (the channel
+edits it in place, or sends it anew when it cannot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.replies import Message, message_to_dict
+from bot.turn import Turn
+from store import outbox
+from store.models import OutboxRow
+
+
+async def refresh(
+    turn: Turn, prefix: str, render: Callable[[OutboxRow], Message | None]
+) -> int:
+    """Re-render the cards whose correlation starts with ``prefix``; returns how many."""
+    changed = 0
+    for row in await outbox.cards_with_prefix(turn.session, prefix=prefix):
+        message = render(row)
+        if message is None or row.state == "dead":
+            continue
+        data = message_to_dict(message)
+        if row.state == "pending":
+            await outbox.rewrite(turn.session, row=row, message=data)
+        else:
+            await outbox.enqueue(
+                turn.session, recipient=row.recipient, message=data, channel=row.channel,
+                kind="update", target_ref=row.sent_ref if row.state == "sent" else None,
+                now=turn.now)
+        changed += 1
+    return changed

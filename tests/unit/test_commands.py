@@ -1,0 +1,54 @@
+"""Text commands: what a whole message means, in Chinese and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import (
+    Amend,
+    Approve,
+    CancelDelegation,
+    Command,
+    Delegate,
+    MyApprovals,
+    MyRequests,
+    Reject,
+    ShowDelegation,
+    ShowStatus,
+    Withdraw,
+    parse_command,
+)
+
+CASES: list[tuple[str, Command | None]] = [
+    ("同意 REQ-12", Approve(12, "")),
+    ("approve REQ-12 ok", Approve(12, "ok")),
+    ("Approve req12, looks fine", Approve(12, "looks fine")),
+    ("同意 REQ-12 好的，尽快发。", Approve(12, "好的，尽快发。")),
+    ("批准ＲＥＱ－１２", Approve(12, "")),
+    ("驳回 REQ-12 预算超标", Reject(12, "预算超标")),
+    ("reject REQ-12 over budget", Reject(12, "over budget")),
+    ("驳回REQ-12", Reject(12, "")),
+    ("待我审批", MyApprovals()),
+    ("My approvals", MyApprovals()),
+    ("委托 carol 代批到12月10日", Delegate("carol", "12月10日")),
+    ("delegate to carol until 2026-12-10", Delegate("carol", "2026-12-10")),
+    ("委托给王小丽到12月10日", Delegate("王小丽", "12月10日")),
+    ("委托王小丽代批到12月10日", Delegate("王小丽", "12月10日")),
+    ("委托 carol", Delegate("carol", "")),
+    ("取消委托", CancelDelegation()),
+    ("cancel delegation", CancelDelegation()),
+    ("我的委托", ShowDelegation()),
+    ("修改 REQ-12 金额 6000", Amend(12, "金额 6000")),
+    ("change REQ-12 amount to 6000", Amend(12, "amount to 6000")),
+    ("withdraw REQ-3 no longer needed", Withdraw(3, "no longer needed")),
+    ("REQ-12", ShowStatus(12)),
+    ("我的申请", MyRequests()),
+    ("同意", None),  # no request named: free text
+    ("我同意这个方案", None),
+    ("approval process for laptops", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_a_message_is_read_as_the_command_it_is(text: str, expected: Command | None) -> None:
+    assert parse_command(text) == expected
