@@ -58,7 +58,9 @@ def _banner(app: BotApp, persona: str) -> str:
         "  我要申请一台笔记本，预算8000        I need VPN access",
         "  我要报销差旅费8000元                 my requests / 我的申请",
         "  服务目录 / catalog                   REQ-1 (status of a request)",
-        f"Switch persona: /as {manager} (your manager) · /who lists people · /quit leaves",
+        f"Then /as {manager} (your manager) sees the approval card and taps 同意 (Approve);",
+        "  待我审批 / my approvals lists what waits; 委托 carol 代批到12月10日 delegates.",
+        "Switch persona: /as <id> · /who lists people · /quit leaves",
         "Buttons are numbered: type the number or the label to click.",
     ])
 

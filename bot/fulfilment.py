@@ -15,8 +15,9 @@ from store.requests import format_request_id
 
 
 async def begin(turn: Turn, request: RequestRow, service: Service | None) -> str:
-    """Move the request to ``in_progress``; returns who holds it now, for the requester."""
+    """Move the request to ``in_progress``; returns who holds it now, in the requester's
+    language."""
     await requests.set_status(turn.session, request=request, status="in_progress", reason=None,
                               now=turn.now)
     await turn.audit("request.in_progress", format_request_id(request.id or 0), {})
-    return owner_name(turn.services.bundle.directory, service, turn.locale)
+    return owner_name(turn.services.bundle.directory, service, turn.locale_of(request.requester))

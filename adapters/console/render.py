@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.replies import Card, Message, Text
 
 
@@ -15,7 +17,10 @@ def _render_card(card: Card, width: int) -> str:
     lines = [f"┌─ {card.title}"]
     if card.body:
         lines.extend(f"│ {line}" for line in card.body.splitlines())
-    lines.extend(f"│   {f.label}: {f.value}" for f in card.fields)
+    for f in card.fields:
+        first, *more = f.value.splitlines() or [""]
+        lines.append(f"│   {f.label}: {first}")
+        lines.extend(f"│   {' ' * _width(f.label)}  {line}" for line in more)
     if card.buttons:
         numbered = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(card.buttons, 1))
         lines.append(f"│ {numbered}")
@@ -23,3 +28,8 @@ def _render_card(card: Card, width: int) -> str:
         lines.append(f"│ {card.footer}")
     lines.append("└" + "─" * min(width, 40))
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

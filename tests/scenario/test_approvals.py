@@ -55,6 +55,7 @@ async def test_an_expensive_laptop_goes_on_to_any_one_director(chat: ChatDriver)
     await chat.click("erin", "Approve")  # erin's directory locale is English
 
     assert (await request_row(chat)).status == "in_progress"
+    assert "已交给 IT 服务台 办理" in texts(chat, "alice")  # in alice's language, not erin's
     assert approve_button(latest_card(chat, "henry")) is None  # the any-step retired his buttons
     assert "Erin Li" in text_of(latest_card(chat, "henry"))
     [answer] = await chat.click_action("henry", henrys_approve.action_id)
