@@ -60,6 +60,21 @@ def test_messages_for_someone_away_wait_in_their_mailbox(esmbot: Esmbot) -> None
     assert "nothing new" in out
 
 
+def test_a_newcomer_files_as_alice_and_approves_as_bob_and_erin(esmbot: Esmbot) -> None:
+    lines = ("我要申请一台笔记本，预算8000\n1\n旧电脑坏了需要更换\n提交\n"
+             "/as bob\n1\n/as erin\n1\n/as alice\nREQ-1\n")
+    out = esmbot("chat", stdin=lines).stdout
+    bobs = out[out.index("now chatting as bob"):out.index("now chatting as erin")]
+    assert "审批 REQ-1「笔记本电脑申请」" in bobs and "[1] 同意" in bobs and "已同意 REQ-1" in bobs
+    assert "You approved REQ-1" in out
+    assert "REQ-1 审批通过，已交给 IT 服务台 办理" in out
+    shown = json.loads(esmbot("requests", "show", "REQ-1", "--json").stdout)
+    assert shown["status"] == "in_progress"
+    decisions = [(e["actor"], e["action"]) for e in shown["audit"] if e["action"].startswith(
+        "approval.approved")]
+    assert decisions == [("bob", "approval.approved"), ("erin", "approval.approved")]
+
+
 def test_unknown_persona_is_refused(esmbot: Esmbot) -> None:
     result = esmbot("chat", "--as", "nobody", check=False)
     assert result.returncode == 2 and "nobody" in result.stderr
