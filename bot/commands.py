@@ -78,8 +78,30 @@ class Amend:
     change: str  # "<field> <value>" as written
 
 
+@dataclass(frozen=True)
+class MyTasks:
+    pass
+
+
+@dataclass(frozen=True)
+class Queue:
+    group: str  # empty: the person's own groups
+
+
+@dataclass(frozen=True)
+class TaskAction:
+    """``claim``, ``done``, ``release``, ``handover``, ``ask``, ``reply`` or ``show`` a task."""
+
+    verb: str
+    task_id: int
+    text: str = ""  # the note, the hand-over target, the question or the answer
+
+
+TaskCommand = MyTasks | Queue | TaskAction
+
 Command = (MyRequests | ShowStatus | Withdraw | ShowHelp | ShowCatalog | Approve | Reject
-           | MyApprovals | Delegate | CancelDelegation | ShowDelegation | Amend)
+           | MyApprovals | Delegate | CancelDelegation | ShowDelegation | Amend | MyTasks | Queue
+           | TaskAction)
 
 _MY_REQUESTS = re.compile(
     r"^(我的(申请|请求|工单)(到哪了|进度|呢)?|我(提交)?的申请(都)?到哪了|(show\s+)?my\s+(requests|tickets)"
@@ -109,6 +131,22 @@ _CANCEL_DELEGATION = re.compile(
 _SHOW_DELEGATION = re.compile(r"^(我的委托|委托情况|查看委托|my delegation|show delegation)$")
 _AMEND = re.compile(rf"^(?:修改|更改|变更|change|edit|amend|update){_SEP}{_RID}\s*(.*)$",
                     re.DOTALL | re.IGNORECASE)
+_TID = r"(?i:task)\s*[-#]?\s*(\d{1,9})"
+_TASK_VERBS: tuple[tuple[str, str], ...] = (
+    ("claim", r"认领|领取|接单|claim|take"),
+    ("done", r"完成|办完|已完成|done|finish|finished|complete|close task"),
+    ("release", r"释放|退回队列|放弃|release|unclaim"),
+    ("handover", r"转交|转给|移交|hand\s*over|handover|reassign|transfer"),
+    ("ask", r"询问|问|需要信息|补充信息|ask|need\s*info"),
+    ("reply", r"回复|答复|reply|answer"),
+)
+_TASK_ACTIONS = tuple(
+    (verb, re.compile(rf"^(?:{words}){_SEP}{_TID}{_SEP}(.*)$", re.DOTALL | re.IGNORECASE))
+    for verb, words in _TASK_VERBS
+)
+_SHOW_TASK = re.compile(rf"^(?:查看|查|show|status)?\s*{_TID}$", re.IGNORECASE)
+_MY_TASKS = re.compile(r"^(我的任务|我手上的任务|我的工单任务|my tasks|tasks|show my tasks)$")
+_QUEUE = re.compile(r"^(?:队列|待认领|待领取|queue|backlog)(?:\s+(.+))?$", re.IGNORECASE)
 _GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|哈喽|嗨|早|早上好|good morning)$")
 
 
@@ -123,7 +161,8 @@ def parse_command(text: str) -> Command | None:
     if _CATALOG.match(lowered):
         return ShowCatalog()
     original = text.strip()
-    if found := _approval_command(original, line, lowered):
+    if found := _approval_command(original, line, lowered) or _task_command(original, line,
+                                                                           lowered):
         return found
     if match := _free(_AMEND, original, line):
         return Amend(int(match.group(1)), match.group(2).strip())
@@ -153,4 +192,17 @@ def _approval_command(original: str, line: str, lowered: str) -> Command | None:
         return ShowDelegation()
     if match := _DELEGATE.match(line):
         return Delegate(match["who"].strip(), (match["until"] or "").strip())
+    return None
+
+
+def _task_command(original: str, line: str, lowered: str) -> Command | None:
+    if _MY_TASKS.match(lowered):
+        return MyTasks()
+    if match := _QUEUE.match(line):
+        return Queue((match.group(1) or "").strip())
+    if match := _SHOW_TASK.match(line):
+        return TaskAction("show", int(match.group(1)))
+    for verb, pattern in _TASK_ACTIONS:
+        if match := _free(pattern, original, line):
+            return TaskAction(verb, int(match.group(1)), match.group(2).strip())
     return None

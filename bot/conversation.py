@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.events import ConversationKey
 from bot.i18n import say
+from bot.identity import address_of
 from bot.replies import Text
 from bot.turn import Turn
 from store import dialogs
@@ -33,12 +35,18 @@ async def load(turn: Turn) -> ConversationState | None:
 
 
 async def save(turn: Turn, state: ConversationState) -> None:
+    await _save_in(turn, turn.key, turn.person.id, state)
+
+
+async def _save_in(
+    turn: Turn, key: ConversationKey, person_id: str, state: ConversationState
+) -> None:
     minutes = turn.services.settings.bot.dialog_timeout_minutes
     await dialogs.save_dialog(
         turn.session,
-        lock_id=turn.key.lock_id,
-        person=turn.person.id,
-        channel=turn.key.channel,
+        lock_id=key.lock_id,
+        person=person_id,
+        channel=key.channel,
         state=state,
         now=turn.now,
         expires_at=turn.now + timedelta(minutes=minutes),
@@ -47,11 +55,33 @@ async def save(turn: Turn, state: ConversationState) -> None:
 
 async def ask(turn: Turn, prompt: ConversationState) -> None:
     """Wait for the answer to one question; an open form is kept and resumed afterwards."""
-    row = await dialogs.load_dialog(turn.session, lock_id=turn.key.lock_id)
+    await _ask_in(turn, turn.key, turn.person.id, prompt)
+
+
+async def ask_person(turn: Turn, person_id: str, prompt: ConversationState) -> bool:
+    """Make ``person_id``'s next message (in their direct chat on this channel) the answer.
+
+    Their conversation is locked first, so a turn of theirs running meanwhile is not lost.
+    """
+    person = turn.services.bundle.directory.person(person_id)
+    key = address_of(person, turn.key.channel, turn.key.tenant) if person else None
+    if key is None:
+        return False
+    if key.lock_id != turn.key.lock_id:
+        await turn.uow.lock_conversation(key.lock_id)
+    await _ask_in(turn, key, person_id, prompt)
+    return True
+
+
+async def _ask_in(
+    turn: Turn, key: ConversationKey, person_id: str, prompt: ConversationState
+) -> None:
+    row = await dialogs.load_dialog(turn.session, lock_id=key.lock_id)
     current = dict(row.state) if row is not None and row.expires_at > turn.now else None
     resume = current if current and current.get("kind") == "form" else (
         current.get("resume") if current and current.get("kind") == "prompt" else None)
-    await save(turn, {"kind": "prompt", **prompt, **({"resume": resume} if resume else {})})
+    state = {"kind": "prompt", **prompt, **({"resume": resume} if resume else {})}
+    await _save_in(turn, key, person_id, state)
 
 
 async def end_prompt(turn: Turn, state: ConversationState) -> ConversationState | None:

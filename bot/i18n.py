@@ -325,6 +325,164 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "\"{label}\" is already {value}; nothing changed.",
     ),
     "amd.invalid": ("「{label}」：{reason}", "\"{label}\": {reason}"),
+    # --- fulfilment tasks -------------------------------------------------------------------
+    "task.card_title": ("任务 {tid}：{title}", "Task {tid}: {title}"),
+    "task.field_request": ("申请", "Request"),
+    "task.field_group": ("负责组", "Group"),
+    "task.field_state": ("任务状态", "Task status"),
+    "task.field_question": ("待申请人回复", "Asked the requester"),
+    "task.field_note": ("备注", "Note"),
+    "task.state_blocked": ("等待前置任务：{waits}", "waiting for: {waits}"),
+    "task.state_ready": ("待认领", "waiting to be claimed"),
+    "task.state_claimed": ("{who} 处理中（自 {at}）", "with {who} since {at}"),
+    "task.state_waiting_info": ("{who} 等待申请人回复（自 {at}）",
+                                "{who} is waiting for the requester (since {at})"),
+    "task.state_done": ("{who} 已完成（{at}）", "done by {who} ({at})"),
+    "task.state_skipped": ("不需要", "not needed"),
+    "task.state_cancelled": ("已取消", "cancelled"),
+    "task.claim": ("认领", "Claim"),
+    "task.done": ("完成", "Done"),
+    "task.info": ("需要信息", "Need info"),
+    "task.handover": ("转交", "Hand over"),
+    "task.release": ("释放", "Release"),
+    "task.footer_ready": (
+        "点「认领」接手，或回复「认领 {tid}」。",
+        "Tap Claim to take it, or reply \"claim {tid}\".",
+    ),
+    "task.footer_mine": (
+        "完成后点「完成」，或回复「完成 {tid} 备注」；「转交 {tid} 给 某人」；「问 {tid} 问题」。",
+        "When finished tap Done or reply \"done {tid} note\"; \"hand over {tid} to someone\"; "
+        "\"ask {tid} question\".",
+    ),
+    "task.you_claimed": ("你已认领 {tid}「{title}」。", "You claimed {tid} \"{title}\"."),
+    "task.claimed_by_other": (
+        "{tid} 已由 {who} 于 {at} 认领，这次操作没有改变任何内容。",
+        "{tid} was claimed by {who} at {at}; nothing changed.",
+    ),
+    "task.blocked": (
+        "{tid} 还在等待 {waits} 完成，暂时不能认领或完成。",
+        "{tid} is still waiting for {waits}; it cannot be claimed or completed yet.",
+    ),
+    "task.finished": ("{tid} 当前为「{state}」，这次操作没有改变任何内容。",
+                      "{tid} is already {state}; nothing changed."),
+    "task.not_member": (
+        "{tid} 属于「{group}」，只有该组成员可以处理。",
+        "{tid} belongs to \"{group}\"; only its members can work on it.",
+    ),
+    "task.not_assignee": (
+        "{tid} 现在由 {who} 处理，只有 TA 可以这样操作。",
+        "{tid} is with {who}; only they can do that.",
+    ),
+    "task.not_found": (
+        "没有找到 {tid}，或者你无权查看。",
+        "{tid} was not found, or you may not see it.",
+    ),
+    "task.you_done": ("已完成 {tid}「{title}」。", "Done: {tid} \"{title}\"."),
+    "task.requester_claimed": ("{who} 开始处理 {rid} 的「{title}」。",
+                               "{who} is now working on \"{title}\" for {rid}."),
+    "task.requester_done": ("{rid} 的「{title}」已完成（{who}）。{note}",
+                            "\"{title}\" for {rid} is done ({who}). {note}"),
+    "task.note": ("备注：{note}", "Note: {note}"),
+    "task.released": ("已释放 {tid}，回到「{group}」的队列。",
+                      "Released {tid}; it is back in the \"{group}\" queue."),
+    "task.ask_handover": (
+        "要把 {tid} 转交给谁？回复同事的姓名或账号，或一个组（例如 it-desk）。"
+        "回复「取消」则不转交。",
+        "Who should take {tid}? Reply with a colleague's name or id, or a group (e.g. it-desk). "
+        "Reply \"cancel\" to keep it.",
+    ),
+    "task.handover_unknown": (
+        "没找到「{who}」这个同事或组。请回复姓名、账号或组名（例如 it-desk）。",
+        "I can't find a colleague or group called \"{who}\". Reply with a name, an id or a "
+        "group (e.g. it-desk).",
+    ),
+    "task.handed_over": ("已把 {tid} 转交给 {to}。", "Handed {tid} over to {to}."),
+    "task.handed_to_you": ("{who} 把 {tid}「{title}」转交给了你。",
+                           "{who} handed {tid} \"{title}\" over to you."),
+    "task.ask_question": (
+        "要问申请人什么？写下你的问题（回复「取消」则不问）：",
+        "What do you need to ask the requester? Write your question (reply \"cancel\" not to "
+        "ask):",
+    ),
+    "task.question_sent": ("已把问题发给 {who}，TA 回复后会转给你。",
+                           "Your question went to {who}; their answer will come to you."),
+    "task.question_to_requester": (
+        "{who} 在处理 {rid} 的「{title}」时需要你补充：\n{question}\n直接回复这条消息即可"
+        "（或「回复 {tid} 内容」）。",
+        "{who} needs something from you for \"{title}\" ({rid}):\n{question}\nJust reply "
+        "to this message (or \"reply {tid} <answer>\").",
+    ),
+    "task.answer_relayed": ("已把你的回复转给 {who}。", "Your answer went to {who}."),
+    "task.answer_to_agent": ("{who} 回复了 {tid}：{answer}", "{who} answered on {tid}: {answer}"),
+    "task.no_question": (
+        "{tid} 现在没有等你回复的问题。",
+        "{tid} has no question waiting for you.",
+    ),
+    "task.kept": ("好的，{tid} 保持不变。", "OK, {tid} stays as it is."),
+    "task.mine_title": ("我的任务（{n}）", "My tasks ({n})"),
+    "task.mine_none": ("你手上没有进行中的任务。回复「队列」看看组里待认领的任务。",
+                       "You have no open tasks. Reply \"queue\" to see what your groups have "
+                       "waiting."),
+    "task.queue_title": ("「{group}」待认领（{n}）", "Waiting in \"{group}\" ({n})"),
+    "task.queue_none": ("「{group}」没有待认领的任务。", "Nothing is waiting in \"{group}\"."),
+    "task.queue_unknown": ("没有找到组「{group}」。你所在的组：{mine}",
+                           "There is no group \"{group}\". Your groups: {mine}"),
+    "task.queue_not_member": ("你不在「{group}」组里，不能查看它的队列。",
+                              "You are not in \"{group}\", so you cannot see its queue."),
+    "task.no_groups": ("你不在任何处理组里。", "You are not in any fulfilment group."),
+    "task.reopened_to_agent": (
+        "{who} 表示 {rid} 还没解决，{tid}「{title}」重新打开。原因：{reason}",
+        "{who} says {rid} is not solved yet, so {tid} \"{title}\" is open again. Reason: "
+        "{reason}",
+    ),
+    "req.tasks_done": ("已完成", "Done"),
+    "req.tasks_open": ("进行中", "In hand"),
+    "req.tasks_waiting": ("等待中", "Waiting"),
+    "req.tasks_queue": ("待认领", "To be claimed"),
+    "req.step_tasks": (
+        "办理中：{done}/{total} 项任务已完成",
+        "Fulfilment: {done} of {total} tasks done",
+    ),
+    "req.step_confirm": (
+        "已办结，等待申请人确认",
+        "Resolved, waiting for the requester to confirm",
+    ),
+    # --- completion and satisfaction ---------------------------------------------------------
+    "cfm.title": ("{rid}「{service}」已办结", "{rid} \"{service}\" is resolved"),
+    "cfm.body": ("问题解决了吗？确认后申请将关闭。", "Is everything sorted? Confirming closes it."),
+    "cfm.yes": ("是，已解决", "Yes, solved"),
+    "cfm.no": ("否，还有问题", "No, not yet"),
+    "cfm.ask_reason": (
+        "哪里还没解决？写一句话，我会转给处理人（回复「取消」则不变）：",
+        "What is still missing? Write a sentence and it goes to the agent (reply \"cancel\" to "
+        "leave it):",
+    ),
+    "cfm.reopened": (
+        "已重新打开 {rid}，{who} 会继续处理。",
+        "{rid} is open again; {who} will carry on.",
+    ),
+    "cfm.closed": ("{rid} 已关闭。谢谢！", "{rid} is closed. Thank you!"),
+    "cfm.not_now": (
+        "{rid} 当前状态为「{status}」，不需要确认。",
+        "{rid} is {status}; there is nothing to confirm.",
+    ),
+    "cfm.only_requester": ("只有申请人可以确认 {rid}。", "Only the requester can confirm {rid}."),
+    "cfm.kept": ("好的，{rid} 保持「已解决」。", "OK, {rid} stays resolved."),
+    "csat.title": ("给这次服务打个分吧：{rid}「{service}」", "How did we do? {rid} \"{service}\""),
+    "csat.body": (
+        "1 = 很不满意，5 = 非常满意。点一下即可。",
+        "1 = very poor, 5 = excellent. One tap is enough.",
+    ),
+    "csat.thanks": (
+        "谢谢你的 {score} 分！想补充一句吗？直接回复（或回复「跳过」）。",
+        "Thanks for the {score}! Anything to add? Just reply (or reply \"skip\").",
+    ),
+    "csat.comment_saved": ("收到，谢谢你的反馈。", "Got it, thank you for the feedback."),
+    "csat.already": (
+        "{rid} 已经评过分了（{score} 分），谢谢！",
+        "{rid} was already rated ({score}); thanks!",
+    ),
+    "csat.only_requester": ("只有申请人可以评价 {rid}。", "Only the requester can rate {rid}."),
     # --- matching and help ------------------------------------------------------------------
     "match.ambiguous": ("你是想办下面哪一项？", "Did you mean one of these?"),
     "match.none": (

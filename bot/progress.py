@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.approvals.cards import mode_text, names, seat_line
+from bot.approvals.cards import mode_text, name_of, names, seat_line
 from bot.i18n import say
 from bot.replies import CardField
+from bot.tasks.cards import group_name, state_text, title_of
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES, owner_name
-from store import approvals
-from store.models import ApprovalStepRow, RequestRow
+from store import approvals, tasks
+from store.models import ApprovalStepRow, RequestRow, TaskRow
+from store.tasks import format_task_id
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,8 @@ async def progress_of(turn: Turn, request: RequestRow) -> Progress:
                    mode=mode_text(pending, len(seats), loc))
         return Progress(step, names(directory, waiting, loc),
                         pending.started_at or request.updated_at, history)
-    if request.status == "in_progress":
-        return Progress(say("req.step_fulfilment", loc), owner_name(directory, service, loc),
-                        request.updated_at, history)
+    if request.status in ("in_progress", "resolved"):
+        return await _fulfilment(turn, request, history)
     return Progress(say("req.step_waiting", loc), owner_name(directory, service, loc),
                     request.updated_at, history)
 
@@ -61,3 +62,47 @@ async def _approval_history(
     if not lines:
         return ()
     return (CardField(say("req.field_approvals", turn.locale), "\n".join(lines)),)
+
+
+
+async def _fulfilment(
+    turn: Turn, request: RequestRow, history: tuple[CardField, ...]
+) -> Progress:
+    """Which tasks are done, which is in whose hands since when, what waits for what."""
+    loc = turn.locale
+    directory = turn.services.bundle.directory
+    service = turn.services.bundle.catalog.get(request.service_id)
+    graph = [t for t in await tasks.tasks_of(turn.session, request_id=request.id or 0)
+             if t.state not in ("skipped", "cancelled")]
+    if not graph:
+        return Progress(say("req.step_fulfilment", loc), owner_name(directory, service, loc),
+                        request.updated_at, history)
+    done = [t for t in graph if t.state == "done"]
+    in_hand = [t for t in graph if t.state in ("claimed", "waiting_info")]
+    ready = [t for t in graph if t.state == "ready"]
+    step = (say("req.step_confirm", loc) if request.status == "resolved" else
+            say("req.step_tasks", loc, done=len(done), total=len(graph)))
+    holders = [name_of(directory, t.assignee) for t in in_hand]
+    holders += [group_name(directory, t.group_id, loc) for t in ready]
+    if request.status == "resolved":
+        holders = [name_of(directory, request.requester)]
+    since = max((t.claimed_at or t.ready_at or t.updated_at for t in [*in_hand, *ready]),
+                default=request.updated_at)
+    lines = _task_lines(turn, graph)
+    return Progress(step, "、".join(dict.fromkeys(holders)) or "-", since,
+                    (*history, *lines))
+
+
+def _task_lines(turn: Turn, graph: Sequence[TaskRow]) -> tuple[CardField, ...]:
+    loc = turn.locale
+    directory = turn.services.bundle.directory
+    groups = (("req.tasks_done", ("done",)), ("req.tasks_open", ("claimed", "waiting_info")),
+              ("req.tasks_queue", ("ready",)), ("req.tasks_waiting", ("blocked",)))
+    fields = []
+    for key, states in groups:
+        lines = [f"{format_task_id(t.id or 0)} {title_of(t, loc)}: "
+                 f"{state_text(t, graph, turn.person, directory)}"
+                 for t in graph if t.state in states]
+        if lines:
+            fields.append(CardField(say(key, loc), "\n".join(lines)))
+    return tuple(fields)

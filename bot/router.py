@@ -11,16 +11,19 @@ from bot.commands import (
     Delegate,
     MyApprovals,
     MyRequests,
+    MyTasks,
+    Queue,
     Reject,
     ShowCatalog,
     ShowDelegation,
     ShowStatus,
+    TaskAction,
     Withdraw,
     parse_command,
 )
 from bot.conversation import ConversationState
 from bot.events import ActionInvoked, InboundEvent, MessageReceived
-from bot.handlers import amend, approvals, delegation, forms, intake, prompts, status
+from bot.handlers import amend, approvals, delegation, forms, intake, prompts, status, tasks
 from bot.handlers.help import show_help
 from bot.i18n import say
 from bot.replies import Text
@@ -73,6 +76,9 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
 
 
 async def _run_command(turn: Turn, command: Command) -> None:
+    if isinstance(command, MyTasks | Queue | TaskAction):
+        await tasks.run(turn, command)
+        return
     if await _run_approval_command(turn, command):
         return
     if isinstance(command, MyRequests):
@@ -113,6 +119,12 @@ async def _route_click(turn: Turn, action: str, state: ConversationState | None)
         state = await conversation.end_prompt(turn, state)  # a tap elsewhere drops the question
     if prefix == "apr":
         await approvals.click(turn, rest)
+    elif prefix == "tsk":
+        await tasks.click(turn, rest)
+    elif prefix == "cfm":
+        await tasks.confirm_click(turn, rest)
+    elif prefix == "csat":
+        await tasks.survey_click(turn, rest)
     elif prefix == "dlg":
         await _dialog_click(turn, rest, state)
     elif prefix == "pick":

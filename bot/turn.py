@@ -75,6 +75,21 @@ class Turn:
         )
         return True
 
+    async def post_to_chat(
+        self, chat: str, message: Message, *, correlation: str | None = None
+    ) -> None:
+        """Post into a group chat on this channel (``conversation`` = the chat, no user)."""
+        target = ConversationKey(channel=self.key.channel, tenant=self.key.tenant,
+                                 conversation=chat, user="")
+        await outbox.enqueue(
+            self.session,
+            recipient=target.as_dict(),
+            message=message_to_dict(message),
+            channel=target.channel,
+            correlation=correlation,
+            now=self.now,
+        )
+
     async def tell(
         self, person_id: str, message: Message, *, correlation: str | None = None
     ) -> bool:

@@ -1,7 +1,7 @@
-"""Who may see a request: its requester, the service owner, its approvers and their delegates.
+"""Who may see a request: its requester, the service owner, its approvers and their delegates,
+the agents of its tasks and the members of their groups.
 
-(Agents of its tasks join with fulfilment.) Decided in the core on every look, never by who
-happened to get a card.
+Decided in the core on every look, never by who happened to get a card.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.access import can_see
 from bot.approvals.delegation import delegate_of
 from bot.turn import Turn
-from store import approvals
+from store import approvals, tasks
 from store.models import RequestRow
 
 
@@ -18,10 +18,23 @@ async def may_see(turn: Turn, request: RequestRow) -> bool:
     service = bundle.catalog.get(request.service_id)
     if can_see(turn.person, request, service, bundle.directory):
         return True
+    if await _works_on(turn, request):
+        return True
     people = await approvals.people_on(turn.session, request_id=request.id or 0)
     if turn.person.id in people:
         return True
     for person in people:
         if await delegate_of(turn.session, bundle.directory, person, turn.today) == turn.person.id:
+            return True
+    return False
+
+
+async def _works_on(turn: Turn, request: RequestRow) -> bool:
+    """An assignee of one of its tasks, or a member of a group that has one."""
+    me = turn.person.id
+    groups = turn.services.bundle.directory.groups
+    for task in await tasks.tasks_of(turn.session, request_id=request.id or 0):
+        group = groups.get(task.group_id)
+        if task.assignee == me or (group and me in (*group.members, group.lead)):
             return True
     return False

@@ -21,6 +21,7 @@ REQUEST_STATUSES = (
 )
 OUTBOX_STATES = ("pending", "sending", "sent", "dead")
 STEP_STATES = ("waiting", "pending", "approved", "rejected", "cancelled")
+TASK_STATES = ("blocked", "ready", "claimed", "waiting_info", "done", "skipped", "cancelled")
 SEAT_STATES = ("waiting", "pending", "approved", "rejected", "retired")
 
 
@@ -199,3 +200,49 @@ class DelegationRow(SQLModel, table=True):
     ends_on: date
     created_at: datetime = _utc()
     cancelled_at: datetime | None = _utc(nullable=True)
+
+
+class TaskRow(SQLModel, table=True):
+    """A fulfilment task of a request, shown to people as ``TASK-<id>``.
+
+    ``blocked`` until every task it depends on is done or skipped, then ``ready`` for its
+    group, ``claimed`` by an agent, ``waiting_info`` while the requester is asked something,
+    ``done``. ``skipped``: its ``when`` did not hold. ``cancelled``: the request ended.
+    """
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_group_state", "group_id", "state"),
+        Index("ix_task_assignee_state", "assignee", "state"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    key: str  # the task's id in the service package
+    title: dict[str, Any] = _json()  # {"zh": ..., "en": ...}
+    group_id: str
+    depends_on: list[str] = _json()  # keys of tasks of the same request
+    state: str = "blocked"
+    assignee: str | None = None
+    note: str | None = None  # the agent's note when done, or why it was reopened
+    question: str | None = None  # what the agent asked the requester
+    created_at: datetime = _utc()
+    ready_at: datetime | None = _utc(nullable=True)
+    claimed_at: datetime | None = _utc(nullable=True)
+    done_at: datetime | None = _utc(nullable=True)
+    updated_at: datetime = _utc()
+
+
+class SurveyResponseRow(SQLModel, table=True):
+    """The requester's satisfaction (1-5) with a closed request, for the service and groups."""
+
+    __tablename__ = "survey_response"
+
+    request_id: int = Field(foreign_key="request.id", primary_key=True)
+    service_id: str = Field(index=True)
+    groups: list[str] = _json()  # the groups whose tasks fulfilled the request
+    score: int | None = None  # None until the requester taps a score
+    comment: str | None = None
+    sent_at: datetime = _utc()
+    answered_at: datetime | None = _utc(nullable=True)

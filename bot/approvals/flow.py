@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import card_updates, conversation, fulfilment
+from bot import card_updates, conversation
 from bot.access import owners_of
 from bot.approvals.cards import approval_card, mode_text, name_of, names
 from bot.approvals.delegation import delegate_of, may_act_for
 from bot.approvals.routing import plan_chain
 from bot.i18n import say
 from bot.replies import Message, Text
+from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.views import local_time, status_label
 from dialogs.model import Service
@@ -46,8 +47,7 @@ async def start(turn: Turn, request: RequestRow) -> None:
         return
     plan = plan_chain(service, requester, directory, request.answers)
     if not plan.needs_approval:
-        holder = await fulfilment.begin(turn, request, service)
-        await _tell_requester(turn, request, "apr.all_approved", holder=holder)
+        await task_flow.begin(turn, request)
         return
     plans = [StepPlan(s.approvers, s.mode, s.required) for s in plan.steps]
     if plan.problem is not None:
@@ -301,8 +301,7 @@ async def _advance(
         await _activate(turn, request, service, following[0])
         return
     await turn.audit("approval.completed", rid_of(request), {"round": step.round})
-    holder = await fulfilment.begin(turn, request, service)
-    await _tell_requester(turn, request, "apr.all_approved", holder=holder)
+    await task_flow.begin(turn, request)
 
 
 def _must(changed: bool) -> None:

@@ -7,6 +7,7 @@ from bot.approvals import flow
 from bot.i18n import say
 from bot.progress import progress_of
 from bot.replies import Text
+from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.visibility import may_see
 from store import requests
@@ -56,6 +57,7 @@ async def withdraw(turn: Turn, request_id: int, reason: str) -> None:
         return
     rid = format_request_id(request_id)
     await flow.end_for_withdrawal(turn, row)
+    await task_flow.end_for_withdrawal(turn, row)
     await requests.set_status(turn.session, request=row, status="withdrawn",
                               reason=reason.strip(), now=turn.now)
     await turn.audit("request.withdrawn", rid, {"reason": reason.strip()})

@@ -67,7 +67,7 @@ def test_a_newcomer_files_as_alice_and_approves_as_bob_and_erin(esmbot: Esmbot) 
     bobs = out[out.index("now chatting as bob"):out.index("now chatting as erin")]
     assert "审批 REQ-1「笔记本电脑申请」" in bobs and "[1] 同意" in bobs and "已同意 REQ-1" in bobs
     assert "You approved REQ-1" in out
-    assert "REQ-1 审批通过，已交给 IT 服务台 办理" in out
+    assert "REQ-1 审批通过，已交给 采购组 办理" in out
     shown = json.loads(esmbot("requests", "show", "REQ-1", "--json").stdout)
     assert shown["status"] == "in_progress"
     decisions = [(e["actor"], e["action"]) for e in shown["audit"] if e["action"].startswith(
