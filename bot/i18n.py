@@ -501,13 +501,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "· 撤回 REQ-12 — 撤回申请\n· 修改 REQ-12 预算 6000 — 审批中修改一项\n"
         "· 待我审批 — 等你审批的申请\n· 同意 REQ-12 / 驳回 REQ-12 原因 — 审批\n"
         "· 委托 carol 代批到12月10日 / 取消委托 — 外出时委托审批\n"
+        "· 我的任务 / 队列 it-desk — 处理人看任务\n· 认领 / 完成 / 转交 / 问 TASK-7 — 处理任务\n"
         "· 服务目录 — 看看能办哪些事\n· 取消 / 上一步 / 跳过 — 填表时使用",
         "Just say what you need, e.g. \"I need a laptop, budget 8000\" or \"claim travel "
         "expenses\".\nCommands:\n· my requests — your requests\n· REQ-12 — where a request "
         "is\n· withdraw REQ-12 — withdraw one\n· change REQ-12 budget 6000 — change an "
         "answer while it waits for approval\n· my approvals — what waits for you\n· approve "
         "REQ-12 / reject REQ-12 <reason>\n· delegate to carol until 2026-12-10 / cancel "
-        "delegation\n· catalog — what I can do\n· cancel / back / skip — while filling a form",
+        "delegation\n· my tasks / queue it-desk — for agents\n· claim / done / hand over / ask "
+        "TASK-7 — work a task\n· catalog — what I can do\n· cancel / back / skip — while filling a form",
     ),
     "who.unknown": (
         "我还不认识你（{channel} 账号 {user}）。请联系管理员把你加入 esmbot 的通讯录。",

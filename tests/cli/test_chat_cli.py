@@ -75,6 +75,24 @@ def test_a_newcomer_files_as_alice_and_approves_as_bob_and_erin(esmbot: Esmbot) 
     assert decisions == [("bob", "approval.approved"), ("erin", "approval.approved")]
 
 
+def test_a_newcomer_plays_the_whole_journey_by_switching_personas(esmbot: Esmbot) -> None:
+    lines = ("我要申请一台笔记本，预算800\n1\n旧电脑坏了需要更换\n提交\n"
+             "/as bob\n1\n"
+             "/as kate\n1\n1\n"  # claim, then Done on the card that came back
+             "/as carol\n1\n完成 TASK-2 已交付\n"
+             "/as alice\n是，已解决\n5\n很满意\n")
+    out = esmbot("chat", stdin=lines).stdout
+    assert "你已认领 TASK-1" in out and "已完成 TASK-1" in out and "已完成 TASK-2" in out
+    assert "REQ-1「笔记本电脑申请」已办结" in out and "REQ-1 已关闭" in out
+    assert "收到，谢谢你的反馈" in out
+    shown = json.loads(esmbot("requests", "show", "REQ-1", "--json").stdout)
+    assert shown["status"] == "closed"
+    actors = [(e["action"], e["actor"]) for e in shown["audit"]
+              if e["action"] in ("approval.approved", "task.done", "request.closed")]
+    assert actors == [("approval.approved", "bob"), ("task.done", "kate"),
+                      ("task.done", "carol"), ("request.closed", "alice")]
+
+
 def test_unknown_persona_is_refused(esmbot: Esmbot) -> None:
     result = esmbot("chat", "--as", "nobody", check=False)
     assert result.returncode == 2 and "nobody" in result.stderr
