@@ -509,7 +509,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "answer while it waits for approval\n· my approvals — what waits for you\n· approve "
         "REQ-12 / reject REQ-12 <reason>\n· delegate to carol until 2026-12-10 / cancel "
         "delegation\n· my tasks / queue it-desk — for agents\n· claim / done / hand over / ask "
-        "TASK-7 — work a task\n· catalog — what I can do\n· cancel / back / skip — while filling a form",
+        "TASK-7 — work a task\n· catalog — what I can do\n· cancel / back / skip — while "
+        "filling a form",
     ),
     "who.unknown": (
         "我还不认识你（{channel} 账号 {user}）。请联系管理员把你加入 esmbot 的通讯录。",
