@@ -60,6 +60,7 @@ def _banner(app: BotApp, persona: str) -> str:
         "  服务目录 / catalog                   REQ-1 (status of a request)",
         f"Then /as {manager} (your manager) sees the approval card and taps 同意 (Approve);",
         "  待我审批 / my approvals lists what waits; 委托 carol 代批到12月10日 delegates.",
+        "Agents (/as kate, /as carol) tap 认领 (Claim) and 完成 (Done); 我的任务 / my tasks.",
         "Switch persona: /as <id> · /who lists people · /quit leaves",
         "Buttons are numbered: type the number or the label to click.",
     ])
@@ -68,11 +69,17 @@ def _banner(app: BotApp, persona: str) -> str:
 async def serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from bot.web import make_web_app
+    from bot.web import attach_channels, make_web_app
 
     app = await build_app(settings)
     app.start_background()
-    runner = web.AppRunner(make_web_app(app))
+    web_app = make_web_app(app)
+    try:
+        await attach_channels(app, web_app)
+    except BaseException:
+        await app.close()
+        raise
+    runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, settings.server.host, settings.server.port)
     await site.start()

@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 ENV_PREFIX = "ESMBOT_"
 DEFAULT_CONFIG_FILES = ("config.toml", "esmbot.toml")
@@ -74,6 +82,39 @@ class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class SlackSettings(_Section):
+    """The Slack app: HTTP (Events API + interactivity) or Socket Mode. Secrets are SecretStr."""
+
+    enabled: bool = False
+    mode: Literal["http", "socket"] = "http"
+    api_base_url: str = "https://slack.com/api/"
+    bot_user_id: str = ""
+    bot_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    signing_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    app_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("use an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"  # urljoin drops a last segment
+
+    @field_validator("bot_token", "signing_secret", "app_token")
+    @classmethod
+    def _required_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        if value.get_secret_value() or not info.data.get("enabled"):
+            return value
+        mode = info.data.get("mode")
+        needed = {"bot_token": True, "signing_secret": mode == "http",
+                  "app_token": mode == "socket"}[str(info.field_name)]
+        if needed:
+            env = f"ESMBOT_SLACK__{str(info.field_name).upper()}"
+            raise ValueError(f"required when [slack] enabled = true and mode = {mode!r} "
+                             f"(set it here or in {env})")
+        return value
+
+
 class Settings(_Section):
     store: StoreSettings = StoreSettings()
     catalog: PathSettings = PathSettings()
@@ -83,6 +124,7 @@ class Settings(_Section):
     bot: BotSettings = BotSettings()
     outbox: OutboxSettings = OutboxSettings()
     logging: LoggingSettings = LoggingSettings()
+    slack: SlackSettings = SlackSettings()
 
 
 def load_settings(

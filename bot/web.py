@@ -1,11 +1,18 @@
-"""The aiohttp application behind ``esmbot serve``. Platform routes arrive with their issues."""
+"""The aiohttp application behind ``esmbot serve``, and the platforms attached to it."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import BotApp
+from bot.settings import SettingsError
+
+if TYPE_CHECKING:
+    from adapters.slack.config import SlackConfig
+    from bot.settings import SlackSettings
 
 APP_KEY = web.AppKey("esmbot", BotApp)
 
@@ -29,3 +36,28 @@ def make_web_app(bot: BotApp) -> web.Application:
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
     return app
+
+
+async def attach_channels(bot: BotApp, web_app: web.Application) -> None:
+    """Start the enabled platforms; HTTP ones mount their routes on ``web_app``."""
+    if bot.settings.slack.enabled:
+        from adapters.slack.config import SlackSetupError
+        from adapters.slack.setup import attach
+
+        try:
+            await attach(bot, web_app, slack_config(bot.settings.slack))
+        except SlackSetupError as exc:
+            raise SettingsError(str(exc)) from None
+
+
+def slack_config(settings: SlackSettings) -> SlackConfig:
+    from adapters.slack.config import SlackConfig
+
+    return SlackConfig(
+        bot_token=settings.bot_token.get_secret_value(),
+        mode=settings.mode,
+        signing_secret=settings.signing_secret.get_secret_value(),
+        app_token=settings.app_token.get_secret_value(),
+        api_base_url=settings.api_base_url,
+        bot_user_id=settings.bot_user_id,
+    )

@@ -1,0 +1,133 @@
+"""``SlackChannel``: the Channel protocol over the Slack Web API (``AsyncWebClient``).
+
+Sends go to a person's DM (``conversations.open``, cached) or to a channel thread, and return
+``MessageRef(conversation=<channel id>, native_id=<ts>)`` for ``chat.update`` later. Errors are
+mapped for the outbox: 429 waits ``Retry-After``; bad tokens or targets are permanent; network
+trouble is retried. Inbound events reach the core through ``dispatch`` as tracked tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import errors
+from adapters.slack.addressing import split_conversation
+from adapters.slack.config import SlackSetupError
+from adapters.slack.inbound import CHANNEL
+from adapters.slack.people import SlackPeople
+from adapters.slack.render import RenderError, render
+from adapters.slack.tasks import BackgroundTasks
+from bot.channel import Capabilities, ChannelError, EventSink
+from bot.events import ConversationKey, InboundEvent, MessageRef
+from bot.replies import Message
+
+log = logging.getLogger("esmbot.slack")
+Closer = Callable[[], Awaitable[None]]
+
+
+class SlackChannel:
+    name = CHANNEL
+    # Slack renders mrkdwn, but the core's text is shown as typed (the adapter escapes it).
+    capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
+
+    def __init__(self, client: AsyncWebClient, *, bot_user_id: str = "") -> None:
+        self.client = client
+        self.bot_user_id = bot_user_id
+        self.people = SlackPeople(client)
+        self.tasks = BackgroundTasks()
+        self._sink: EventSink | None = None
+        self._closers: list[Closer] = []
+
+    async def start(self, sink: EventSink) -> None:
+        self._sink = sink
+        if not self.bot_user_id:
+            await self._learn_bot_user_id()
+
+    async def stop(self) -> None:
+        for close in reversed(self._closers):
+            await close()
+        await self.tasks.join()
+
+    def on_stop(self, close: Closer) -> None:
+        """Run ``close`` when the channel stops (before in-flight events are awaited)."""
+        self._closers.append(close)
+
+    def dispatch(self, events: Sequence[InboundEvent]) -> None:
+        """Hand ``events`` to the core, in order, in one background task; returns at once."""
+        if events and self._sink is not None:
+            self.tasks.spawn(self._deliver(list(events), self._sink), name=events[0].event_id)
+
+    async def send(self, key: ConversationKey, message: Message) -> MessageRef:
+        channel_id, thread_ts = await self._target(key)
+        payload = _payload(message)
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
+        response = await self._call("chat.postMessage", self.client.chat_postMessage,
+                                    channel=channel_id, **payload)
+        return MessageRef(CHANNEL, str(response.get("channel") or channel_id),
+                          str(response["ts"]))
+
+    async def update(self, ref: MessageRef, message: Message) -> MessageRef:
+        payload = _payload(message)
+        payload.setdefault("blocks", [])  # a text replacing a card must clear its blocks
+        await self._call("chat.update", self.client.chat_update, channel=ref.conversation,
+                         ts=ref.native_id, **payload)
+        return ref
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> bool:
+        """``views.open``; False (and logged) when Slack refuses, e.g. an expired trigger."""
+        try:
+            await self._call("views.open", self.client.views_open, trigger_id=trigger_id,
+                             view=view)
+        except ChannelError as exc:
+            log.warning("could not open the modal: %s", exc)
+            return False
+        return True
+
+    async def _target(self, key: ConversationKey) -> tuple[str, str | None]:
+        if key.conversation:
+            return split_conversation(key.conversation, key.thread)
+        user = key.user
+        if "@" in user:
+            user = await self._call("users.lookupByEmail", self.people.user_for_email, user)
+        return await self._call("conversations.open", self.people.dm_channel, user), None
+
+    async def _call(self, method: str, call: Callable[..., Awaitable[Any]], *args: Any,
+                    **kwargs: Any) -> Any:
+        try:
+            return await call(*args, **kwargs)
+        except SlackApiError as exc:
+            raise errors.from_api_error(exc, method) from exc
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise errors.from_transport_error(exc, method) from exc
+
+    async def _learn_bot_user_id(self) -> None:
+        try:
+            response = await self._call("auth.test", self.client.auth_test)
+        except ChannelError as exc:
+            if exc.permanent:
+                raise SlackSetupError(f"slack.bot_token: Slack refused it ({exc})") from None
+            log.warning("auth.test failed (%s); our own messages are told apart per event", exc)
+            return
+        self.bot_user_id = str(response.get("user_id") or "")
+
+    async def _deliver(self, events: list[InboundEvent], sink: EventSink) -> None:
+        for event in events:
+            await sink(event)
+
+
+def _payload(message: Message) -> dict[str, Any]:
+    try:
+        rendered = render(message)
+    except RenderError as exc:
+        raise ChannelError(f"slack: cannot render: {exc}", permanent=True) from exc
+    payload: dict[str, Any] = {"text": rendered.text}
+    if rendered.blocks:
+        payload["blocks"] = rendered.blocks
+    return payload

@@ -1,0 +1,50 @@
+"""What happens to each kind of Slack request once it is acknowledged. Never blocks the ack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from adapters.slack import inbound, modal
+from adapters.slack.addressing import is_direct
+from adapters.slack.channel import SlackChannel
+from adapters.slack.inbound import Click
+
+
+class SlackReceiver:
+    def __init__(self, channel: SlackChannel) -> None:
+        self.channel = channel
+
+    def on_event(self, body: Mapping[str, Any]) -> None:
+        """``event_callback``: a DM or a mention goes to the core."""
+        messages = inbound.messages_from_callback(body, self.channel.bot_user_id)
+        for message in messages:
+            self._remember_dm(message.key.user, str((body.get("event") or {}).get("channel") or ""))
+        self.channel.dispatch(messages)
+
+    def on_action(self, body: Mapping[str, Any]) -> None:
+        """``block_actions``: a Reject click first asks for the reason; others go to the core."""
+        for click in inbound.clicks_from_block_actions(body):
+            if click.event.source is not None:
+                self._remember_dm(click.event.key.user, click.event.source.conversation)
+            if modal.asks_for_reason(click.event.action_id) and click.trigger_id:
+                self.channel.tasks.spawn(self._ask_reason(click), name=click.event.event_id)
+            else:
+                self.channel.dispatch([click.event])
+
+    def on_view_submission(self, body: Mapping[str, Any]) -> dict[str, str] | None:
+        """The reason modal: errors to show in it, or None once the events are on their way."""
+        if not modal.reason_of(body):
+            return {modal.BLOCK_ID: "请写下原因 · Please give a reason"}
+        self.channel.dispatch(modal.events_from_submission(body))
+        return None
+
+    async def _ask_reason(self, click: Click) -> None:
+        view = modal.reject_modal(click.event)
+        if view is None or not await self.channel.open_view(click.trigger_id, view):
+            self.channel.dispatch([click.event])  # the core asks for the reason in chat
+
+    def _remember_dm(self, user: str, channel_id: str) -> None:
+        """A request from a DM tells us its channel id: no ``conversations.open`` needed."""
+        if is_direct(channel_id):
+            self.channel.people.remember_dm(user, channel_id)

@@ -1,0 +1,38 @@
+"""Attach Slack to a running bot: the channel, and the HTTP route or the Socket Mode link."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from aiohttp import web
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.channel import SlackChannel
+from adapters.slack.config import SlackConfig
+from adapters.slack.listeners import build_bolt_app
+from adapters.slack.receiver import SlackReceiver
+from adapters.slack.socket_mode import SocketModeRunner
+from adapters.slack.web import mount
+from bot.channel import Channel
+
+
+class ChannelHost(Protocol):
+    async def add_channel(self, channel: Channel) -> None: ...
+
+
+async def attach(host: ChannelHost, web_app: web.Application, config: SlackConfig
+                 ) -> SlackChannel:
+    """Mount ``POST /slack/events`` on ``web_app`` (http mode) or connect (socket mode)."""
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_base_url)
+    channel = SlackChannel(client, bot_user_id=config.bot_user_id)
+    socket_mode = config.mode == "socket"
+    bolt_app = build_bolt_app(client, SlackReceiver(channel),
+                              signing_secret=config.signing_secret, socket_mode=socket_mode)
+    if not socket_mode:
+        mount(web_app, bolt_app)
+    await host.add_channel(channel)
+    if socket_mode:
+        runner = SocketModeRunner(bolt_app, config.app_token, client)
+        channel.on_stop(runner.stop)
+        await runner.start()
+    return channel

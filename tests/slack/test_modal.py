@@ -1,0 +1,86 @@
+"""The reject-reason modal: what it carries, and the events its submission becomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack.channel import SlackChannel
+from adapters.slack.inbound import clicks_from_block_actions
+from adapters.slack.modal import asks_for_reason, events_from_submission, reject_modal
+from adapters.slack.receiver import SlackReceiver
+from bot.events import ActionInvoked, InboundEvent, MessageReceived
+from tests.slack import payloads
+
+
+def a_reject_click(**extra: Any) -> ActionInvoked:
+    body = payloads.block_actions("U01BOB", "apr:3:bob:reject", value="3", channel="C0OPS",
+                                  message_ts="1700.9", thread_ts="1700.1", **extra)
+    return clicks_from_block_actions(body)[0].event
+
+
+def test_only_reject_actions_ask_for_a_reason() -> None:
+    assert asks_for_reason("apr:3:bob:reject")
+    assert not asks_for_reason("apr:3:bob:approve") and not asks_for_reason("rejected")
+
+
+def test_the_submission_replays_the_click_then_the_reason_in_its_conversation() -> None:
+    click = a_reject_click()
+    view = reject_modal(click)
+    assert view is not None and view["blocks"][0]["element"]["multiline"] is True
+    body = payloads.view_submission("U01BOB", view["private_metadata"], " 预算超标 ", view_id="V7")
+    replayed, reason = events_from_submission(body)
+    assert replayed == ActionInvoked(click.key, "view:V7:click", "apr:3:bob:reject", "3",
+                                     click.source)
+    assert reason == MessageReceived(click.key, "view:V7:reason", "预算超标")
+
+
+def test_a_click_too_big_for_private_metadata_gets_no_modal() -> None:
+    click = a_reject_click()
+    assert reject_modal(ActionInvoked(click.key, "e", click.action_id, "v" * 3000)) is None
+
+
+def test_foreign_or_broken_submissions_become_nothing() -> None:
+    assert events_from_submission(payloads.view_submission("U1", "{}", "x")) == []
+    assert events_from_submission(payloads.view_submission("U1", "not json", "x")) == []
+    assert events_from_submission(payloads.view_submission("U1", '{"a":"x"}', "x",
+                                                           callback_id="other")) == []
+
+
+class RecordingChannel(SlackChannel):
+    def __init__(self, opens: bool) -> None:
+        super().__init__(client=None, bot_user_id="U0ESMBOT")  # type: ignore[arg-type]
+        self.opens = opens
+        self.views: list[dict[str, Any]] = []
+        self.heard: list[InboundEvent] = []
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> bool:
+        self.views.append(view)
+        return self.opens
+
+    async def hear(self, event: InboundEvent) -> None:
+        self.heard.append(event)
+
+
+async def test_the_core_hears_the_click_only_after_the_reason() -> None:
+    channel = RecordingChannel(opens=True)
+    await channel.start(channel.hear)
+    receiver = SlackReceiver(channel)
+    receiver.on_action(payloads.block_actions("U01BOB", "apr:3:bob:reject"))
+    await channel.tasks.join()
+    assert channel.heard == [] and len(channel.views) == 1
+    metadata = channel.views[0]["private_metadata"]
+    assert receiver.on_view_submission(payloads.view_submission("U01BOB", metadata, "")) \
+        == {"reason": "请写下原因 · Please give a reason"}
+    assert receiver.on_view_submission(payloads.view_submission("U01BOB", metadata, "不需要")) \
+        is None
+    await channel.tasks.join()
+    assert [type(e).__name__ for e in channel.heard] == ["ActionInvoked", "MessageReceived"]
+
+
+async def test_without_a_modal_the_click_goes_straight_to_the_core() -> None:
+    channel = RecordingChannel(opens=False)
+    await channel.start(channel.hear)
+    SlackReceiver(channel).on_action(payloads.block_actions("U01BOB", "apr:3:bob:reject"))
+    await channel.tasks.join()
+    assert [e.action_id for e in channel.heard if isinstance(e, ActionInvoked)] \
+        == ["apr:3:bob:reject"]
