@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.channel import Channel
 from bot.events import InboundEvent
 from bot.pipeline import Pipeline
 from bot.services import Services, utc_now
 from bot.settings import Settings
+from bot.timekeeping.install import add_digest_jobs, install_timer_kinds
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.matching import Matcher
 from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
+from scheduler.notices import NOTICE_HANDLERS
+from scheduler.sweeper import Sweeper, TimerHandler
 from store.db import Database
+
+log = logging.getLogger("esmbot.app")
+SWEEP_JOB = "timer-sweeper"
 
 
 def bundle_paths(settings: Settings) -> tuple[Path, Path, Path]:
@@ -43,9 +52,13 @@ class BotApp:
     services: Services
     pipeline: Pipeline
     dispatcher: OutboxDispatcher
+    sweeper: Sweeper
+    timer_handlers: dict[str, TimerHandler]  # kind -> handler; the sweeper reads it each firing
+    scheduler: AsyncIOScheduler  # in-memory clock: the sweep job, and cron jobs that add timers
     channels: dict[str, Channel] = field(default_factory=dict)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _sweep_jobs: set[asyncio.Task[object]] = field(default_factory=set)
 
     @property
     def bundle(self) -> Bundle:
@@ -59,11 +72,43 @@ class BotApp:
         await channel.start(self.handle)
 
     def start_background(self) -> None:
-        """The dispatcher loop (sends after commit, retries with backoff)."""
+        """The dispatcher loop (sends after commit, retries with backoff), and the scheduler
+        running the timer sweeper every ``[timers] sweep_seconds``, at once the first time."""
         poll = self.settings.outbox.poll_seconds
         self._tasks.append(asyncio.create_task(self.dispatcher.run(poll, self._stop)))
+        _quiet_apscheduler()
+        self.scheduler.add_job(
+            self._sweep_job, "interval", seconds=self.settings.timers.sweep_seconds,
+            id=SWEEP_JOB, max_instances=1, coalesce=True, misfire_grace_time=None,
+            next_run_time=datetime.now(UTC))  # APScheduler runs on real time, not on our clock
+        add_digest_jobs(self)
+        self.scheduler.start()
+
+    async def sweep(self) -> int:
+        """One sweeper pass; a failure is logged and the next pass tries again."""
+        try:
+            return await self.sweeper.sweep()
+        except Exception:
+            log.exception("timer sweep failed; the next pass retries")
+            return 0
+
+    async def _sweep_job(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._sweep_jobs.add(task)
+        try:
+            await self.sweep()
+        finally:
+            if task is not None:
+                self._sweep_jobs.discard(task)
 
     async def close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.pause()  # no new passes; let the one under way finish
+            await asyncio.gather(*self._sweep_jobs, return_exceptions=True)
+            self.scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # the asyncio scheduler shuts down on the loop's next turn
+        await self.sweeper.stop()
         self._stop.set()
         self.dispatcher.wake()
         for task in self._tasks:
@@ -74,12 +119,34 @@ class BotApp:
         await self.db.close()
 
 
+class _SkippedWhileRunning(logging.Filter):
+    """A sweep still running when the next one is due is skipped by design (one at a time)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances" not in record.getMessage()
+
+
+def _quiet_apscheduler() -> None:
+    """No log line per sweep (unless logging is configured for apscheduler explicitly)."""
+    if logging.getLogger("apscheduler").level == logging.NOTSET:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, _SkippedWhileRunning) for f in scheduler_log.filters):
+        scheduler_log.addFilter(_SkippedWhileRunning())
+
+
 async def build_app(
     settings: Settings,
     *,
     bundle: Bundle | None = None,
     clock: Callable[[], datetime] = utc_now,
+    extra_handlers: Mapping[str, TimerHandler] | None = None,
 ) -> BotApp:
+    """Everything wired, nothing started (``start_background`` starts the loops).
+
+    Timer kinds: the ``notice`` handler plus ``extra_handlers``; more may be added to
+    ``app.timer_handlers`` later, the sweeper looks kinds up when it fires a timer.
+    """
     bundle = bundle or load_configured_bundle(settings)
     db = await Database.open(settings.store.url)
     services = Services(settings=settings, bundle=bundle, matcher=Matcher(bundle.catalog),
@@ -89,5 +156,18 @@ async def build_app(
                                   max_attempts=settings.outbox.max_attempts,
                                   batch_size=settings.outbox.batch_size)
     pipeline = Pipeline(services, db, on_commit=dispatcher.wake)
-    return BotApp(settings=settings, db=db, services=services, pipeline=pipeline,
-                  dispatcher=dispatcher, channels=channels)
+    timer_handlers: dict[str, TimerHandler] = {**NOTICE_HANDLERS, **(extra_handlers or {})}
+    sweeper = Sweeper(db, timer_handlers, clock,
+                      lease_seconds=settings.timers.lease_seconds,
+                      batch_size=settings.timers.batch_size,
+                      max_attempts=settings.timers.max_attempts,
+                      on_commit=dispatcher.wake)
+    app = BotApp(settings=settings, db=db, services=services, pipeline=pipeline,
+                 dispatcher=dispatcher, sweeper=sweeper, timer_handlers=timer_handlers,
+                 scheduler=AsyncIOScheduler(timezone=UTC), channels=channels)
+    try:
+        install_timer_kinds(app)
+    except BaseException:
+        await db.close()
+        raise
+    return app

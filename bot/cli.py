@@ -1,4 +1,5 @@
-"""``esmbot``: chat in the terminal, serve, check the catalog, upgrade the db, verify the audit."""
+"""``esmbot``: chat in the terminal, serve, check the catalog, upgrade the db, verify the audit,
+look at requests, check calendars and recompute SLAs."""
 
 from __future__ import annotations
 
@@ -82,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("request_id", help="e.g. REQ-12")
     show.add_argument("--json", action="store_true")
     show.set_defaults(run=cmd.requests_show)
+
+    from bot.cli_time import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import signal
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ async def chat(settings: Settings, args: argparse.Namespace) -> int:
               file=sys.stderr)
         await app.close()
         return EXIT_CONFIG
+    # One terminal sender per host: a chat started after a crash takes back at once what the
+    # crashed one was printing, instead of holding that person's next messages for a lease.
+    app.dispatcher.owner = f"esmbot-chat@{socket.gethostname()}"
     channel = ConsoleChannel(sys.stdout, StoreMailbox(app.db, app.services.clock),
                              persona=persona, jsonl=args.jsonl)
     await app.add_channel(channel)
@@ -39,6 +43,9 @@ async def chat(settings: Settings, args: argparse.Namespace) -> int:
         if not args.jsonl:
             print(_banner(app, persona))
             await repl.switch(persona)
+        await app.sweep()  # what fell due while no esmbot ran, before the first line is read
+        await app.dispatcher.drain()
+        app.start_background()  # then timers and retries keep going while we chat
         await repl.run()
     finally:
         await app.close()

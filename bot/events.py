@@ -94,6 +94,7 @@ class ActionInvoked:
     value: str = ""
     source: MessageRef | None = None
     received_at: datetime | None = None
+    text: str = ""  # typed with the click, e.g. a reason from a platform's modal dialog
 
 
 InboundEvent = MessageReceived | ActionInvoked

@@ -483,6 +483,62 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{rid} was already rated ({score}); thanks!",
     ),
     "csat.only_requester": ("只有申请人可以评价 {rid}。", "Only the requester can rate {rid}."),
+    # --- time: reminders, escalations, breaches ---------------------------------------------
+    "time.late": (
+        "（此提醒晚到 {by}：到期时系统未在运行）",
+        " (this comes {by} late: esmbot was not running when it fell due)",
+    ),
+    "time.minutes": ("{n} 分钟", "{n} min"),
+    "time.hours": ("{n} 小时", "{n} h"),
+    "time.days": ("{n} 天", "{n} days"),
+    "time.approval_reminder": (
+        "提醒：{rid} 等你审批已 {waited}。",
+        "Reminder: {rid} has waited {waited} for your approval.",
+    ),
+    "time.approval_escalation": (
+        "{who} 还没有处理 {rid} 的审批（已等待 {waited}），请跟进。",
+        "{who} has not decided {rid} yet (waiting {waited}); please follow up.",
+    ),
+    "time.task_reminder": (
+        "提醒：{tid}「{title}」将于 {due} 到期。",
+        "Reminder: {tid} \"{title}\" is due at {due}.",
+    ),
+    "time.task_breach": (
+        "{tid}「{title}」已超出处理时限（当前处理：{who}）。",
+        "{tid} \"{title}\" is past its deadline (with {who}).",
+    ),
+    "time.task_escalation": (
+        "升级：{rid} 的 {tid}「{title}」超时后仍未完成，请服务负责人介入。",
+        "Escalation: {tid} \"{title}\" of {rid} is still open after its deadline; the service "
+        "owner is asked to step in.",
+    ),
+    "time.request_breach": (
+        "抱歉，{rid} 超出了承诺的处理时间，我们已提醒相关负责人，会尽快处理。",
+        "Sorry, {rid} has taken longer than promised; the people responsible have been "
+        "reminded.",
+    ),
+    "time.auto_closed": (
+        "{rid} 办结后一直没有确认，已自动关闭。如果还有问题，请重新提交。",
+        "{rid} was resolved and not confirmed, so it is now closed. If something is still "
+        "missing, file a new request.",
+    ),
+    "time.due": ("处理时限", "Due"),
+    "time.due_left": ("{due}（剩余 {left}）", "{due} ({left} left)"),
+    "time.due_over": ("{due}（已超时 {over}）", "{due} ({over} overdue)"),
+    "time.due_paused": ("已暂停：等待申请人回复", "paused: waiting for the requester"),
+    "time.due_met": ("已按时完成", "met"),
+    "time.due_missed": ("已超时完成", "missed"),
+    "time.response": ("首次响应", "First response"),
+    "time.resolution": ("解决时限", "Resolution"),
+    "time.working": ("{n} 工作小时", "{n} working hours"),
+    "time.digest_approvals": (
+        "早上好！有 {n} 个审批在等你：",
+        "Good morning! {n} approval(s) wait for you:",
+    ),
+    "time.digest_overdue": (
+        "「{group}」有 {n} 个任务已超时：",
+        "\"{group}\" has {n} overdue task(s):",
+    ),
     # --- matching and help ------------------------------------------------------------------
     "match.ambiguous": ("你是想办下面哪一项？", "Did you mean one of these?"),
     "match.none": (

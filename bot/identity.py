@@ -7,20 +7,48 @@ from dialogs.model import Directory, Person
 
 # Channels where the user id *is* the directory id (the terminal and the test channel).
 DIRECTORY_NATIVE_CHANNELS = frozenset({"console", "fake"})
+# Channels that can reach a person by email address when the directory has no id for them
+# there: the key's ``user`` is then the (lower-cased) email, which the adapter resolves on send
+# and writes into the events of such a person (Slack: users.lookupByEmail / users.info).
+EMAIL_FALLBACK_CHANNELS = frozenset({"slack"})
 
 
 def identify(directory: Directory, key: ConversationKey) -> Person | None:
     if key.channel in DIRECTORY_NATIVE_CHANNELS:
         return directory.person(key.user)
-    return directory.find_by_identity(key.channel, key.user)
+    person = directory.find_by_identity(key.channel, key.user)
+    if person is None and key.channel in EMAIL_FALLBACK_CHANNELS:
+        person = reached_by_email(directory, key.channel, key.user)
+    return person
 
 
 def address_of(person: Person, channel: str, tenant: str = "") -> ConversationKey | None:
-    """The direct conversation with ``person`` on ``channel``, if they have an identity there."""
+    """The direct conversation with ``person`` on ``channel``, if they have an identity there
+    (on an email-fallback channel, their email address will do)."""
     if channel in DIRECTORY_NATIVE_CHANNELS:
         native: str | None = person.id
     else:
         native = getattr(person, channel, None)
+        if not native and channel in EMAIL_FALLBACK_CHANNELS and person.email:
+            native = email_user(person.email)
     if not native:
         return None
     return ConversationKey(channel=channel, tenant=tenant, conversation="", user=native)
+
+
+def email_user(email: str) -> str:
+    """How an email address is written into ``ConversationKey.user``."""
+    return email.strip().lower()
+
+
+def reached_by_email(directory: Directory, channel: str, email: str) -> Person | None:
+    """The person with no id on ``channel`` whose email is ``email``. Someone who has an id
+    there is only ever that id: another account with their email is not them."""
+    if channel not in EMAIL_FALLBACK_CHANNELS or "@" not in email:
+        return None
+    wanted = email_user(email)
+    for person in directory.persons.values():
+        if (person.email and not getattr(person, channel, None)
+                and email_user(person.email) == wanted):
+            return person
+    return None

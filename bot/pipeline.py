@@ -22,6 +22,7 @@ from bot.identity import identify
 from bot.replies import Text, message_to_dict
 from bot.router import route
 from bot.services import Services
+from bot.timekeeping import resync_touched
 from bot.turn import Turn
 from store import inbound, outbox
 from store.db import Database
@@ -73,6 +74,7 @@ class Pipeline:
                 return
             turn = Turn(services=self.services, uow=uow, key=event.key, person=person, now=now)
             await route(turn, event)
+            await resync_touched(turn)
             log.debug("turn done trace=%s person=%s replies=%d", trace, person.id,
                       len(turn.sent))
 

@@ -10,8 +10,13 @@ from bot.approvals.cards import mode_text, name_of, names, seat_line
 from bot.i18n import say
 from bot.replies import CardField
 from bot.tasks.cards import group_name, state_text, title_of
+from bot.timekeeping.clocks import clocks_of, policy_of
+from bot.timekeeping.sla import Clock
+from bot.timekeeping.spans import describe_span
 from bot.turn import Turn
-from bot.views import FINAL_STATUSES, owner_name
+from bot.views import FINAL_STATUSES, local_time, owner_name
+from dialogs.model import Calendar
+from scheduler.business_time import business_seconds_between
 from store import approvals, tasks
 from store.models import ApprovalStepRow, RequestRow, TaskRow
 from store.tasks import format_task_id
@@ -30,7 +35,7 @@ async def progress_of(turn: Turn, request: RequestRow) -> Progress:
     directory = turn.services.bundle.directory
     service = turn.services.bundle.catalog.get(request.service_id)
     steps = await approvals.steps_of(turn.session, request_id=request.id or 0)
-    history = await _approval_history(turn, steps)
+    history = (*await sla_fields(turn, request), *await _approval_history(turn, steps))
     if request.status in FINAL_STATUSES:
         return Progress(say("req.step_done", loc), "-", request.updated_at, history)
     pending = next((s for s in steps if s.state == "pending"), None)
@@ -106,3 +111,31 @@ def _task_lines(turn: Turn, graph: Sequence[TaskRow]) -> tuple[CardField, ...]:
         if lines:
             fields.append(CardField(say(key, loc), "\n".join(lines)))
     return tuple(fields)
+
+
+
+async def sla_fields(turn: Turn, request: RequestRow) -> tuple[CardField, ...]:
+    """Response and resolution due times in the viewer's time zone and in business terms."""
+    service = turn.services.bundle.catalog.get(request.service_id)
+    calendar = policy_of(turn, service).calendar
+    return tuple(CardField(say(f"time.{clock.kind}", turn.locale),
+                           due_text(turn, clock, calendar))
+                 for clock in await clocks_of(turn, request)
+                 if clock.kind in ("response", "resolution"))
+
+
+def due_text(turn: Turn, clock: Clock, calendar: Calendar | None) -> str:
+    loc = turn.locale
+    if clock.stopped_at is not None:
+        return say("time.due_missed" if clock.late else "time.due_met", loc)
+    if clock.due_at is None:
+        return say("time.due_paused", loc)
+    due = local_time(clock.due_at, turn.person)
+    early, late = sorted((turn.now, clock.due_at))
+    if clock.target.business and calendar is not None:
+        hours = business_seconds_between(calendar, early, late) / 3600
+        span = say("time.working", loc, n=f"{hours:.1f}".rstrip("0").rstrip("."))
+    else:
+        span = describe_span(late - early, loc)
+    key = "time.due_over" if turn.now > clock.due_at else "time.due_left"
+    return say(key, loc, due=due, over=span, left=span)

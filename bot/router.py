@@ -37,7 +37,7 @@ MAX_MESSAGE_CHARS = 4000
 async def route(turn: Turn, event: InboundEvent) -> None:
     state = await conversation.load(turn)
     if isinstance(event, ActionInvoked):
-        await _route_click(turn, event.action_id, state)
+        await _route_click(turn, event.action_id, state, _clean(event.text))
     elif isinstance(event, MessageReceived):
         await _route_text(turn, _clean(event.text), state)
 
@@ -113,12 +113,14 @@ async def _run_approval_command(turn: Turn, command: Command) -> bool:
     return True
 
 
-async def _route_click(turn: Turn, action: str, state: ConversationState | None) -> None:
+async def _route_click(
+    turn: Turn, action: str, state: ConversationState | None, text: str = ""
+) -> None:
     prefix, _, rest = action.partition(":")
     if state is not None and state.get("kind") == "prompt":
         state = await conversation.end_prompt(turn, state)  # a tap elsewhere drops the question
     if prefix == "apr":
-        await approvals.click(turn, rest)
+        await approvals.click(turn, rest, text)
     elif prefix == "tsk":
         await tasks.click(turn, rest)
     elif prefix == "cfm":

@@ -78,6 +78,24 @@ class OutboxSettings(_Section):
     batch_size: int = Field(default=50, ge=1, le=1000)
 
 
+class TimerSettings(_Section):
+    """The timer sweeper: how often it looks, how long its claims and leader lease last."""
+
+    sweep_seconds: float = Field(default=2.0, gt=0, le=3600)
+    lease_seconds: float = Field(default=60.0, gt=0, le=86400)
+    batch_size: int = Field(default=200, ge=1, le=10000)
+    max_attempts: int = Field(default=5, ge=1, le=100)
+
+    @field_validator("lease_seconds")
+    @classmethod
+    def _outlasts_a_sweep(cls, value: float, info: ValidationInfo) -> float:
+        sweep = info.data.get("sweep_seconds")
+        if sweep is not None and value <= sweep:
+            raise ValueError(f"must be longer than sweep_seconds ({sweep}), or the leader "
+                             "lease runs out between two sweeps")
+        return value
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -115,6 +133,50 @@ class SlackSettings(_Section):
         return value
 
 
+class PolicySettings(_Section):
+    """Reminders and escalations; a service package's [policies] table overrides the times."""
+
+    approval_reminder: str = "4bh"
+    approval_escalation: str = "1bd"
+    task_reminder_before: str = "1bh"
+    task_escalation_after: str = "4bh"
+    confirm_timeout: str = "5bd"
+    calendar: str = "cn-office"  # counts business durations of services without [sla] calendar
+    quiet_hours: str = "21:00-08:00"  # in each person's time zone; "" for none
+    digest_time: str = "09:00"  # morning digests, in each person's time zone
+
+    @field_validator("approval_reminder", "approval_escalation", "task_reminder_before",
+                     "task_escalation_after", "confirm_timeout")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        from dialogs.durations import parse_duration
+
+        parse_duration(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        from bot.timekeeping.policy import parse_quiet_hours
+
+        parse_quiet_hours(value)
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        from datetime import time
+
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not HH:MM, e.g. 09:00") from None
+        return value
+
+    def durations(self) -> dict[str, str]:
+        return self.model_dump()
+
+
 class Settings(_Section):
     store: StoreSettings = StoreSettings()
     catalog: PathSettings = PathSettings()
@@ -123,7 +185,9 @@ class Settings(_Section):
     server: ServerSettings = ServerSettings()
     bot: BotSettings = BotSettings()
     outbox: OutboxSettings = OutboxSettings()
+    timers: TimerSettings = TimerSettings()
     logging: LoggingSettings = LoggingSettings()
+    policies: PolicySettings = PolicySettings()
     slack: SlackSettings = SlackSettings()
 
 

@@ -71,10 +71,19 @@ class ChatDriver:
         return await self.click_action(person, self.button(person, label).action_id,
                                        event_id=event_id)
 
-    async def click_action(self, person: str, action_id: str, *, event_id: str | None = None
-                           ) -> list[Message]:
-        event = ActionInvoked(self.key(person), event_id or secrets.token_hex(8), action_id)
+    async def click_action(self, person: str, action_id: str, *, event_id: str | None = None,
+                           text: str = "") -> list[Message]:
+        event = ActionInvoked(self.key(person), event_id or secrets.token_hex(8), action_id,
+                              text=text)
         return await self._deliver(person, event)
+
+    async def tick(self, **delta: float) -> int:
+        """Move the clock on, run one timer sweep (as the scheduler would) and send; returns
+        how many timers fired."""
+        self.clock.advance(**delta)
+        fired = await self.app.sweeper.sweep()
+        await self.app.dispatcher.drain()
+        return fired
 
     async def _deliver(self, person: str, event: InboundEvent) -> list[Message]:
         """Handle one event, send what it queued, and return what ``person`` received."""

@@ -32,6 +32,7 @@ class Turn:
     person: Person
     now: datetime
     sent: list[Message] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)  # requests whose history this turn extended
 
     @property
     def session(self) -> AsyncSession:
@@ -111,6 +112,8 @@ class Turn:
         *,
         on_behalf_of: str | None = None,
     ) -> None:
+        if subject.startswith("REQ-"):
+            self.touched.add(subject)
         await audit.append(
             self.session,
             actor=self.person.id,

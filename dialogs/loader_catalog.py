@@ -11,14 +11,25 @@ from dialogs.loader_fields import read_fields
 from dialogs.loader_flow import read_approval, read_tasks
 from dialogs.loader_refs import OWNER_KINDS, parse_reference
 from dialogs.loader_toml import Report, Table, parse_toml, read_bytes
-from dialogs.model import CompletionDef, ExpediteDef, I18n, Problem, Service, SlaDef
+from dialogs.model import (
+    CompletionDef,
+    ExpediteDef,
+    I18n,
+    PolicyDef,
+    Problem,
+    Service,
+    SlaDef,
+)
 
 SERVICE_ID = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+")
-TOP_KEYS = ("service", "field", "approval", "task", "sla", "completion", "exceptions")
+TOP_KEYS = ("service", "field", "approval", "task", "sla", "completion", "exceptions",
+            "policies")
 SERVICE_KEYS = ("id", "name", "description", "department", "keywords", "owner", "priority")
 SLA_KEYS = ("response", "resolution", "calendar")
 COMPLETION_KEYS = ("confirm_by_requester", "confirm_timeout")
 EXPEDITE_KEYS = ("approver", "reasons", "max_duration")
+POLICY_KEYS = ("approval_reminder", "approval_escalation", "task_reminder_before",
+               "task_escalation_after")
 PRIORITIES = ("low", "normal", "high", "urgent")
 Priority = Literal["low", "normal", "high", "urgent"]
 _NO_TEXT = I18n("", "")
@@ -61,6 +72,7 @@ def read_service(path: Path, problems: list[Problem]) -> Service | None:
         sla=_read_sla(top),
         completion=_read_completion(top),
         expedite=_read_expedite(top),
+        policies=_read_policies(top),
         version=hashlib.sha256(raw).hexdigest()[:16],
         source=str(path),
     )
@@ -118,6 +130,13 @@ def _read_completion(top: Table) -> CompletionDef:
         return CompletionDef()
     return CompletionDef(completion.flag("confirm_by_requester", False),
                          completion.duration("confirm_timeout"))
+
+
+def _read_policies(top: Table) -> PolicyDef:
+    policies = top.table("policies", POLICY_KEYS)
+    if policies is None:
+        return PolicyDef()
+    return PolicyDef(*(policies.duration(key) for key in POLICY_KEYS))
 
 
 def _read_expedite(top: Table) -> ExpediteDef | None:

@@ -109,6 +109,16 @@ class CompletionDef:
 
 
 @dataclass(frozen=True)
+class PolicyDef:
+    """A service's own reminder and escalation times; None keeps the global policy."""
+
+    approval_reminder: Duration | None = None  # remind an approver after this long
+    approval_escalation: Duration | None = None  # then tell their manager (or delegate)
+    task_reminder_before: Duration | None = None  # remind the agent this long before due
+    task_escalation_after: Duration | None = None  # after a breach, the service owner
+
+
+@dataclass(frozen=True)
 class ExpediteDef:
     approver: str
     reasons: tuple[str, ...]
@@ -130,6 +140,7 @@ class Service:
     sla: SlaDef = field(default_factory=SlaDef)
     completion: CompletionDef = field(default_factory=CompletionDef)
     expedite: ExpediteDef | None = None
+    policies: PolicyDef = field(default_factory=PolicyDef)
     version: str = ""  # content hash of the package file; requests keep the one they began with
     source: str = ""  # file the service came from
 

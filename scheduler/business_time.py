@@ -63,6 +63,21 @@ def add(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
     return _Schedule(calendar).add_work(begin, _working_time(calendar, duration))
 
 
+def add_working_time(calendar: Calendar, start: datetime, work: timedelta) -> datetime:
+    """When ``work`` of working time counted from ``start`` is done (what is left of an SLA
+    after a pause)."""
+    if work < timedelta():
+        raise ValueError(f"cannot add negative working time ({work})")
+    return _Schedule(calendar).add_work(_as_utc(start, "start"), work)
+
+
+def length_of(calendar: Calendar, duration: Duration) -> timedelta:
+    """How much time ``duration`` is: working time for ``bh``/``bd``, elapsed time otherwise."""
+    if duration.business:
+        return _working_time(calendar, duration)
+    return duration.amount * _WALL_CLOCK_UNITS[duration.unit]
+
+
 def business_seconds_between(calendar: Calendar, start: datetime, end: datetime) -> float:
     """The working seconds in [start, end); 0 when ``end`` is not after ``start``."""
     begin, finish = _as_utc(start, "start"), _as_utc(end, "end")

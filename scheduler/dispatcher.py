@@ -3,7 +3,9 @@
 Rows are claimed with a lease (so a crashed sender's rows go to another), sent through their
 channel, and marked sent with the platform's message reference (for later card updates). A failed
 send is retried with backoff, honouring ``Retry-After``, and dead-lettered after its attempts;
-never dropped silently.
+never dropped silently. Only rows for the channels this process has are claimed: a row for
+another channel waits for the process that has it (the terminal chat, another replica). Rows to
+one recipient go out in order (see ``store.outbox``).
 """
 
 from __future__ import annotations
@@ -35,13 +37,17 @@ class OutboxDispatcher:
         *,
         max_attempts: int = 8,
         batch_size: int = 50,
+        owner: str | None = None,
     ) -> None:
+        """``owner`` names this sender in the rows it claims; it must be unique among the
+        processes running at one time (default: random). A process that keeps its name across
+        restarts (the terminal chat) takes back at once the rows it was sending when it died."""
         self.db = db
         self.channels = channels
         self.clock = clock
         self.max_attempts = max_attempts
         self.batch_size = batch_size
-        self.owner = f"dispatcher-{secrets.token_hex(4)}"
+        self.owner = owner or f"dispatcher-{secrets.token_hex(4)}"
         self._wake = asyncio.Event()
         self._drain_lock = asyncio.Lock()
 
@@ -71,9 +77,13 @@ class OutboxDispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
 
     async def _claim(self) -> list[OutboxRow]:
+        channels = list(self.channels)
+        if not channels:
+            return []
         async with self.db.unit_of_work() as uow:
             return await outbox.claim_due(uow.session, now=self.clock(), owner=self.owner,
-                                          lease_seconds=LEASE_SECONDS, limit=self.batch_size)
+                                          lease_seconds=LEASE_SECONDS, limit=self.batch_size,
+                                          channels=channels)
 
     async def _deliver(self, row: OutboxRow) -> int:
         try:
@@ -92,8 +102,8 @@ class OutboxDispatcher:
 
     async def _send(self, row: OutboxRow) -> MessageRef | None:
         channel = self.channels.get(row.channel)
-        if channel is None:
-            raise ChannelError(f"channel {row.channel!r} is not enabled", permanent=True)
+        if channel is None:  # stopped since the claim: leave the row for whoever has it
+            raise ChannelError(f"channel {row.channel!r} is not enabled here")
         message: Message = message_from_dict(row.message)
         if row.kind == "update" and row.target_ref:
             try:

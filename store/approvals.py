@@ -76,6 +76,10 @@ async def get_step(session: AsyncSession, *, step_id: int) -> ApprovalStepRow | 
     return await session.get(ApprovalStepRow, step_id, populate_existing=True)
 
 
+async def get_seat(session: AsyncSession, *, seat_id: int) -> ApprovalSeatRow | None:
+    return await session.get(ApprovalSeatRow, seat_id, populate_existing=True)
+
+
 async def seats_of(session: AsyncSession, *, step_id: int) -> list[ApprovalSeatRow]:
     query = (
         select(ApprovalSeatRow).where(col(ApprovalSeatRow.step_id) == step_id)

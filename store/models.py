@@ -23,6 +23,7 @@ OUTBOX_STATES = ("pending", "sending", "sent", "dead")
 STEP_STATES = ("waiting", "pending", "approved", "rejected", "cancelled")
 TASK_STATES = ("blocked", "ready", "claimed", "waiting_info", "done", "skipped", "cancelled")
 SEAT_STATES = ("waiting", "pending", "approved", "rejected", "retired")
+TIMER_STATES = ("pending", "claimed", "done", "cancelled", "dead")
 
 
 def _utc(*, nullable: bool = False, index: bool = False) -> Any:
@@ -87,12 +88,16 @@ class OutboxRow(SQLModel, table=True):
     """A message to send (or a card to update) once the turn that queued it has committed."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_outbox_recipient_key_state", "recipient_key", "state"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _utc()
     channel: str
     recipient: dict[str, Any] = _json()
+    recipient_key: str  # one string per recipient conversation: rows to it go out in id order
     message: dict[str, Any] = _json()
     kind: str = "send"
     target_ref: dict[str, Any] | None = _json(nullable=True)
@@ -246,3 +251,49 @@ class SurveyResponseRow(SQLModel, table=True):
     comment: str | None = None
     sent_at: datetime = _utc()
     answered_at: datetime | None = _utc(nullable=True)
+
+
+class TimerRow(SQLModel, table=True):
+    """Something to do at a moment: a reminder, an escalation, an SLA breach, a digest, a notice.
+
+    ``pending`` until ``due_at``, then ``claimed`` by one sweeper under a lease
+    (``lease_owner``, ``lease_until``) and ``done`` once its handler's work committed.
+    ``cancelled`` by update, never deleted; ``dead`` after its attempts (``last_error`` says why).
+    A pending timer whose handler failed keeps its ``due_at`` and waits in ``lease_until`` (its
+    "not before") for the retry. ``dedupe_key``: one timer per key, ever. ``recipient`` (a person
+    id) lets several reminders for one person be coalesced into one message.
+    """
+
+    __tablename__ = "timer"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_timer_dedupe_key"),
+        Index("ix_timer_state_due_at", "state", "due_at"),
+        Index("ix_timer_subject_state", "subject", "state"),
+        Index("ix_timer_recipient_kind_state", "recipient", "kind", "state"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    subject: str  # what it is about: "seat:5", "task:7", "request:3", "digest"
+    recipient: str | None = None
+    payload: dict[str, Any] = _json()
+    due_at: datetime = _utc()
+    state: str = "pending"
+    dedupe_key: str | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = _utc(nullable=True)
+    attempts: int = 0
+    created_at: datetime = _utc()
+    fired_at: datetime | None = _utc(nullable=True)
+    last_error: str | None = None
+
+
+class LeaseRow(SQLModel, table=True):
+    """A named leader lease: ``owner`` holds ``name`` until ``until`` unless it renews."""
+
+    __tablename__ = "lease"
+
+    name: str = Field(primary_key=True)
+    owner: str
+    until: datetime = _utc()

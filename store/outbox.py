@@ -4,16 +4,23 @@ A dispatcher claims due rows with a lease (PostgreSQL: ``FOR UPDATE SKIP LOCKED`
 take disjoint rows; SQLite: the ``BEGIN IMMEDIATE`` transaction already excludes other writers).
 A row whose lease ran out (its sender crashed) is claimed again. Failed sends go back to
 ``pending`` with a later ``next_attempt_at``, or to ``dead`` when they should not be retried.
+
+Rows to one recipient conversation (``recipient_key``) go out in the order they were queued: a
+row is not claimed while an earlier one to the same recipient is still pending or sending, so a
+failed send holds back what follows it, and only it. A dispatcher claims only rows for the
+channels it has; the others wait for the process that has them (the terminal, another replica).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from store.models import OUTBOX_STATES, OutboxRow
@@ -36,8 +43,9 @@ async def enqueue(
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
     row = OutboxRow(
-        created_at=now, channel=channel, recipient=dict(recipient), message=dict(message),
-        kind=kind, target_ref=dict(target_ref) if target_ref else None, correlation=correlation,
+        created_at=now, channel=channel, recipient=dict(recipient),
+        recipient_key=recipient_key(recipient), message=dict(message), kind=kind,
+        target_ref=dict(target_ref) if target_ref else None, correlation=correlation,
         state="pending", attempts=0, next_attempt_at=now,
     )
     session.add(row)
@@ -45,18 +53,47 @@ async def enqueue(
     return row
 
 
+def recipient_key(recipient: Mapping[str, Any]) -> str:
+    """The conversation a ``ConversationKey.as_dict`` names, as one string (its ``lock_id``)."""
+    user = str(recipient.get("user") or "")
+    conversation = str(recipient.get("conversation") or "") or "@" + user
+    return f"{recipient.get('channel') or ''}:{recipient.get('tenant') or ''}:{conversation}:{user}"
+
+
 async def claim_due(
-    session: AsyncSession, *, now: datetime, owner: str, lease_seconds: float, limit: int
+    session: AsyncSession,
+    *,
+    now: datetime,
+    owner: str,
+    lease_seconds: float,
+    limit: int,
+    channels: Collection[str] | None = None,
 ) -> list[OutboxRow]:
-    """Take up to ``limit`` due rows, oldest first: mark them ``sending`` under a lease."""
+    """Take up to ``limit`` due rows, oldest first: mark them ``sending`` under a lease.
+
+    Only rows for ``channels`` (None: any channel) are taken, and only the first unsent row of
+    each recipient: a row waits while an earlier row to the same recipient is pending (also a
+    failed one waiting for its retry) or sending. A row left ``sending`` is taken again once
+    its lease ran out, or at once by its own ``owner`` (who claims one batch at a time, so it
+    is not sending it now: a restarted terminal chat, a send that raised).
+    """
+    if channels is not None and not channels:
+        return []
     due = or_(
         and_(col(OutboxRow.state) == "pending", col(OutboxRow.next_attempt_at) <= now),
-        and_(col(OutboxRow.state) == "sending", col(OutboxRow.lease_until) <= now),
+        and_(col(OutboxRow.state) == "sending",
+             or_(col(OutboxRow.lease_until) <= now, col(OutboxRow.lease_owner) == owner)),
     )
-    query = (
-        select(OutboxRow).where(due).order_by(col(OutboxRow.id)).limit(limit)
-        .with_for_update(skip_locked=True)
+    earlier = aliased(OutboxRow)
+    held_back = exists().where(
+        col(earlier.recipient_key) == col(OutboxRow.recipient_key),
+        col(earlier.id) < col(OutboxRow.id),
+        col(earlier.state).in_(("pending", "sending")),
     )
+    query = select(OutboxRow).where(due, ~held_back)
+    if channels is not None:
+        query = query.where(col(OutboxRow.channel).in_(sorted(channels)))
+    query = query.order_by(col(OutboxRow.id)).limit(limit).with_for_update(skip_locked=True)
     rows = list(await session.scalars(query))
     lease_until = now + timedelta(seconds=lease_seconds)
     for row in rows:

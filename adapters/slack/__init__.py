@@ -10,10 +10,14 @@ Addressing (``ConversationKey`` for Slack):
   ``conversation="<channel id>/<thread ts>"`` and ``thread=<thread ts>``. The thread ts is inside
   ``conversation`` so each thread is its own dialog (``lock_id`` ignores ``thread``).
 - ``tenant`` is the Slack team id.
+- a person the directory knows only by ``email`` (no ``slack`` id) is addressed by that email
+  (``user=<email>``): sends resolve it with ``users.lookupByEmail``, and events from a Slack user
+  the directory does not know are looked up with ``users.info`` and, if their email is such a
+  person's, carry that email as ``user``, so both directions meet in one key.
 
 A Reject click (``...:reject``) opens a modal asking for the reason; its submission becomes the
-click followed by the reason as a message, which the core's prompt flow already expects. When
-the modal cannot be opened the click goes to the core at once and it asks in chat instead.
+click again with the reason as its ``text``, so the core decides without asking. When the modal
+cannot be opened the click goes to the core at once and it asks in chat instead.
 
 Requests are acknowledged as soon as they are parsed; the events go to the core in tracked
 background tasks (awaited when the channel stops). Redeliveries keep their ``event_id`` and the

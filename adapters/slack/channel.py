@@ -3,13 +3,17 @@
 Sends go to a person's DM (``conversations.open``, cached) or to a channel thread, and return
 ``MessageRef(conversation=<channel id>, native_id=<ts>)`` for ``chat.update`` later. Errors are
 mapped for the outbox: 429 waits ``Retry-After``; bad tokens or targets are permanent; network
-trouble is retried. Inbound events reach the core through ``dispatch`` as tracked tasks.
+trouble is retried. Inbound events reach the core through ``dispatch`` as tracked tasks; one
+from a Slack user the roster does not know is first looked up (``users.info``), and if their
+email belongs to a directory person without a Slack id it comes as from that email address,
+the key the core's ``address_of`` builds for them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -20,7 +24,7 @@ from adapters.slack import errors
 from adapters.slack.addressing import split_conversation
 from adapters.slack.config import SlackSetupError
 from adapters.slack.inbound import CHANNEL
-from adapters.slack.people import SlackPeople
+from adapters.slack.people import Roster, SlackPeople
 from adapters.slack.render import RenderError, render
 from adapters.slack.tasks import BackgroundTasks
 from bot.channel import Capabilities, ChannelError, EventSink
@@ -36,9 +40,11 @@ class SlackChannel:
     # Slack renders mrkdwn, but the core's text is shown as typed (the adapter escapes it).
     capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
 
-    def __init__(self, client: AsyncWebClient, *, bot_user_id: str = "") -> None:
+    def __init__(self, client: AsyncWebClient, *, bot_user_id: str = "",
+                 roster: Roster | None = None) -> None:
         self.client = client
         self.bot_user_id = bot_user_id
+        self.roster = roster
         self.people = SlackPeople(client)
         self.tasks = BackgroundTasks()
         self._sink: EventSink | None = None
@@ -58,10 +64,10 @@ class SlackChannel:
         """Run ``close`` when the channel stops (before in-flight events are awaited)."""
         self._closers.append(close)
 
-    def dispatch(self, events: Sequence[InboundEvent]) -> None:
-        """Hand ``events`` to the core, in order, in one background task; returns at once."""
-        if events and self._sink is not None:
-            self.tasks.spawn(self._deliver(list(events), self._sink), name=events[0].event_id)
+    def dispatch(self, event: InboundEvent) -> None:
+        """Hand ``event`` to the core in a tracked background task; returns at once."""
+        if self._sink is not None:
+            self.tasks.spawn(self._deliver(event, self._sink), name=event.event_id)
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
         channel_id, thread_ts = await self._target(key)
@@ -117,9 +123,23 @@ class SlackChannel:
             return
         self.bot_user_id = str(response.get("user_id") or "")
 
-    async def _deliver(self, events: list[InboundEvent], sink: EventSink) -> None:
-        for event in events:
-            await sink(event)
+    async def _deliver(self, event: InboundEvent, sink: EventSink) -> None:
+        await sink(await self.identified(event))
+
+    async def identified(self, event: InboundEvent) -> InboundEvent:
+        """``event``, from the email address of its sender when the roster knows them only by
+        that; unchanged for everyone else (and when Slack cannot say, which is logged)."""
+        user = event.key.user
+        if self.roster is None or not user or "@" in user or self.roster.knows(user):
+            return event
+        try:
+            email = await self._call("users.info", self.people.email_of, user)
+        except ChannelError as exc:
+            log.warning("could not look up slack user %s: %s", user, exc)
+            return event
+        if not email or not self.roster.reached_by_email(email):
+            return event
+        return replace(event, key=replace(event.key, user=email))
 
 
 def _payload(message: Message) -> dict[str, Any]:

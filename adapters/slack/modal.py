@@ -1,9 +1,8 @@
 """The reject-reason modal: a Reject click asks for the reason in a Slack modal. Pure.
 
 The click itself rides in the modal's ``private_metadata`` (action id, value, conversation and
-the card it came from). The submission becomes two events, in this order: the click, then the
-reason as a message in the same conversation, which is exactly what the core's prompt flow
-expects when someone clicks Reject and then types why.
+the card it came from). The submission becomes that click again, carrying the reason as its
+``text``, so the core decides at once and does not ask for the reason in chat.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.slack.inbound import CHANNEL
-from bot.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
+from bot.events import ActionInvoked, ConversationKey, MessageRef
 
 CALLBACK_ID = "esmbot.reject_reason"
 BLOCK_ID = "reason"
@@ -61,27 +60,25 @@ def reason_of(body: Mapping[str, Any]) -> str:
     return str(((values.get(BLOCK_ID) or {}).get(INPUT_ID) or {}).get("value") or "").strip()
 
 
-def events_from_submission(body: Mapping[str, Any]) -> list[ActionInvoked | MessageReceived]:
-    """The click, then the reason; nothing if the submission is not ours or is malformed."""
+def click_from_submission(body: Mapping[str, Any]) -> ActionInvoked | None:
+    """The click carrying the typed reason; None if the submission is not ours or is
+    malformed."""
     view = body.get("view") or {}
     user = str((body.get("user") or {}).get("id") or "")
     if view.get("callback_id") != CALLBACK_ID or not user:
-        return []
+        return None
     try:
         data = json.loads(view.get("private_metadata") or "")
     except ValueError:
-        return []
+        return None
     if not isinstance(data, dict) or not data.get("a"):
-        return []
+        return None
     key = ConversationKey(CHANNEL, str(data.get("tenant") or ""), str(data.get("c") or ""),
                           user, thread=data.get("t"))
     source = MessageRef.from_dict(data["src"]) if data.get("src") else None
     view_id = str(view.get("id") or body.get("trigger_id") or "")
-    return [
-        ActionInvoked(key, f"view:{view_id}:click", str(data["a"]), str(data.get("v") or ""),
-                      source),
-        MessageReceived(key, f"view:{view_id}:reason", reason_of(body)),
-    ]
+    return ActionInvoked(key, f"view:{view_id}:click", str(data["a"]), str(data.get("v") or ""),
+                         source, text=reason_of(body))
 
 
 def _plain(text: str) -> dict[str, Any]:

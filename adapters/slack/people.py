@@ -1,13 +1,32 @@
-"""Who is who on Slack: a person's DM channel, and their user id from an email address.
+"""Who is who on Slack: a person's DM channel, and a user's id from an email and back.
 
-``user_for_email`` is the hook for people whose directory entry has an ``email`` but no
-``slack`` id: ``SlackChannel.send`` resolves a ``ConversationKey.user`` that is an email
-address through it, so the identity layer may address such people by email.
+Email is the fallback for directory entries that have an ``email`` but no ``slack`` id: the
+identity layer addresses such a person by email, ``SlackChannel.send`` resolves it with
+``user_for_email``, and an event from a Slack user the directory does not know is rewritten to
+the email ``email_of`` finds, so both directions use the same ``ConversationKey``.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from slack_sdk.web.async_client import AsyncWebClient
+
+
+class Roster(Protocol):
+    """What the adapter may ask the directory (``setup.attach`` wires it to the core's)."""
+
+    def knows(self, user_id: str) -> bool:
+        """Someone in the directory has this Slack user id."""
+        ...
+
+    def reached_by_email(self, email: str) -> bool:
+        """Someone in the directory has no Slack id and this email address."""
+        ...
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
 
 
 class SlackPeople:
@@ -15,6 +34,7 @@ class SlackPeople:
         self.client = client
         self._dms: dict[str, str] = {}
         self._emails: dict[str, str] = {}
+        self._users: dict[str, str] = {}
 
     def remember_dm(self, user_id: str, channel_id: str) -> None:
         self._dms[user_id] = channel_id
@@ -28,8 +48,21 @@ class SlackPeople:
 
     async def user_for_email(self, email: str) -> str:
         """The Slack user id for ``email`` (``users.lookupByEmail``, cached)."""
-        email = email.strip().lower()
+        email = normalise_email(email)
         if email not in self._emails:
             response = await self.client.users_lookupByEmail(email=email)
             self._emails[email] = str(response["user"]["id"])
         return self._emails[email]
+
+    async def email_of(self, user_id: str) -> str:
+        """The email of ``user_id``, normalised, or "" for bots and people without one
+        (``users.info``, needs ``users:read.email``; cached, the empty answer too)."""
+        if user_id not in self._users:
+            response = await self.client.users_info(user=user_id)
+            user = response.get("user") or {}
+            email = "" if user.get("is_bot") or user.get("deleted") else \
+                str((user.get("profile") or {}).get("email") or "")
+            self._users[user_id] = normalise_email(email)
+            if email:
+                self._emails.setdefault(self._users[user_id], user_id)
+        return self._users[user_id]

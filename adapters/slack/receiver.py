@@ -17,10 +17,9 @@ class SlackReceiver:
 
     def on_event(self, body: Mapping[str, Any]) -> None:
         """``event_callback``: a DM or a mention goes to the core."""
-        messages = inbound.messages_from_callback(body, self.channel.bot_user_id)
-        for message in messages:
+        for message in inbound.messages_from_callback(body, self.channel.bot_user_id):
             self._remember_dm(message.key.user, str((body.get("event") or {}).get("channel") or ""))
-        self.channel.dispatch(messages)
+            self.channel.dispatch(message)
 
     def on_action(self, body: Mapping[str, Any]) -> None:
         """``block_actions``: a Reject click first asks for the reason; others go to the core."""
@@ -30,19 +29,22 @@ class SlackReceiver:
             if modal.asks_for_reason(click.event.action_id) and click.trigger_id:
                 self.channel.tasks.spawn(self._ask_reason(click), name=click.event.event_id)
             else:
-                self.channel.dispatch([click.event])
+                self.channel.dispatch(click.event)
 
     def on_view_submission(self, body: Mapping[str, Any]) -> dict[str, str] | None:
-        """The reason modal: errors to show in it, or None once the events are on their way."""
+        """The reason modal: errors to show in it, or None once the click (carrying the
+        reason) is on its way."""
         if not modal.reason_of(body):
             return {modal.BLOCK_ID: "请写下原因 · Please give a reason"}
-        self.channel.dispatch(modal.events_from_submission(body))
+        click = modal.click_from_submission(body)
+        if click is not None:
+            self.channel.dispatch(click)
         return None
 
     async def _ask_reason(self, click: Click) -> None:
         view = modal.reject_modal(click.event)
         if view is None or not await self.channel.open_view(click.trigger_id, view):
-            self.channel.dispatch([click.event])  # the core asks for the reason in chat
+            self.channel.dispatch(click.event)  # the core asks for the reason in chat
 
     def _remember_dm(self, user: str, channel_id: str) -> None:
         """A request from a DM tells us its channel id: no ``conversations.open`` needed."""

@@ -16,14 +16,16 @@ MY_APPROVALS_LIMIT = 10
 VERBS = {"approve": "approved", "reject": "rejected"}
 
 
-async def click(turn: Turn, rest: str) -> None:
-    """``apr:<step>:<seat>:approve|reject`` from a card."""
+async def click(turn: Turn, rest: str, comment: str = "") -> None:
+    """``apr:<step>:<seat>:approve|reject`` from a card; ``comment`` when the platform asked
+    for the reason itself (a modal), so it is not asked again."""
     step_id, _, tail = rest.partition(":")
     seat, _, verb = tail.rpartition(":")
     if not step_id.isdigit() or verb not in VERBS or not seat:
         await turn.reply(Text(say("dlg.stale", turn.locale)))
         return
-    await flow.decide(turn, step_id=int(step_id), seat=seat, verdict=VERBS[verb], comment="")
+    await flow.decide(turn, step_id=int(step_id), seat=seat, verdict=VERBS[verb],
+                      comment=comment)
 
 
 async def by_text(turn: Turn, request_id: int, verdict: str, comment: str) -> None:

@@ -21,7 +21,7 @@ from bot.visibility import may_see
 from dialogs.engine import DialogContext
 from dialogs.model import Group, Person, Service
 from dialogs.tasks import plan_tasks
-from store import requests, tasks
+from store import outbox, requests, tasks
 from store.models import OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import FINISHED_TASK_STATES, format_task_id
@@ -213,11 +213,24 @@ async def _claimed(turn: Turn, request: RequestRow, task: TaskRow) -> None:
     await turn.reply(Text(say("task.you_claimed", turn.locale, tid=format_task_id(task.id or 0),
                               title=title_of(task, turn.locale))))
     await refresh_cards(turn, request, task)
+    await _give_holder_a_card(turn, request, task)
     loc = turn.locale_of(request.requester)
     if request.requester != turn.person.id:
         await turn.tell(request.requester, Text(say(
             "task.requester_claimed", loc, rid=rid, who=turn.person.name,
             title=title_of(task, loc))))
+
+
+async def _give_holder_a_card(turn: Turn, request: RequestRow, task: TaskRow) -> None:
+    """A task claimed from a group chat: its holder gets their own card with Done and the rest
+    (the group's copy only says who has it)."""
+    holder = task.assignee or ""
+    mine = await outbox.cards_with_prefix(turn.session, prefix=f"tsk:{task.id}:{holder}")
+    viewer = turn.services.bundle.directory.person(holder)
+    if viewer and not any((row.correlation or "").endswith(f":{holder}") for row in mine):
+        siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
+        await turn.notify(holder, _card_for(turn, request, task, siblings, viewer),
+                          correlation=f"tsk:{task.id}:{holder}")  # their direct chat
 
 
 async def finish(turn: Turn, task_id: int, note: str) -> None:

@@ -231,3 +231,12 @@ async def test_a_reject_click_while_filling_a_form_keeps_the_form(chat: ChatDriv
 
 def approve_action_of(card: Card, verb: str) -> str:
     return next(b.action_id for b in card.buttons if b.action_id.endswith(f":{verb}"))
+
+
+async def test_a_reason_given_with_the_click_is_not_asked_again(chat: ChatDriver) -> None:
+    """Platforms with a modal (Slack) send the reason together with the Reject click."""
+    await file_laptop(chat, "alice", 800)
+    reject = approve_action_of(latest_card(chat, "bob"), "reject")
+    [answer, *_] = await chat.click_action("bob", reject, text="超出预算")
+    assert "已驳回 REQ-1" in text_of(answer)
+    assert (await request_row(chat)).status_reason == "赵强: 超出预算"

@@ -171,3 +171,28 @@ async def test_withdrawing_cancels_the_open_tasks(chat: ChatDriver) -> None:
     assert "已取消" in text_of(task_card(chat, "carol", "TASK-1"))
     assert labels(task_card(chat, "carol", "TASK-1")) == ["详情"]
     assert "当前为「已取消」" in await say(chat, "carol", "完成 TASK-1")
+
+
+async def test_a_task_posted_to_a_group_chat_gives_its_claimer_a_card_of_their_own(
+    sqlite_url: str,
+) -> None:
+    from dataclasses import replace
+
+    from dialogs.loader import demo_paths, load_bundle
+
+    bundle = load_bundle(*demo_paths())
+    desk = bundle.directory.groups["it-desk"]
+    groups = {**bundle.directory.groups, "it-desk": replace(desk, chat={"fake": "it-room"})}
+    bundle = replace(bundle, directory=replace(bundle.directory, groups=groups))
+    chat = await ChatDriver.open(sqlite_url, bundle=bundle)
+    try:
+        await file_password_reset(chat, "alice")
+        room = [d for d in chat.channel.deliveries if d.user == ""]
+        assert room and "TASK-1" in text_of(room[-1].message)
+        assert not [m for m in chat.inbox("carol") if "TASK-1" in text_of(m)]
+        await chat.click_action("carol", "tsk:1:claim")
+        assert "完成" in labels(task_card(chat, "carol", "TASK-1"))
+        await chat.click("carol", "完成")
+        assert (await request_row(chat)).status == "closed"
+    finally:
+        await chat.close()

@@ -3,8 +3,8 @@
 Like the mock servers in bolt-python and python-slack-sdk it records every call, but it runs on
 a free port inside the test's event loop and answers the methods esmbot uses with the shapes
 Slack documents: ``auth.test``, ``conversations.open``, ``chat.postMessage``, ``chat.update``,
-``views.open``, ``users.lookupByEmail`` and ``apps.connections.open`` (whose ``url`` leads to a
-WebSocket that pushes Socket Mode envelopes and records their acks).
+``views.open``, ``users.lookupByEmail``, ``users.info`` and ``apps.connections.open`` (whose
+``url`` leads to a WebSocket that pushes Socket Mode envelopes and records their acks).
 
     fake.fail_next("chat.postMessage", status=429, retry_after=1)   # then answers normally
     await fake.wait_for("chat.postMessage", count=2)                # no sleeping
@@ -34,6 +34,19 @@ class Call:
     @property
     def ok(self) -> bool:
         return bool(self.response.get("ok"))
+
+    @property
+    def ts(self) -> str:
+        """The message this call posted or edited."""
+        return str(self.response.get("ts") or self.args.get("ts") or "")
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        return [e for block in self.args.get("blocks") or [] if block["type"] == "actions"
+                for e in block["elements"]]
+
+    def button(self, label: str) -> dict[str, Any]:
+        return next(b for b in self.buttons if b["text"]["text"] == label)
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,14 @@ class FakeSlack:
 
     def posts_to(self, channel: str) -> list[Call]:
         return [c for c in self.calls_to("chat.postMessage") if c.args.get("channel") == channel]
+
+    def updates_of(self, post: Call) -> list[Call]:
+        """The ``chat.update`` calls that edited the message ``post`` sent."""
+        return [c for c in self.calls_to("chat.update")
+                if (c.args.get("channel"), c.args.get("ts")) == (post.args["channel"], post.ts)]
+
+    def texts_to(self, channel: str) -> list[str]:
+        return [str(c.args.get("text") or "") for c in self.posts_to(channel)]
 
     async def wait_for(self, method: str, count: int = 1, *, ok: bool | None = True
                        ) -> list[Call]:
@@ -181,6 +202,16 @@ class FakeSlack:
         if user is None:
             return {"ok": False, "error": "users_not_found"}
         return {"ok": True, "user": {"id": user, "team_id": self.team_id}}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Every ``U...`` id is a person; the ones in ``emails`` have that address."""
+        user = str(args.get("user") or "")
+        if not user.startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_found"}
+        profile = {"real_name": user.lower(), "display_name": user.lower()}
+        profile.update(("email", email) for email, uid in self.emails.items() if uid == user)
+        return {"ok": True, "user": {"id": user, "team_id": self.team_id, "name": user.lower(),
+                                     "deleted": False, "is_bot": False, "profile": profile}}
 
     def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         assert self._server is not None

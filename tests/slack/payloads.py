@@ -12,6 +12,11 @@ BOT = "U0ESMBOT"
 _ids = itertools.count(1)
 
 
+def next_ts() -> str:
+    """A fresh message ``ts`` (a redelivery keeps its own, so tests pass it explicitly)."""
+    return f"1700000500.{next(_ids):06d}"
+
+
 def event_callback(event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
     return {
         "token": "verification-token", "team_id": TEAM, "api_app_id": "A0ESMBOT",

@@ -1,4 +1,4 @@
-"""The reject-reason modal: what it carries, and the events its submission becomes."""
+"""The reject-reason modal: what it carries, and the one click its submission becomes."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 from adapters.slack.channel import SlackChannel
 from adapters.slack.inbound import clicks_from_block_actions
-from adapters.slack.modal import asks_for_reason, events_from_submission, reject_modal
+from adapters.slack.modal import asks_for_reason, click_from_submission, reject_modal
 from adapters.slack.receiver import SlackReceiver
-from bot.events import ActionInvoked, InboundEvent, MessageReceived
+from bot.events import ActionInvoked, InboundEvent
 from tests.slack import payloads
 
 
@@ -23,15 +23,13 @@ def test_only_reject_actions_ask_for_a_reason() -> None:
     assert not asks_for_reason("apr:3:bob:approve") and not asks_for_reason("rejected")
 
 
-def test_the_submission_replays_the_click_then_the_reason_in_its_conversation() -> None:
+def test_the_submission_replays_the_click_carrying_the_reason_in_its_conversation() -> None:
     click = a_reject_click()
     view = reject_modal(click)
     assert view is not None and view["blocks"][0]["element"]["multiline"] is True
     body = payloads.view_submission("U01BOB", view["private_metadata"], " 预算超标 ", view_id="V7")
-    replayed, reason = events_from_submission(body)
-    assert replayed == ActionInvoked(click.key, "view:V7:click", "apr:3:bob:reject", "3",
-                                     click.source)
-    assert reason == MessageReceived(click.key, "view:V7:reason", "预算超标")
+    assert click_from_submission(body) == ActionInvoked(
+        click.key, "view:V7:click", "apr:3:bob:reject", "3", click.source, text="预算超标")
 
 
 def test_a_click_too_big_for_private_metadata_gets_no_modal() -> None:
@@ -40,10 +38,10 @@ def test_a_click_too_big_for_private_metadata_gets_no_modal() -> None:
 
 
 def test_foreign_or_broken_submissions_become_nothing() -> None:
-    assert events_from_submission(payloads.view_submission("U1", "{}", "x")) == []
-    assert events_from_submission(payloads.view_submission("U1", "not json", "x")) == []
-    assert events_from_submission(payloads.view_submission("U1", '{"a":"x"}', "x",
-                                                           callback_id="other")) == []
+    assert click_from_submission(payloads.view_submission("U1", "{}", "x")) is None
+    assert click_from_submission(payloads.view_submission("U1", "not json", "x")) is None
+    assert click_from_submission(payloads.view_submission("U1", '{"a":"x"}', "x",
+                                                          callback_id="other")) is None
 
 
 class RecordingChannel(SlackChannel):
@@ -74,7 +72,9 @@ async def test_the_core_hears_the_click_only_after_the_reason() -> None:
     assert receiver.on_view_submission(payloads.view_submission("U01BOB", metadata, "不需要")) \
         is None
     await channel.tasks.join()
-    assert [type(e).__name__ for e in channel.heard] == ["ActionInvoked", "MessageReceived"]
+    [heard] = channel.heard
+    assert isinstance(heard, ActionInvoked)
+    assert (heard.action_id, heard.text) == ("apr:3:bob:reject", "不需要")
 
 
 async def test_without_a_modal_the_click_goes_straight_to_the_core() -> None:

@@ -25,19 +25,28 @@ REF: dict[str, Any] = {
 }
 
 
-async def _enqueue(db: Database, now: datetime, count: int = 1, **extra: object) -> list[int]:
+def _person(n: int) -> dict[str, Any]:
+    """The n-th recipient (0: ``RECIPIENT``): rows to different people are not ordered."""
+    return {**RECIPIENT, "user": f"U{n + 1}"}
+
+
+async def _enqueue(db: Database, now: datetime, count: int = 1, *,
+                   to: dict[str, Any] | None = None, channel: str = "slack",
+                   **extra: object) -> list[int]:
+    """``count`` rows, each to another person, or all to ``to``."""
     async with db.unit_of_work() as uow:
-        rows = [await outbox.enqueue(uow.session, recipient=RECIPIENT, message=MESSAGE,
-                                     channel="slack", now=now, **extra)  # type: ignore[arg-type]
-                for _ in range(count)]
+        rows = [await outbox.enqueue(uow.session, recipient=to or _person(n), message=MESSAGE,
+                                     channel=channel, now=now, **extra)  # type: ignore[arg-type]
+                for n in range(count)]
     return [row.id or 0 for row in rows]
 
 
 async def _claim(db: Database, now: datetime, owner: str = "w1", limit: int = 10,
-                 lease: float = 60.0) -> list[OutboxRow]:
+                 lease: float = 60.0, channels: tuple[str, ...] | None = None
+                 ) -> list[OutboxRow]:
     async with db.unit_of_work() as uow:
         return await outbox.claim_due(uow.session, now=now, owner=owner, lease_seconds=lease,
-                                      limit=limit)
+                                      limit=limit, channels=channels)
 
 
 async def _counts(db: Database) -> dict[str, int]:
@@ -52,6 +61,7 @@ async def test_enqueued_rows_are_pending_and_due_now(db: Database, now: datetime
     assert row is not None
     assert (row.state, row.attempts, row.kind, row.correlation) == ("pending", 0, "send", "apr:12")
     assert row.recipient == RECIPIENT and row.message == MESSAGE
+    assert row.recipient_key == "slack:T1:@U1:U1"  # ConversationKey.lock_id
     assert row.next_attempt_at == row.created_at == now
     assert await _counts(db) == {"pending": 1, "sending": 0, "sent": 0, "dead": 0}
 
@@ -92,11 +102,21 @@ async def test_a_row_whose_lease_ran_out_is_claimed_again(db: Database, now: dat
     assert (again.id, again.lease_owner, again.attempts) == (row_id, "w2", 2)
 
 
+async def test_a_row_left_sending_is_taken_back_at_once_by_its_own_sender(
+    db: Database, now: datetime
+) -> None:
+    [row_id] = await _enqueue(db, now)
+    await _claim(db, now, owner="esmbot-chat@host")  # ... and the terminal was killed
+    assert await _claim(db, now, owner="someone-else") == []
+    [again] = await _claim(db, now, owner="esmbot-chat@host")  # the chat, restarted
+    assert (again.id, again.attempts) == (row_id, 2)
+
+
 async def test_sent_rows_keep_the_platform_ref_and_are_found_by_correlation(
     db: Database, now: datetime
 ) -> None:
     ids = await _enqueue(db, now, count=2, correlation="apr:7")
-    await _enqueue(db, now, correlation="apr:8")
+    await _enqueue(db, now, correlation="apr:8", to=_person(5))
     await _claim(db, now)
     async with db.unit_of_work() as uow:
         await outbox.mark_sent(uow.session, outbox_id=ids[0], sent_ref=REF, now=now)
@@ -153,6 +173,49 @@ async def test_open_claims_on_postgresql_skip_each_others_rows(
                                         limit=4)
     assert [row.id for row in mine] == ids[:4]
     assert [row.id for row in theirs] == ids[4:]
+
+
+async def test_rows_to_one_person_go_out_one_at_a_time_in_order(
+    db: Database, now: datetime
+) -> None:
+    first, second = await _enqueue(db, now, count=2, to=RECIPIENT)
+    [other] = await _enqueue(db, now, to=_person(7))
+    assert [row.id for row in await _claim(db, now, owner="w1")] == [first, other]
+    assert await _claim(db, now, owner="w2") == []  # the second waits while w1 sends the first
+    async with db.unit_of_work() as uow:
+        await outbox.mark_sent(uow.session, outbox_id=first, sent_ref=REF, now=now)
+    assert [row.id for row in await _claim(db, now, owner="w2")] == [second]
+
+
+async def test_a_failed_row_holds_back_later_rows_to_its_recipient_but_not_to_others(
+    db: Database, now: datetime
+) -> None:
+    failing, behind = await _enqueue(db, now, count=2, to=RECIPIENT)
+    await _claim(db, now, limit=1)
+    retry_at = now + timedelta(seconds=30)
+    async with db.unit_of_work() as uow:
+        await outbox.mark_failed(uow.session, outbox_id=failing, error="503", now=now,
+                                 retry_at=retry_at)
+    [elsewhere] = await _enqueue(db, now, to=_person(1))
+    later = now + timedelta(seconds=10)
+    assert [row.id for row in await _claim(db, later, owner="w2")] == [elsewhere]
+    assert [row.id for row in await _claim(db, retry_at, owner="w3")] == [failing]  # in order
+    async with db.unit_of_work() as uow:
+        await outbox.mark_failed(uow.session, outbox_id=failing, error="gone", now=retry_at,
+                                 retry_at=None)
+    assert [row.id for row in await _claim(db, retry_at, owner="w3")] == [behind]  # dead: next
+
+
+async def test_a_row_for_a_channel_not_enabled_here_stays_pending(
+    db: Database, now: datetime
+) -> None:
+    [slack] = await _enqueue(db, now, channel="slack")
+    [console] = await _enqueue(db, now, channel="console", to=_person(1))
+    assert [row.id for row in await _claim(db, now, channels=("console",))] == [console]
+    assert await _claim(db, now, channels=()) == []
+    assert await _counts(db) == {"pending": 1, "sending": 1, "sent": 0, "dead": 0}
+    assert [row.id for row in await _claim(db, now, owner="w2",
+                                           channels=("slack", "console"))] == [slack]
 
 
 @pytest.mark.parametrize(("attempts", "delay"), [(0, 1.0), (1, 1.0), (2, 2.0), (3, 4.0),

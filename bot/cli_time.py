@@ -1,0 +1,71 @@
+"""``esmbot calendar due`` and ``esmbot sla recompute``: time tools for an admin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+from bot.settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    calendar = sub.add_parser("calendar", help="business calendar tools")
+    calendar_sub = calendar.add_subparsers(dest="calendar_command", required=True)
+    due = calendar_sub.add_parser("due", help="when a duration from a start is over")
+    due.add_argument("calendar", help="calendar id, e.g. cn-office")
+    due.add_argument("start", help="ISO 8601 start with its offset, e.g. 2026-09-30T17:59+08:00")
+    due.add_argument("duration", help="e.g. 4bh, 2bd, 30m")
+    due.set_defaults(run=calendar_due)
+
+    sla = sub.add_parser("sla", help="SLA tools")
+    sla_sub = sla.add_subparsers(dest="sla_command", required=True)
+    recompute = sla_sub.add_parser(
+        "recompute", help="derive SLA clocks and timers again from history (after a calendar "
+        "or policy change)")
+    recompute.add_argument("request_id", nargs="?", help="one request, e.g. REQ-12 (default: "
+                           "every open request)")
+    recompute.set_defaults(run=sla_recompute)
+
+
+async def calendar_due(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import load_configured_bundle
+    from dialogs.durations import parse_duration
+    from scheduler.business_time import add
+
+    bundle = load_configured_bundle(settings)
+    calendar = bundle.calendars.get(args.calendar)
+    if calendar is None:
+        known = ", ".join(sorted(bundle.calendars)) or "none"
+        print(f"esmbot: no calendar {args.calendar!r} (calendars: {known})", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        start = datetime.fromisoformat(args.start)
+        duration = parse_duration(args.duration)
+        if start.tzinfo is None:
+            raise ValueError(f"{args.start!r} has no UTC offset; write e.g. "
+                             f"{args.start}+08:00")
+        due = add(calendar, start, duration)
+    except ValueError as exc:
+        print(f"esmbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(due.astimezone(start.tzinfo).isoformat())
+    return EXIT_OK
+
+
+async def sla_recompute(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from bot.timekeeping.recompute import recompute
+
+    app = await build_app(settings)
+    try:
+        counted = await recompute(app, args.request_id)
+    except LookupError as exc:
+        print(f"esmbot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        await app.close()
+    print(f"recomputed {counted} request(s)")
+    return EXIT_OK
