@@ -49,14 +49,7 @@ class Turn:
     async def reply(self, message: Message, *, correlation: str | None = None) -> None:
         """Answer in the conversation the event came from."""
         self.sent.append(message)
-        await outbox.enqueue(
-            self.session,
-            recipient=self.key.as_dict(),
-            message=message_to_dict(message),
-            channel=self.key.channel,
-            correlation=correlation,
-            now=self.now,
-        )
+        await self._send(self.key, message, correlation)
 
     async def notify(
         self, person_id: str, message: Message, *, correlation: str | None = None
@@ -66,14 +59,7 @@ class Turn:
         target = address_of(person, self.key.channel, self.key.tenant) if person else None
         if target is None:
             return False
-        await outbox.enqueue(
-            self.session,
-            recipient=target.as_dict(),
-            message=message_to_dict(message),
-            channel=target.channel,
-            correlation=correlation,
-            now=self.now,
-        )
+        await self._send(target, message, correlation)
         return True
 
     async def post_to_chat(
@@ -82,14 +68,14 @@ class Turn:
         """Post into a group chat on this channel (``conversation`` = the chat, no user)."""
         target = ConversationKey(channel=self.key.channel, tenant=self.key.tenant,
                                  conversation=chat, user="")
-        await outbox.enqueue(
-            self.session,
-            recipient=target.as_dict(),
-            message=message_to_dict(message),
-            channel=target.channel,
-            correlation=correlation,
-            now=self.now,
-        )
+        await self._send(target, message, correlation)
+
+    async def _send(
+        self, target: ConversationKey, message: Message, correlation: str | None
+    ) -> None:
+        await outbox.enqueue(self.session, recipient=target.as_dict(),
+                             message=message_to_dict(message), channel=target.channel,
+                             correlation=correlation, now=self.now)
 
     async def tell(
         self, person_id: str, message: Message, *, correlation: str | None = None
