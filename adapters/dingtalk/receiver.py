@@ -1,0 +1,60 @@
+"""What happens to each DingTalk request once it has arrived (by stream or HTTP). Never blocks
+the acknowledgement: events go to the core as background tasks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from adapters.dingtalk import frames, inbound
+from adapters.dingtalk.channel import DingTalkChannel
+from adapters.dingtalk.choices import target_of
+from adapters.dingtalk.frames import Frame
+from bot.events import InboundEvent
+
+log = logging.getLogger("esmbot.dingtalk")
+MESSAGE_ANSWER = "OK"
+CARD_ANSWER: dict[str, Any] = {}  # the card stays as it is; the core updates it (PUT) if it must
+
+
+class DingTalkReceiver:
+    def __init__(self, channel: DingTalkChannel) -> None:
+        self.channel = channel
+
+    def on_robot_message(self, data: Mapping[str, Any]) -> None:
+        """A message to the robot: its sessionWebhook is kept, and, without a card template,
+        a number or a label naming a button of the latest card becomes that click."""
+        message = inbound.robot_message(data)
+        if message is None:
+            log.info("robot message ignored (type %s)", data.get("msgtype"))
+            return
+        key = message.event.key
+        if key.conversation:
+            log.debug("message in group %s (%s)", key.conversation,
+                      data.get("conversationTitle") or "")
+        self.channel.webhooks.remember(target_of(key.conversation, key.user), message.webhook,
+                                       message.webhook_expires_ms)
+        event: InboundEvent = message.event
+        if not self.channel.templated:
+            event = self.channel.choices.as_click(message.event) or event
+        self.channel.dispatch(event)
+
+    def on_card_callback(self, data: Mapping[str, Any], event_id: str) -> dict[str, Any]:
+        """A click on an interactive card; the answer goes back in the acknowledgement."""
+        click = inbound.card_click(data)
+        if click is None:
+            log.info("card callback ignored: no action, user or outTrackId")
+            return CARD_ANSWER
+        conversation = self.channel.cards.get(click.out_track_id)
+        self.channel.dispatch(inbound.click_event(click, event_id, conversation))
+        return CARD_ANSWER
+
+    async def on_stream_callback(self, frame: Frame) -> tuple[int, Any]:
+        if frame.topic == frames.BOT_MESSAGE_TOPIC:
+            self.on_robot_message(frame.data())
+            return 200, MESSAGE_ANSWER
+        if frame.topic == frames.CARD_CALLBACK_TOPIC:
+            return 200, self.on_card_callback(frame.data(), f"card:{frame.message_id}")
+        log.warning("stream callback on a topic we did not subscribe: %s", frame.topic)
+        return 404, "not implemented"

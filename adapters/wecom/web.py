@@ -1,0 +1,87 @@
+"""``/wecom/callback`` on the aiohttp app of ``esmbot serve``: URL verification and callbacks.
+
+``GET``: WeCom checks the URL when it is saved; the answer is the decrypted ``echostr`` as
+plain text (no quotes, no newline), within a second. ``POST``: a message or an event,
+encrypted; it is answered 200 with an empty body as soon as it is decrypted, and handled in the
+background (WeCom retries after 5 s, three times, when it gets no answer). A wrong signature is
+refused with 403 and nothing else happens.
+
+The query is read raw: base64 values carry ``+``, which form decoding (aiohttp's
+``request.query``) would turn into a space; WeCom sends ``%2B``, but a ``+`` must stay a ``+``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from urllib.parse import unquote
+
+from aiohttp import web
+
+from adapters.wecom import inbound
+from adapters.wecom.crypto import CallbackCrypto, Forged, Malformed, Undecryptable, parse_xml
+from adapters.wecom.inbound import Inbound
+
+log = logging.getLogger("esmbot.wecom")
+CALLBACK_PATH = "/wecom/callback"
+SIGNED = ("msg_signature", "timestamp", "nonce")
+Translate = Callable[[dict[str, str]], Inbound | None]
+
+
+def query_params(raw: str) -> dict[str, str]:
+    """``a=b&c=d`` percent-decoded, ``+`` kept as ``+``; the first of repeated names wins."""
+    params: dict[str, str] = {}
+    for part in raw.split("&"):
+        name, _, value = part.partition("=")
+        if name:
+            params.setdefault(unquote(name), unquote(value))
+    return params
+
+
+class CallbackHandler:
+    def __init__(self, crypto: CallbackCrypto, translate: Translate,
+                 deliver: Callable[[Inbound], None]) -> None:
+        self.crypto = crypto
+        self.translate = translate
+        self.deliver = deliver
+
+    async def verify_url(self, request: web.Request) -> web.Response:
+        params = query_params(request.rel_url.raw_query_string)
+        if any(not params.get(name) for name in (*SIGNED, "echostr")):
+            return web.Response(status=400, text="missing msg_signature, timestamp, nonce or "
+                                                 "echostr")
+        try:
+            plain = self.crypto.verify_url(params["msg_signature"], params["timestamp"],
+                                           params["nonce"], params["echostr"])
+        except (Forged, Undecryptable) as exc:
+            return _refused(request, exc)
+        return web.Response(text=plain, content_type="text/plain")
+
+    async def callback(self, request: web.Request) -> web.Response:
+        params = query_params(request.rel_url.raw_query_string)
+        if any(not params.get(name) for name in SIGNED):
+            return web.Response(status=400, text="missing msg_signature, timestamp or nonce")
+        body = await request.read()
+        try:
+            xml = self.crypto.open(body, params["msg_signature"], params["timestamp"],
+                                   params["nonce"])
+            fields = inbound.fields_of(parse_xml(xml))
+        except (Forged, Undecryptable) as exc:
+            return _refused(request, exc)
+        except Malformed as exc:
+            return web.Response(status=400, text=str(exc))
+        item = self.translate(fields)
+        if item is not None:
+            self.deliver(item)
+        return web.Response(text="")  # 200, empty: no passive reply
+
+
+def _refused(request: web.Request, exc: Exception) -> web.Response:
+    level = logging.ERROR if isinstance(exc, Undecryptable) else logging.WARNING
+    log.log(level, "refused a WeCom callback from %s: %s", request.remote, exc)
+    return web.Response(status=403, text="forbidden")
+
+
+def mount(web_app: web.Application, handler: CallbackHandler, path: str = CALLBACK_PATH) -> None:
+    web_app.router.add_get(path, handler.verify_url)
+    web_app.router.add_post(path, handler.callback)
