@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run serve test lint typecheck pytest check-catalog clean
+.PHONY: setup run serve test lint typecheck pytest check-catalog bench clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,11 @@ pytest: setup
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# Throughput and latency against the bare aiohttp ceiling, timers, matching, memory (~10 min);
+# BENCH_QUICK=1 for a smoke run. Prints a table and writes benchmarks/results.json.
+bench: setup
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .esmbot .pytest_cache .mypy_cache .ruff_cache
