@@ -68,11 +68,11 @@ class OutboxDispatcher:
     async def run(self, poll_seconds: float, stop: asyncio.Event) -> None:
         """Drain whenever woken, and at least every ``poll_seconds`` (for retries)."""
         while not stop.is_set():
+            self._wake.clear()  # before draining: a commit during the drain wakes the next one
             try:
                 await self.drain()
             except Exception:
                 log.exception("outbox drain failed; will retry")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
 

@@ -67,3 +67,40 @@ async def test_a_failed_send_holds_back_what_follows_to_that_person_only(
     assert await dispatcher.drain() == 2
     assert [(d.user, d.message) for d in fake.deliveries[1:]] == [("bob", Text("bob 1")),
                                                                   ("bob", Text("bob 2"))]
+
+
+async def test_a_message_queued_during_a_drain_is_sent_without_waiting_for_the_poll(
+    db: Database, clock: FakeClock
+) -> None:
+    """Regression: a turn that committed (and woke the dispatcher) while its last claim was
+    finding nothing had its wake-up cleared after the drain, so the message waited for the
+    next poll (seconds in production; an hour here)."""
+    import asyncio
+
+    fake = FakeChannel()
+    dispatcher = OutboxDispatcher(db, {"fake": fake}, clock)
+    claim = dispatcher._claim
+    woken: list[bool] = []
+
+    async def claim_then_a_turn_commits() -> list[OutboxRow]:
+        rows = await claim()
+        if not rows and not woken:  # the turn commits just after this claim looked
+            woken.append(True)
+            await queue(db, clock, ERIN, "queued meanwhile")
+            dispatcher.wake()
+        return rows
+
+    dispatcher._claim = claim_then_a_turn_commits  # type: ignore[method-assign]
+    await queue(db, clock, BOB, "first")
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(3600, stop))
+    try:
+        for _ in range(2000):  # a deadline, not a measurement: a lost wake-up waits an hour
+            if len(fake.deliveries) == 2:
+                break
+            await asyncio.sleep(0.005)
+        assert [d.user for d in fake.deliveries] == ["bob", "erin"]
+    finally:
+        stop.set()
+        dispatcher.wake()
+        await running
