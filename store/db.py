@@ -7,6 +7,7 @@ for up to ``busy_timeout`` instead of failing with "database is locked" half-way
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from pathlib import Path
@@ -39,6 +40,12 @@ class Database:
         self.engine = engine
         self.dialect: str = engine.dialect.name
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite admits one writer at a time, and a waiting connection polls in sleeps of up to
+        # 100 ms while holding a pooled connection: under load turns ran out of connections.
+        # This process's units of work queue here instead, each woken the moment the previous
+        # one ends (other processes still meet SQLite's busy timeout).
+        self.writer_queue: asyncio.Lock | None = (
+            asyncio.Lock() if self.dialect == "sqlite" else None)
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True) -> Database:

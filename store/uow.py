@@ -7,6 +7,7 @@ successful commit.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from types import TracebackType
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("esmbot.store")
 
+_IN_UNIT_OF_WORK: contextvars.ContextVar[bool] = contextvars.ContextVar("in_unit_of_work",
+                                                                       default=False)
 _CONVERSATION_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:lock_id, 0))")
 
 
@@ -28,6 +31,7 @@ class UnitOfWork:
         self._db = db
         self._session: AsyncSession | None = None
         self._after_commit: list[Callable[[], None]] = []
+        self._token: contextvars.Token[bool] | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -51,6 +55,13 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         if self._session is not None:
             raise RuntimeError("a unit of work is entered once")
+        queue = self._db.writer_queue
+        if queue is not None:
+            if _IN_UNIT_OF_WORK.get():
+                raise RuntimeError("a unit of work inside another one would wait for itself "
+                                   "on SQLite; finish the first one before opening the next")
+            await queue.acquire()
+            self._token = _IN_UNIT_OF_WORK.set(True)
         self._session = self._db.session()
         return self
 
@@ -68,8 +79,16 @@ class UnitOfWork:
                 await session.rollback()
         finally:
             await session.close()
+            self._leave_queue()
         if exc_type is None:
             self._run_after_commit()
+
+    def _leave_queue(self) -> None:
+        queue = self._db.writer_queue
+        if queue is not None and self._token is not None:
+            _IN_UNIT_OF_WORK.reset(self._token)
+            self._token = None
+            queue.release()
 
     def _run_after_commit(self) -> None:
         callbacks, self._after_commit = self._after_commit, []

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from store import inbound
 from store.db import Database
+from tests.store.conftest import T0
 
 
 class _Rollback(Exception):
@@ -89,3 +91,37 @@ async def test_conversation_locks_serialize_turns_of_one_conversation(
 
     await asyncio.gather(turn("a"), turn("b"))
     assert order == ["a in", "a out", "b in", "b out"]
+
+
+async def test_on_sqlite_a_unit_of_work_inside_another_is_refused_not_deadlocked(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with db.unit_of_work():
+            with pytest.raises(RuntimeError, match="inside another one"):
+                async with db.unit_of_work():
+                    pass
+        async with db.unit_of_work() as uow:  # the queue was released: the next one runs
+            await inbound.remember_event(uow.session, channel="t", event_id="after", now=T0)
+    finally:
+        await db.close()
+
+
+async def test_on_sqlite_many_simultaneous_turns_queue_and_all_commit(tmp_path: Path) -> None:
+    """Regression: turns waiting in SQLite's busy handler held pooled connections, and under
+    50 simultaneous conversations some ran out of connections and got an apology."""
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+
+    async def turn(n: int) -> None:
+        async with db.unit_of_work() as uow:
+            await inbound.remember_event(uow.session, channel="t", event_id=str(n), now=T0)
+            await asyncio.sleep(0)
+
+    try:
+        await asyncio.gather(*(turn(n) for n in range(200)))
+        async with db.engine.connect() as conn:
+            count = (await conn.exec_driver_sql("SELECT count(*) FROM inbound_event")).scalar()
+    finally:
+        await db.close()
+    assert count == 200
