@@ -24,12 +24,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from adapters.background import BackgroundTasks
 from adapters.dingtalk import render
 from adapters.dingtalk.choices import NumberedChoices, target_of
 from adapters.dingtalk.config import DingTalkConfig, DingTalkSetupError
 from adapters.dingtalk.inbound import CARD_TOKEN, CHANNEL
 from adapters.dingtalk.openapi import OpenApi
-from adapters.dingtalk.tasks import BackgroundTasks
 from adapters.dingtalk.webhooks import SessionWebhooks
 from bot.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
 from bot.events import ConversationKey, InboundEvent, MessageRef
@@ -62,7 +62,7 @@ class DingTalkChannel:
         self.webhooks = SessionWebhooks()
         self.choices = NumberedChoices()
         self.cards: dict[str, str] = {}  # outTrackId -> conversation it was delivered to
-        self.tasks = BackgroundTasks()
+        self.tasks = BackgroundTasks("dingtalk")
         self.link: StreamLink | None = None  # the stream connection, when there is one
         self._sink: EventSink | None = None
         self._closers: list[Closer] = []

@@ -20,13 +20,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.background import BackgroundTasks
 from adapters.slack import errors
 from adapters.slack.addressing import split_conversation
 from adapters.slack.config import SlackSetupError
 from adapters.slack.inbound import CHANNEL
 from adapters.slack.people import Roster, SlackPeople
 from adapters.slack.render import RenderError, render
-from adapters.slack.tasks import BackgroundTasks
 from bot.channel import Capabilities, ChannelError, EventSink
 from bot.events import ConversationKey, InboundEvent, MessageRef
 from bot.replies import Message
@@ -46,7 +46,7 @@ class SlackChannel:
         self.bot_user_id = bot_user_id
         self.roster = roster
         self.people = SlackPeople(client)
-        self.tasks = BackgroundTasks()
+        self.tasks = BackgroundTasks("slack")
         self._sink: EventSink | None = None
         self._closers: list[Closer] = []
 

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from adapters.background import BackgroundTasks
 from adapters.wecom import render
 from adapters.wecom.api import WeComApi
 from adapters.wecom.codes import VALIDITY, ResponseCodes
@@ -35,7 +36,6 @@ from adapters.wecom.errors import ApiError
 from adapters.wecom.inbound import CHANNEL, CardClick, Entered, Inbound
 from adapters.wecom.limits import RecipientLimiter
 from adapters.wecom.render import Outgoing, RenderError
-from adapters.wecom.tasks import BackgroundTasks
 from bot.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
 from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
 from bot.replies import Button, Message
@@ -70,7 +70,7 @@ class WeComChannel:
         self.limiter = limiter if limiter is not None else RecipientLimiter(DEFAULT_LIMITS)
         self.clock = clock
         self.codes = ResponseCodes(clock)
-        self.tasks = BackgroundTasks()
+        self.tasks = BackgroundTasks("wecom")
         self.choices: dict[str, tuple[Button, ...]] = {}  # member -> numbered choices offered
         self._greeted: dict[str, datetime] = {}
         self._sink: EventSink | None = None

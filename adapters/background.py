@@ -1,4 +1,7 @@
-"""Background tasks that are kept (so they are not garbage-collected) and awaited at shutdown."""
+"""Background tasks that are kept (so they are not garbage-collected) and awaited at shutdown.
+
+Every platform adapter acknowledges at once and hands the event to the core in one of these.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-log = logging.getLogger("esmbot.slack")
+log = logging.getLogger("esmbot.adapters")
 
 
 class BackgroundTasks:
-    def __init__(self) -> None:
+    def __init__(self, channel: str) -> None:
+        self.channel = channel  # named in the log when a task fails
         self._tasks: set[asyncio.Task[None]] = set()
 
     def __len__(self) -> int:
@@ -31,4 +35,5 @@ class BackgroundTasks:
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("slack task %s failed", task.get_name(), exc_info=task.exception())
+            log.error("%s task %s failed", self.channel, task.get_name(),
+                      exc_info=task.exception())
