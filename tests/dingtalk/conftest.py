@@ -11,35 +11,27 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import text
+from aiohttp.test_utils import TestClient
 
 from adapters.dingtalk.channel import DingTalkChannel
 from adapters.dingtalk.signing import sign
-from bot.app import BotApp, build_app
+from bot.app import BotApp
 from bot.settings import Settings
-from bot.web import attach_channels, make_web_app
 from tests.dingtalk import payloads
 from tests.dingtalk.fake_dingtalk import FakeDingTalk, Sent
+from tests.platform import inbound_ids, serving, settle
 
 TEMPLATE = "tpl-esmbot-0001.schema"
 CALLBACK = "/dingtalk/callback"
-MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
-
-def ticking_clock(start: datetime = MONDAY) -> Callable[[], datetime]:
-    """Real time from a fixed Monday: retries wait for real, no journey depends on today."""
-    origin = time.monotonic()
-    return lambda: start + timedelta(seconds=time.monotonic() - origin)
 
 
 def dingtalk_settings(tmp_path: Path, fake: FakeDingTalk, **dingtalk: Any) -> Settings:
@@ -107,13 +99,10 @@ class DingTalkHarness:
 
     async def settle(self) -> None:
         """Every event handed over is handled, and everything it queued is sent."""
-        await self.channel.tasks.join()
-        await self.bot.dispatcher.drain()
+        await settle(self.bot, self.channel)
 
     async def inbound_ids(self) -> list[str]:
-        async with self.bot.db.engine.connect() as conn:
-            rows = await conn.execute(text("SELECT event_id FROM inbound_event"))
-            return sorted(row[0] for row in rows)
+        return await inbound_ids(self.bot)
 
 
 @pytest.fixture
@@ -125,21 +114,8 @@ async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
 
 @asynccontextmanager
 async def running(settings: Settings, fake: FakeDingTalk) -> AsyncIterator[DingTalkHarness]:
-    bot = await build_app(settings, clock=ticking_clock())
-    bot.start_background()
-    web_app = make_web_app(bot)
-    try:
-        await attach_channels(bot, web_app)
-    except BaseException:
-        await bot.close()
-        raise
-    http: TestClient[Any, Any] = TestClient(TestServer(web_app, host="127.0.0.1", port=0))
-    await http.start_server()
-    try:
+    async with serving(settings) as (bot, http):
         yield DingTalkHarness(bot, fake, http)
-    finally:
-        await http.close()
-        await bot.close()
 
 
 @pytest.fixture

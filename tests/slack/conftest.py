@@ -12,29 +12,26 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import text
 
 from adapters.slack.channel import SlackChannel
-from bot.app import BotApp, build_app
+from bot.app import BotApp
 from bot.settings import Settings
-from bot.web import attach_channels, make_web_app
+from tests.platform import inbound_ids, serving, settle
 from tests.slack import payloads
 from tests.slack.fake_slack import Call, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
 EVENTS = "/slack/events"
-MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 def slack_settings(tmp_path: Path, fake: FakeSlack, *, directory: Path | None = None,
@@ -47,10 +44,6 @@ def slack_settings(tmp_path: Path, fake: FakeSlack, *, directory: Path | None = 
         **({"directory": {"path": str(directory)}} if directory else {}),
     })
 
-
-def ticking_clock(start: datetime = MONDAY) -> Callable[[], datetime]:
-    origin = time.monotonic()
-    return lambda: start + timedelta(seconds=time.monotonic() - origin)
 
 
 def signed(body: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
@@ -101,13 +94,10 @@ class SlackHarness:
 
     async def settle(self) -> None:
         """Every event handed over is handled, and everything it queued is sent."""
-        await self.channel.tasks.join()
-        await self.bot.dispatcher.drain()
+        await settle(self.bot, self.channel)
 
     async def inbound_ids(self) -> list[str]:
-        async with self.bot.db.engine.connect() as conn:
-            rows = await conn.execute(text("SELECT event_id FROM inbound_event"))
-            return sorted(row[0] for row in rows)
+        return await inbound_ids(self.bot)
 
 
 @pytest.fixture
@@ -119,17 +109,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 @asynccontextmanager
 async def running(settings: Settings, fake: FakeSlack) -> AsyncIterator[SlackHarness]:
-    bot = await build_app(settings, clock=ticking_clock())
-    bot.start_background()
-    web_app = make_web_app(bot)
-    await attach_channels(bot, web_app)
-    http: TestClient[Any, Any] = TestClient(TestServer(web_app, host="127.0.0.1", port=0))
-    await http.start_server()
-    try:
+    async with serving(settings) as (bot, http):
         yield SlackHarness(bot, fake, http)
-    finally:
-        await http.close()
-        await bot.close()
 
 
 @pytest.fixture

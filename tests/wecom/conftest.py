@@ -9,29 +9,25 @@ depends on today's date. ``running(...)`` gives the same harness with other sett
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import text
+from aiohttp.test_utils import TestClient
 
 from adapters.wecom.channel import WeComChannel
-from bot.app import BotApp, build_app
+from bot.app import BotApp
 from bot.settings import Settings
-from bot.web import attach_channels, make_web_app
+from tests.platform import inbound_ids, serving, settle
 from tests.wecom import callbacks
 from tests.wecom.callbacks import AES_KEY, AGENT_ID, CORP_ID, TOKEN, Sealed
 from tests.wecom.fake_qyapi import Call, FakeQyapi
 
 CALLBACK = "/wecom/callback"
-MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 def wecom_settings(tmp_path: Path, fake: FakeQyapi, **wecom: Any) -> Settings:
@@ -43,10 +39,6 @@ def wecom_settings(tmp_path: Path, fake: FakeQyapi, **wecom: Any) -> Settings:
                   "api_base_url": fake.base_url, **wecom},
     })
 
-
-def ticking_clock(start: datetime = MONDAY) -> Callable[[], datetime]:
-    origin = time.monotonic()
-    return lambda: start + timedelta(seconds=time.monotonic() - origin)
 
 
 @dataclass
@@ -92,13 +84,10 @@ class WeComHarness:
 
     async def settle(self) -> None:
         """Every event handed over is handled, and everything it queued is sent."""
-        await self.channel.tasks.join()
-        await self.bot.dispatcher.drain()
+        await settle(self.bot, self.channel)
 
     async def inbound_ids(self) -> list[str]:
-        async with self.bot.db.engine.connect() as conn:
-            rows = await conn.execute(text("SELECT event_id FROM inbound_event"))
-            return sorted(row[0] for row in rows)
+        return await inbound_ids(self.bot)
 
 
 @pytest.fixture
@@ -110,17 +99,8 @@ async def fake_qyapi() -> AsyncIterator[FakeQyapi]:
 
 @asynccontextmanager
 async def running(settings: Settings, fake: FakeQyapi) -> AsyncIterator[WeComHarness]:
-    bot = await build_app(settings, clock=ticking_clock())
-    bot.start_background()
-    web_app = make_web_app(bot)
-    await attach_channels(bot, web_app)
-    http: TestClient[Any, Any] = TestClient(TestServer(web_app, host="127.0.0.1", port=0))
-    await http.start_server()
-    try:
+    async with serving(settings) as (bot, http):
         yield WeComHarness(bot, fake, http)
-    finally:
-        await http.close()
-        await bot.close()
 
 
 @pytest.fixture
