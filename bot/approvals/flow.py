@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot import card_updates, conversation
 from bot.access import owners_of
-from bot.approvals.cards import approval_card, mode_text, name_of, names
+from bot.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
 from bot.approvals.delegation import delegate_of, may_act_for
 from bot.approvals.routing import plan_chain
 from bot.i18n import say
@@ -244,8 +244,6 @@ async def _answer_already(turn: Turn, request: RequestRow, seat: ApprovalSeatRow
 
 async def _answer_closed(turn: Turn, request: RequestRow, step: ApprovalStepRow) -> None:
     """A click on a card of a step that has ended: who decided what, and when."""
-    from bot.approvals.cards import decisions_text
-
     seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
     if step.state == "cancelled" or not any(s.state in ("approved", "rejected") for s in seats):
         why = say(f"apr.why_{step.ended_because or 'restarted'}", turn.locale)

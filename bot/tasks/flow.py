@@ -20,6 +20,8 @@ from bot.views import local_time
 from bot.visibility import may_see
 from dialogs.engine import DialogContext
 from dialogs.model import Group, Person, Service
+from dialogs.parsing.people import parse_user
+from dialogs.parsing.result import Parsed
 from dialogs.tasks import plan_tasks
 from store import outbox, requests, tasks
 from store.models import OutboxRow, RequestRow, TaskRow
@@ -389,9 +391,6 @@ def _without_to(target: str) -> str:
 
 
 def _handover_target(turn: Turn, target: str) -> tuple[Group | None, Person | None]:
-    from dialogs.parsing.people import parse_user
-    from dialogs.parsing.result import Parsed
-
     directory = turn.services.bundle.directory
     text = target
     folded = text.casefold().removeprefix("group:")

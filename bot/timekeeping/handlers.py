@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from bot.access import owners_of
 from bot.approvals import flow as approval_flow
 from bot.approvals.cards import name_of
 from bot.approvals.delegation import delegate_of
@@ -221,8 +222,6 @@ class Handlers:
             return
         task, request = found
         turn = self._turn_for(firing, request)
-        from bot.access import owners_of
-
         service = turn.services.bundle.catalog.get(request.service_id)
         owners = sorted(owners_of(turn.services.bundle.directory, service))
         for person in owners:
