@@ -59,6 +59,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Filling in \"{service}\". Current question: {ask}\n{hint}\nCommands: back, skip "
         "(optional questions), cancel, help.",
     ),
+    "dlg.nothing_open": (
+        "现在没有正在填写的表单，不需要取消或返回。告诉我你要办什么，或回复「帮助」。",
+        "There is no form open, so nothing to cancel or go back to. Tell me what you need, "
+        "or reply \"help\".",
+    ),
     "dlg.stale": (
         "这个表单已经结束了，按钮不再有效。需要办事请直接告诉我。",
         "That form has ended, so its buttons no longer work. Tell me what you need.",

@@ -29,9 +29,11 @@ from bot.i18n import say
 from bot.replies import Text
 from bot.turn import Turn
 from dialogs.engine import ClickInput, TextInput
+from dialogs.words import command_of
 from store.requests import format_request_id
 
 MAX_MESSAGE_CHARS = 4000
+FORM_ONLY_WORDS = frozenset({"cancel", "back", "skip", "submit", "edit"})
 
 
 async def route(turn: Turn, event: InboundEvent) -> None:
@@ -69,7 +71,9 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
     if not text:
         await show_help(turn)
         return
-    if command is None:
+    if command is None and command_of(text) in FORM_ONLY_WORDS:
+        await turn.reply(Text(say("dlg.nothing_open", turn.locale)))  # "取消" with no form
+    elif command is None:
         await intake.from_text(turn, text)
     else:
         await _run_command(turn, command)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from bot.replies import Card
 from bot.testing import ChatDriver
 from store import audit, requests
@@ -152,3 +154,11 @@ async def test_the_audit_trail_records_the_submission_and_verifies(chat: ChatDri
         "request.submitted", "approval.started", "approval.step_started"]
     assert events[0].actor == "alice"
     assert result.ok
+
+
+
+@pytest.mark.parametrize("word", ["取消", "cancel", "上一步", "跳过", "提交"])
+async def test_a_form_word_with_no_form_open_says_so(chat: ChatDriver, word: str) -> None:
+    """Regression: "取消" with nothing open was matched against the catalog."""
+    [answer] = await chat.say("alice", word)
+    assert "没有正在填写的表单" in text_of(answer)
