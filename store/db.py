@@ -1,8 +1,10 @@
 """The async engine: one ``Database`` per process, SQLite by default, PostgreSQL when it grows.
 
-SQLite connections run in WAL mode with foreign keys on, and every transaction starts with
-``BEGIN IMMEDIATE`` (SQLAlchemy's documented recipe), so concurrent writers wait for each other
-for up to ``busy_timeout`` instead of failing with "database is locked" half-way through.
+SQLite connections run in WAL mode with foreign keys on, on the event loop's thread
+(``store.sqlite_driver``), and every transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's
+documented recipe), so writers in other processes wait for each other (up to
+``sqlite_driver.DEFAULT_LOCK_WAIT``) instead of failing with "database is locked" half-way
+through.
 """
 
 from __future__ import annotations
@@ -22,14 +24,17 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from store import sqlite_driver
 from store.migrate import upgrade
 from store.uow import UnitOfWork
 
 SQLITE_PRAGMAS = (
-    "PRAGMA busy_timeout=10000",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
+# After the switch to WAL: a busy database must never put the event loop's thread to sleep;
+# ``sqlite_driver.begin_immediate`` waits for another process's write lock with asyncio instead.
+SQLITE_NO_BUSY_WAIT = "PRAGMA busy_timeout=0"
 WAL_SWITCH_ATTEMPTS = 200  # x 25 ms: switching to WAL can fail at once (no busy handler)
 POSTGRES_POOL = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True,
                  "pool_recycle": 1800}
@@ -78,7 +83,8 @@ def create_engine(url: str) -> AsyncEngine:
 
 def _sqlite_engine(url: URL) -> AsyncEngine:
     _create_parent_folder(url)
-    engine = create_async_engine(url)
+    sqlite_driver.register()
+    engine = create_async_engine(url.set(drivername=sqlite_driver.DRIVER_NAME))
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
@@ -97,6 +103,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         _switch_to_wal(cursor)
+        cursor.execute(SQLITE_NO_BUSY_WAIT)
     finally:
         cursor.close()
 
@@ -118,4 +125,4 @@ def _switch_to_wal(cursor: Any) -> None:
 
 
 def _begin_immediate(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    sqlite_driver.begin_immediate(connection)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
-from store import migrate
+from store import migrate, sqlite_driver
 from store.db import Database
 from store.models import metadata
 from tests.pg import fresh_database
@@ -29,7 +32,9 @@ async def test_opening_a_sqlite_file_creates_its_folder_and_migrates(tmp_path: P
         await db.close()
 
 
-async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+async def test_sqlite_connections_use_wal_foreign_keys_and_never_sleep_when_busy(
+    tmp_path: Path,
+) -> None:
     db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     try:
         async with db.engine.connect() as conn:
@@ -37,8 +42,71 @@ async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_pa
                        for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")}
     finally:
         await db.close()
-    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000,
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 0,
                        "synchronous": 1}
+
+
+async def test_sqlite_statements_run_on_the_loop_thread_without_a_worker(tmp_path: Path) -> None:
+    threads = threading.active_count()
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with db.unit_of_work() as uow:
+            await uow.session.execute(text("SELECT count(*) FROM inbound_event"))
+            assert threading.active_count() == threads
+    finally:
+        await db.close()
+
+
+async def test_another_process_holding_the_write_lock_is_waited_for_while_the_loop_runs(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "x.db"
+    db = await Database.open(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)  # as the terminal chat would hold it
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    async def write() -> None:
+        async with db.unit_of_work() as uow:
+            await uow.session.execute(
+                text("INSERT INTO inbound_event VALUES ('t', 'e1', '2026-01-01 00:00:00')"))
+
+    ticker = asyncio.create_task(tick())
+    asyncio.get_running_loop().call_later(0.3, other.commit)
+    try:
+        await asyncio.wait_for(write(), timeout=5)
+        async with db.engine.connect() as conn:
+            count = (await conn.exec_driver_sql("SELECT count(*) FROM inbound_event")).scalar()
+    finally:
+        ticker.cancel()
+        other.close()
+        await db.close()
+    assert count == 1
+    assert ticks >= 20  # the loop went on for the 0.3 s the lock was held
+
+
+async def test_a_write_lock_held_longer_than_the_wait_fails_with_database_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "DEFAULT_LOCK_WAIT", 0.2)
+    path = tmp_path / "x.db"
+    db = await Database.open(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with db.unit_of_work() as uow:
+                await uow.session.execute(text("SELECT 1"))
+    finally:
+        other.rollback()
+        other.close()
+        await db.close()
 
 
 async def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> None:
