@@ -17,7 +17,7 @@ from benchmarks.matching import percentile
 Row = dict[str, Any]
 COMMON = ("scenario", "target", "store", "concurrency", "throughput", "p50_ms", "p95_ms",
           "p99_ms", "ratio_to_ceiling")
-GOAL_P99_MS = 100.0  # turns at GOAL_CONCURRENCY concurrent conversations on SQLite
+GOAL_P99_MS = 100.0  # paced turns at GOAL_CONCURRENCY concurrent conversations on SQLite
 GOAL_CONCURRENCY = 200
 GOAL_RATIO = 0.25  # esmbot throughput / bare aiohttp throughput
 GOAL_TIMER_SECONDS = 5.0  # for GOAL_TIMERS_DUE timers due at once
@@ -26,6 +26,7 @@ GOAL_MATCH_P99_MS = 10.0  # over GOAL_SERVICES services
 GOAL_SERVICES = 5_000
 GOAL_RSS_MB = 300.0  # with GOAL_DIALOGS open dialogs
 GOAL_DIALOGS = 10_000
+TURN_SCENARIOS = ("turns", "paced")
 
 
 def row(scenario: str, target: str, store: str, **figures: Any) -> Row:
@@ -42,12 +43,13 @@ def latency_figures(latencies: Sequence[float]) -> dict[str, float | None]:
 
 
 def add_ratios(rows: list[Row]) -> None:
-    """``ratio_to_ceiling``: throughput / the aiohttp row's of the same concurrency."""
-    ceilings = {r["concurrency"]: r["throughput"] for r in rows
-                if r["scenario"] == "turns" and r["target"] == "aiohttp"}
+    """``ratio_to_ceiling``: throughput / the aiohttp row's of the same scenario and
+    concurrency (for the paced load: how much of the offered load was kept up with)."""
+    ceilings = {(r["scenario"], r["concurrency"]): r["throughput"] for r in rows
+                if r["scenario"] in TURN_SCENARIOS and r["target"] == "aiohttp"}
     for r in rows:
-        ceiling = ceilings.get(r["concurrency"])
-        if r["scenario"] == "turns" and r["target"] != "aiohttp" and ceiling:
+        ceiling = ceilings.get((r["scenario"], r["concurrency"]))
+        if r["scenario"] in TURN_SCENARIOS and r["target"] != "aiohttp" and ceiling:
             r["ratio_to_ceiling"] = round(r["throughput"] / ceiling, 3)
 
 
@@ -60,14 +62,16 @@ def judge(rows: list[Row]) -> None:
 
 
 def _goal(r: Row) -> tuple[str | None, bool | None]:
+    """Throughput is judged on the closed loop (the most the employees can ask for), latency
+    at people's pace: in a closed loop the mean latency is concurrency / throughput whatever
+    the server (Little's law), so 200 conversations under 100 ms would need 2,000 turns/s."""
     if r["scenario"] == "turns" and r["target"] == "esmbot":
         if r["ratio_to_ceiling"] is None:
             return None, None
-        if r["store"] == "sqlite" and r["concurrency"] == GOAL_CONCURRENCY:
-            met = (r["p99_ms"] or float("inf")) < GOAL_P99_MS and \
-                r["ratio_to_ceiling"] >= GOAL_RATIO
-            return f"p99<{GOAL_P99_MS:.0f}ms, ratio>={GOAL_RATIO}", met
         return f"ratio>={GOAL_RATIO}", r["ratio_to_ceiling"] >= GOAL_RATIO
+    if r["scenario"] == "paced" and r["target"] == "esmbot" and r["store"] == "sqlite" \
+            and r["concurrency"] == GOAL_CONCURRENCY:
+        return f"p99<{GOAL_P99_MS:.0f}ms", (r["p99_ms"] or float("inf")) < GOAL_P99_MS
     # the other targets are about the issue's sizes; a quick run is not judged on them
     if r["scenario"] == "timers" and r["due"] == GOAL_TIMERS_DUE:
         return f"<{GOAL_TIMER_SECONDS:.0f}s", r["seconds"] < GOAL_TIMER_SECONDS
@@ -88,6 +92,7 @@ COLUMNS = (("scenario", 8), ("target", 7), ("store", 10), ("conc", 5), ("through
            ("goal", 22))
 EXTRA = {
     "turns": ("turns", "errors", "server_cpu_ms_per_turn"),
+    "paced": ("turns", "errors", "think_s", "server_cpu_ms_per_turn"),
     "timers": ("seconds", "ms_per_pass", "pending", "due", "passes"),
     "matching": ("services", "queries", "intake_p99_ms"),
     "memory": ("rss_mb", "dialogs", "failed", "baseline_rss_mb", "seconds"),

@@ -32,6 +32,7 @@ SCENARIOS = ("turns", "timers", "matching", "memory")
 class Plan:
     levels: tuple[int, ...]  # concurrent conversations
     dialogs: dict[int, int]  # dialogs each employee runs, per level
+    think: tuple[float, float]  # seconds an employee of the paced load thinks before a line
     timers_pending: int
     timers_due: int
     services: int
@@ -39,8 +40,9 @@ class Plan:
     memory_dialogs: int
 
 
-FULL = Plan((50, 200, 1000), {50: 2, 200: 1, 1000: 1}, 100_000, 10_000, 5_000, 1_000, 10_000)
-QUICK = Plan((4, 16), {4: 1, 16: 1}, 1_000, 100, 500, 200, 100)
+FULL = Plan((50, 200, 1000), {50: 2, 200: 1, 1000: 1}, (1.0, 3.0), 100_000, 10_000, 5_000,
+            1_000, 10_000)
+QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), 1_000, 100, 500, 200, 100)
 
 
 def log(message: str) -> None:
@@ -117,23 +119,32 @@ async def _load(target: Target, fake: FakeSlack, plan: Plan) -> list[Row]:
         driver = Driver(target.events_url, fake, SIGNING_SECRET, session)
         answers = await driver.calibrate(employee(0), 2 if target.name == "esmbot" else 1)
         log(f"{target.name} ({target.store}): messages per turn {describe_answers(answers)}")
-        for level in plan.levels:
-            cpu = target.cpu_seconds()
-            result = await driver.load([employee(i) for i in range(1, level + 1)],
-                                       plan.dialogs[level], answers)
-            cpu = target.cpu_seconds() - cpu
-            await fake.settle()
-            done = len(result.latencies)
-            rows.append(row(
-                "turns", target.name, target.store, concurrency=level,
-                throughput=round(result.throughput, 1), **latency_figures(result.latencies),
-                turns=done, errors=result.errors, seconds=round(result.seconds, 1),
-                server_cpu_ms_per_turn=round(cpu * 1000 / max(done, 1), 2),
-                server_rss_mb=round(target.rss_mb(), 1)))
-            log(f"{target.name} ({target.store}) x{level}: {done} turns, "
-                f"{result.throughput:.1f}/s, p99 {rows[-1]['p99_ms']} ms, "
-                f"{result.errors} errors")
+        for scenario, think in (("turns", None), ("paced", plan.think)):
+            for level in plan.levels:
+                rows.append(await _level(target, fake, driver, plan, answers, scenario, level,
+                                         think))
     return rows
+
+
+async def _level(target: Target, fake: FakeSlack, driver: Driver, plan: Plan,
+                 answers: list[list[int]], scenario: str, level: int,
+                 think: tuple[float, float] | None) -> Row:
+    cpu = target.cpu_seconds()
+    result = await driver.load([employee(i) for i in range(1, level + 1)],
+                               plan.dialogs[level], answers, think=think)
+    cpu = target.cpu_seconds() - cpu
+    await fake.settle()
+    done = len(result.latencies)
+    figures: Row = {"think_s": f"{think[0]:g}-{think[1]:g}"} if think else {}
+    result_row = row(
+        scenario, target.name, target.store, concurrency=level,
+        throughput=round(result.throughput, 1), **latency_figures(result.latencies),
+        turns=done, errors=result.errors, seconds=round(result.seconds, 1), **figures,
+        server_cpu_ms_per_turn=round(cpu * 1000 / max(done, 1), 2),
+        server_rss_mb=round(target.rss_mb(), 1))
+    log(f"{target.name} ({target.store}) {scenario} x{level}: {done} turns, "
+        f"{result.throughput:.1f}/s, p99 {result_row['p99_ms']} ms, {result.errors} errors")
+    return result_row
 
 
 # ----------------------------------------------------------------------------------- timers

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import secrets
 import time
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from benchmarks.people import Employee
 SCRIPT = ("我要申请一台笔记本，预算800", "标准办公本", "项目开发需要新电脑", "提交")
 TURN_LIMIT = 180.0  # a turn not answered by then counts as an error
 QUIET = 0.3  # calibration: a turn's answer is complete after this long without a message
+THINK_SEED = 20261123  # the same pauses in every run
 
 
 @dataclass
@@ -122,14 +124,25 @@ class Driver:
         raise RuntimeError(f"no answer in {channel} within {TURN_LIMIT:.0f} s")
 
     async def load(self, employees: Sequence[Employee], dialogs: int,
-                   answers: list[list[int]], script: Sequence[str] = SCRIPT) -> TurnResult:
-        """Every employee runs ``dialogs`` dialogs at the same time; latencies of all turns."""
+                   answers: list[list[int]], script: Sequence[str] = SCRIPT,
+                   think: tuple[float, float] | None = None) -> TurnResult:
+        """Every employee runs ``dialogs`` dialogs at the same time; latencies of all turns.
+
+        Without ``think`` each line follows the answer to the previous one at once (a closed
+        loop: the most load the employees can make). With ``think=(low, high)`` an employee
+        reads and types for a uniformly drawn ``low``-``high`` seconds before every line, the
+        first included (which spreads their starts), as people do; the latency is still
+        measured from the line's POST to its answer, the thinking is not part of it.
+        """
         result = TurnResult(len(employees), len(employees) * dialogs * len(script), 0.0)
+        pause = random.Random(THINK_SEED)
 
         async def employee(who: Employee) -> None:
             for d in range(dialogs):
                 expected = answers[min(d, len(answers) - 1)]
                 for text, count in zip(script, expected, strict=True):
+                    if think is not None:
+                        await asyncio.sleep(pause.uniform(*think))
                     try:
                         result.latencies.append(await self.turn(who, text, count))
                     except (TimeoutError, RuntimeError, aiohttp.ClientError):

@@ -24,10 +24,13 @@ def test_a_quick_run_writes_every_scenario_with_the_common_keys(tmp_path: Path) 
     assert done.returncode == 0, done.stderr[-3000:]
     rows = json.loads(output.read_text(encoding="utf-8"))
     assert all(set(r) >= COMMON for r in rows)
-    assert {r["scenario"] for r in rows} == {"turns", "timers", "matching", "memory"}
-    turns = [r for r in rows if r["scenario"] == "turns"]
-    assert {r["target"] for r in turns} == {"esmbot", "aiohttp", "bolt"}
+    assert {r["scenario"] for r in rows} == {"turns", "paced", "timers", "matching", "memory"}
+    turns = [r for r in rows if r["scenario"] in ("turns", "paced")]
+    assert {(r["scenario"], r["target"]) for r in turns} == {
+        (scenario, target) for scenario in ("turns", "paced")
+        for target in ("esmbot", "aiohttp", "bolt")}
     assert all(r["errors"] == 0 and r["turns"] > 0 for r in turns)
+    assert all(r["think_s"] for r in turns if r["scenario"] == "paced")
     assert all(r["ratio_to_ceiling"] is not None for r in turns if r["target"] == "esmbot")
     memory = next(r for r in rows if r["scenario"] == "memory")
     assert memory["rss_mb"] > 0 and memory["dialogs"] > 0
