@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.set_defaults(run=cmd.chat)
 
     serve = sub.add_parser("serve", help="run the web application and the channels")
+    serve.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # set by bot/workers.py
     serve.set_defaults(run=cmd.serve)
 
     catalog = sub.add_parser("catalog", help="catalog tools")

@@ -76,8 +76,14 @@ def _banner(app: BotApp, persona: str) -> str:
 async def serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from bot import workers
     from bot.web import attach_channels, make_web_app
 
+    shared_port = settings.server.workers > 1
+    if shared_port and args.worker is None:
+        config = ["--config", args.config] if args.config else []
+        return await workers.supervise(settings, [sys.executable, "-m", "bot.cli", *config,
+                                                  "serve"])
     app = await build_app(settings)
     app.start_background()
     web_app = make_web_app(app)
@@ -88,9 +94,11 @@ async def serve(settings: Settings, args: argparse.Namespace) -> int:
         raise
     runner = web.AppRunner(web_app)
     await runner.setup()
-    site = web.TCPSite(runner, settings.server.host, settings.server.port)
+    site = web.TCPSite(runner, settings.server.host, settings.server.port,
+                       reuse_port=shared_port or None)
     await site.start()
-    print(f"esmbot serving on http://{settings.server.host}:{settings.server.port}",
+    worker = f" (worker {args.worker})" if args.worker is not None else ""
+    print(f"esmbot serving on http://{settings.server.host}:{settings.server.port}{worker}",
           file=sys.stderr)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

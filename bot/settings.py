@@ -53,6 +53,7 @@ class PathSettings(_Section):
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)  # processes sharing the port (bot/workers.py)
 
 
 class BotSettings(_Section):
