@@ -38,15 +38,15 @@ class Target:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the server process has used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time the server's processes (with its workers) used so far."""
+        return sum(_cpu_seconds(pid) for pid in self.pids())
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        return sum(_rss_mb(pid) for pid in self.pids())
+
+    def pids(self) -> list[int]:
+        """The server process and its children (``[server] workers`` > 1)."""
+        return [self.process.pid, *_children(self.process.pid)]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -59,13 +59,14 @@ class Target:
 
 
 async def start_esmbot(workdir: Path, api_url: str, store: str, store_url: str,
-                       directory: Path) -> Target:
+                       directory: Path, workers: int = 1) -> Target:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESMBOT_")}
     env.update({
         "ESMBOT_STORE__URL": store_url,
         "ESMBOT_SERVER__HOST": "127.0.0.1",
         "ESMBOT_SERVER__PORT": str(port),
+        "ESMBOT_SERVER__WORKERS": str(workers),
         "ESMBOT_DIRECTORY__PATH": str(directory),
         "ESMBOT_POLICIES__QUIET_HOURS": "",
         "ESMBOT_SLACK__ENABLED": "true",
@@ -128,6 +129,38 @@ def _pythonpath(env: dict[str, str]) -> str:
     root = str(Path(__file__).resolve().parent.parent)
     rest = env.get("PYTHONPATH", "")
     return f"{root}{os.pathsep}{rest}" if rest else root
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+    return children
 
 
 def free_port() -> int:

@@ -6,6 +6,12 @@ send is retried with backoff, honouring ``Retry-After``, and dead-lettered after
 never dropped silently. Only rows for the channels this process has are claimed: a row for
 another channel waits for the process that has it (the terminal chat, another replica). Rows to
 one recipient go out in order (see ``store.outbox``).
+
+A claimed batch holds at most one row per recipient (``outbox.claim_due`` takes only the first
+unsent row of each), so its rows are sent at the same time without breaking that order; the
+next batch is claimed only after every outcome of this one is recorded, in one unit of work.
+Each send ends as an outcome (delivered, or failed with its retry moment), never as an
+exception, so one failing send cannot lose or mis-mark the others.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.channel import Channel, ChannelError, UpdateUnsupported
@@ -25,6 +31,7 @@ from store.db import Database
 from store.models import OutboxRow
 
 log = logging.getLogger("esmbot.outbox")
+Outcome = outbox.Delivered | outbox.Failure
 LEASE_SECONDS = 60.0
 
 
@@ -62,8 +69,7 @@ class OutboxDispatcher:
                 rows = await self._claim()
                 if not rows:
                     return delivered
-                for row in rows:
-                    delivered += await self._deliver(row)
+                delivered += await self._send_batch(rows)
 
     async def run(self, poll_seconds: float, stop: asyncio.Event) -> None:
         """Drain whenever woken, and at least every ``poll_seconds`` (for retries)."""
@@ -85,20 +91,44 @@ class OutboxDispatcher:
                                           lease_seconds=LEASE_SECONDS, limit=self.batch_size,
                                           channels=channels)
 
-    async def _deliver(self, row: OutboxRow) -> int:
+    async def _send_batch(self, rows: Sequence[OutboxRow]) -> int:
+        """Send the rows at once, then record their outcomes; returns how many were delivered.
+
+        When the drain is cancelled mid-batch, the sends that finished are still recorded (else
+        they would go out twice); the others stay leased to this sender and are retried.
+        """
+        attempts = [asyncio.ensure_future(self._attempt(row)) for row in rows]
+        try:
+            outcomes = await asyncio.gather(*attempts)
+        except asyncio.CancelledError:
+            finished = [task.result() for task in attempts
+                        if task.done() and not task.cancelled() and task.exception() is None]
+            await asyncio.shield(self._record(finished))
+            raise
+        await self._record(outcomes)
+        return sum(isinstance(outcome, outbox.Delivered) for outcome in outcomes)
+
+    async def _attempt(self, row: OutboxRow) -> Outcome:
+        """Send one row; however it ends, the result is an outcome to record."""
         try:
             ref = await self._send(row)
         except ChannelError as exc:
-            await self._failed(row, str(exc), exc.retry_after, exc.permanent)
-            return 0
+            return self._failure(row, str(exc), exc.retry_after, exc.permanent)
         except Exception as exc:  # a bug in an adapter must not lose the message
             log.exception("send raised outbox=%s", row.id)
-            await self._failed(row, repr(exc), None, False)
-            return 0
+            return self._failure(row, repr(exc), None, False)
+        return outbox.Delivered(outbox_id=row.id or 0, sent_ref=ref.as_dict() if ref else None)
+
+    async def _record(self, outcomes: Sequence[Outcome]) -> None:
+        """Every outcome of a batch in one unit of work: sent refs, retries, dead letters."""
+        if not outcomes:
+            return
+        delivered = [item for item in outcomes if isinstance(item, outbox.Delivered)]
+        failures = [item for item in outcomes if isinstance(item, outbox.Failure)]
         async with self.db.unit_of_work() as uow:
-            await outbox.mark_sent(uow.session, outbox_id=row.id or 0,
-                                   sent_ref=ref.as_dict() if ref else None, now=self.clock())
-        return 1
+            now = self.clock()
+            await outbox.mark_sent_many(uow.session, delivered, now=now)
+            await outbox.mark_failed_many(uow.session, failures, now=now)
 
     async def _send(self, row: OutboxRow) -> MessageRef | None:
         channel = self.channels.get(row.channel)
@@ -112,18 +142,16 @@ class OutboxDispatcher:
                 log.info("update unsupported for outbox=%s; sending a new message", row.id)
         return await channel.send(ConversationKey.from_dict(row.recipient), message)
 
-    async def _failed(
+    def _failure(
         self, row: OutboxRow, error: str, retry_after: float | None, permanent: bool
-    ) -> None:
-        now = self.clock()
+    ) -> outbox.Failure:
+        """Retry with backoff (at least ``retry_after``), or dead after ``max_attempts``."""
         retry_at = None
         if not permanent and row.attempts < self.max_attempts:
             delay = outbox.backoff_delay(row.attempts, retry_after=retry_after)
-            retry_at = now + timedelta(seconds=delay)
+            retry_at = self.clock() + timedelta(seconds=delay)
         if retry_at is None:
             log.error("outbox=%s dead after %d attempts: %s", row.id, row.attempts, error)
         else:
             log.warning("outbox=%s failed (%s); retry at %s", row.id, error, retry_at)
-        async with self.db.unit_of_work() as uow:
-            await outbox.mark_failed(uow.session, outbox_id=row.id or 0, error=error[:500],
-                                     now=now, retry_at=retry_at)
+        return outbox.Failure(outbox_id=row.id or 0, error=error[:500], retry_at=retry_at)

@@ -9,23 +9,122 @@ Rows to one recipient conversation (``recipient_key``) go out in the order they 
 row is not claimed while an earlier one to the same recipient is still pending or sending, so a
 failed send holds back what follows it, and only it. A dispatcher claims only rows for the
 channels it has; the others wait for the process that has them (the terminal, another replica).
+
+Everything here is on the hot path (every chat turn queues its replies; the dispatcher claims
+and records every row), so the statements are plain Core INSERT/UPDATEs built once, and a
+dispatcher records a whole batch's outcomes with ``mark_sent_many`` / ``mark_failed_many``.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.expression import BindParameter
 from sqlmodel import col
 
 from store.models import OUTBOX_STATES, OutboxRow
+from store.types import UtcDateTime
 
 KINDS = ("send", "update")
+OUTBOX = cast(Table, OutboxRow.__table__)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """What ``enqueue`` returns: the new row's id. Callers only ever read ``.id``, and an
+    ``OutboxRow`` built just to hand back cost about 50 µs, most of what the INSERT costs."""
+
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """A send that went out: ``sent_ref`` is the platform's ``MessageRef.as_dict`` (or None)."""
+
+    outbox_id: int
+    sent_ref: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A send that failed: back to ``pending`` until ``retry_at``, or ``dead`` when None."""
+
+    outbox_id: int
+    error: str
+    retry_at: datetime | None
+
+
+# The statements are built once, with a bind parameter for every value that changes: building
+# the claim query and its cache key took about 0.7 ms of CPU per claim.
+_INSERT = insert(OUTBOX)
+
+
+def _claim_query(*, only_channels: bool) -> Select[OutboxRow]:
+    """Due rows that are first in line for their recipient, oldest first, locked (PostgreSQL)
+    and skipped when another claim holds them; parameters ``now``, ``owner``, ``limit`` and,
+    when ``only_channels``, ``channels`` (a list)."""
+    now: BindParameter[datetime] = bindparam("now")  # typed by the column it meets
+    owner: BindParameter[str] = bindparam("owner")
+    due = or_(
+        and_(OUTBOX.c.state == "pending", OUTBOX.c.next_attempt_at <= now),
+        and_(OUTBOX.c.state == "sending",
+             or_(OUTBOX.c.lease_until <= now, OUTBOX.c.lease_owner == owner)),
+    )
+    earlier = OUTBOX.alias("earlier")
+    held_back = exists().where(
+        earlier.c.recipient_key == OUTBOX.c.recipient_key,
+        earlier.c.id < OUTBOX.c.id,
+        earlier.c.state.in_(("pending", "sending")),
+    )
+    query = select(OutboxRow).where(due, ~held_back)
+    if only_channels:
+        query = query.where(OUTBOX.c.channel.in_(bindparam("channels", expanding=True)))
+    return (query.order_by(OUTBOX.c.id).limit(bindparam("limit"))
+            .with_for_update(skip_locked=True))
+
+
+_CLAIM_ANY_CHANNEL = _claim_query(only_channels=False)
+_CLAIM_FOR_CHANNELS = _claim_query(only_channels=True)
+_LEASE = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(state="sending", lease_owner=bindparam("owner"), lease_until=bindparam("until"),
+            attempts=OUTBOX.c.attempts + 1)
+)
+_MARK_SENT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("row_id"))
+    .values(state="sent", sent_ref=bindparam("ref"), sent_at=bindparam("now"),
+            lease_owner=null(), lease_until=null())
+)
+_MARK_FAILED = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("row_id"))
+    .values(state=bindparam("new_state"), last_error=bindparam("error"),
+            next_attempt_at=func.coalesce(bindparam("retry_at", type_=UtcDateTime()),
+                                          OUTBOX.c.next_attempt_at),
+            lease_owner=null(), lease_until=null())
+)
 
 
 async def enqueue(
@@ -38,19 +137,25 @@ async def enqueue(
     target_ref: dict[str, Any] | None = None,
     correlation: str | None = None,
     now: datetime,
-) -> OutboxRow:
-    """Queue ``message`` (``message_to_dict``) for ``recipient`` (``ConversationKey.as_dict``)."""
+) -> Queued:
+    """Queue ``message`` (``message_to_dict``) for ``recipient`` (``ConversationKey.as_dict``).
+
+    A plain INSERT in the caller's transaction (every chat turn queues its replies here), not
+    an ORM add and flush.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
-    row = OutboxRow(
-        created_at=now, channel=channel, recipient=dict(recipient),
-        recipient_key=recipient_key(recipient), message=dict(message), kind=kind,
-        target_ref=dict(target_ref) if target_ref else None, correlation=correlation,
-        state="pending", attempts=0, next_attempt_at=now,
-    )
-    session.add(row)
-    await session.flush()
-    return row
+    values = {
+        "created_at": now, "channel": channel, "recipient": dict(recipient),
+        "recipient_key": recipient_key(recipient), "message": dict(message), "kind": kind,
+        "target_ref": dict(target_ref) if target_ref else None, "correlation": correlation,
+        "state": "pending", "attempts": 0, "next_attempt_at": now,
+    }
+    result = cast(CursorResult[Any], await session.execute(_INSERT, values))
+    key = result.inserted_primary_key  # SQLite: the cursor's lastrowid; PostgreSQL: RETURNING
+    if key is None:
+        raise RuntimeError("the outbox INSERT returned no id")
+    return Queued(id=int(key[0]))
 
 
 def recipient_key(recipient: Mapping[str, Any]) -> str:
@@ -73,47 +178,58 @@ async def claim_due(
 
     Only rows for ``channels`` (None: any channel) are taken, and only the first unsent row of
     each recipient: a row waits while an earlier row to the same recipient is pending (also a
-    failed one waiting for its retry) or sending. A row left ``sending`` is taken again once
-    its lease ran out, or at once by its own ``owner`` (who claims one batch at a time, so it
-    is not sending it now: a restarted terminal chat, a send that raised).
+    failed one waiting for its retry) or sending. So one claim holds at most one row per
+    recipient, and its rows can be sent at the same time. A row left ``sending`` is taken again
+    once its lease ran out, or at once by its own ``owner`` (who claims one batch at a time, so
+    it is not sending it now: a restarted terminal chat, a send that raised).
+
+    One SELECT (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and one UPDATE of the rows it found;
+    the returned rows show the lease as written.
     """
     if channels is not None and not channels:
         return []
-    due = or_(
-        and_(col(OutboxRow.state) == "pending", col(OutboxRow.next_attempt_at) <= now),
-        and_(col(OutboxRow.state) == "sending",
-             or_(col(OutboxRow.lease_until) <= now, col(OutboxRow.lease_owner) == owner)),
-    )
-    earlier = aliased(OutboxRow)
-    held_back = exists().where(
-        col(earlier.recipient_key) == col(OutboxRow.recipient_key),
-        col(earlier.id) < col(OutboxRow.id),
-        col(earlier.state).in_(("pending", "sending")),
-    )
-    query = select(OutboxRow).where(due, ~held_back)
+    params: dict[str, Any] = {"now": now, "owner": owner, "limit": limit}
+    query = _CLAIM_ANY_CHANNEL
     if channels is not None:
-        query = query.where(col(OutboxRow.channel).in_(sorted(channels)))
-    query = query.order_by(col(OutboxRow.id)).limit(limit).with_for_update(skip_locked=True)
-    rows = list(await session.scalars(query))
-    lease_until = now + timedelta(seconds=lease_seconds)
-    for row in rows:
-        row.state = "sending"
-        row.lease_owner = owner
-        row.lease_until = lease_until
-        row.attempts += 1
-    await session.flush()
+        query, params["channels"] = _CLAIM_FOR_CHANNELS, sorted(channels)
+    rows = list(await session.scalars(query, params))
+    if rows:
+        until = now + timedelta(seconds=lease_seconds)
+        await session.execute(_LEASE, {"ids": [row.id for row in rows], "owner": owner,
+                                       "until": until})
+        for row in rows:
+            _show_lease(row, owner, until)
     return rows
+
+
+def _show_lease(row: OutboxRow, owner: str, until: datetime) -> None:
+    """What ``_LEASE`` wrote, set on the loaded row as its database state (not a change the
+    session would flush again)."""
+    set_committed_value(row, "state", "sending")
+    set_committed_value(row, "lease_owner", owner)
+    set_committed_value(row, "lease_until", until)
+    set_committed_value(row, "attempts", row.attempts + 1)
 
 
 async def mark_sent(
     session: AsyncSession, *, outbox_id: int, sent_ref: dict[str, Any] | None, now: datetime
 ) -> None:
-    row = await _get(session, outbox_id)
-    row.state = "sent"
-    row.sent_ref = dict(sent_ref) if sent_ref else None
-    row.sent_at = now
-    _release(row)
-    await session.flush()
+    """Record a delivered row; ``LookupError`` when there is no such row."""
+    result = await _execute(session, _MARK_SENT, [_sent_params(Delivered(outbox_id, sent_ref),
+                                                                now)])
+    _require_one(result, outbox_id)
+
+
+async def mark_sent_many(
+    session: AsyncSession, delivered: Iterable[Delivered], *, now: datetime
+) -> None:
+    """Record the delivered rows of a batch: one executemany UPDATE.
+
+    A row that is gone is not an error here: the others must still be recorded.
+    """
+    params = [_sent_params(item, now) for item in delivered]
+    if params:
+        await _execute(session, _MARK_SENT, params)
 
 
 async def mark_failed(
@@ -124,16 +240,46 @@ async def mark_failed(
     now: datetime,
     retry_at: datetime | None,
 ) -> None:
-    """Back to ``pending`` until ``retry_at``, or ``dead`` when ``retry_at`` is None."""
-    row = await _get(session, outbox_id)
-    row.last_error = error
-    if retry_at is None:
-        row.state = "dead"
-    else:
-        row.state = "pending"
-        row.next_attempt_at = max(retry_at, now)
-    _release(row)
-    await session.flush()
+    """Back to ``pending`` until ``retry_at``, or ``dead`` when ``retry_at`` is None.
+
+    ``LookupError`` when there is no such row.
+    """
+    result = await _execute(session, _MARK_FAILED,
+                            [_failed_params(Failure(outbox_id, error, retry_at), now)])
+    _require_one(result, outbox_id)
+
+
+async def mark_failed_many(
+    session: AsyncSession, failures: Iterable[Failure], *, now: datetime
+) -> None:
+    """``mark_failed`` for the failed rows of a batch: one executemany UPDATE."""
+    params = [_failed_params(failure, now) for failure in failures]
+    if params:
+        await _execute(session, _MARK_FAILED, params)
+
+
+def _sent_params(item: Delivered, now: datetime) -> dict[str, Any]:
+    ref = dict(item.sent_ref) if item.sent_ref else None
+    return {"row_id": item.outbox_id, "ref": ref, "now": now}
+
+
+def _failed_params(failure: Failure, now: datetime) -> dict[str, Any]:
+    retry_at = None if failure.retry_at is None else max(failure.retry_at, now)
+    return {"row_id": failure.outbox_id, "error": failure.error, "retry_at": retry_at,
+            "new_state": "dead" if retry_at is None else "pending"}
+
+
+async def _execute(
+    session: AsyncSession, statement: Any, params: list[dict[str, Any]]
+) -> CursorResult[Any]:
+    """Run an UPDATE once, or as executemany for several parameter sets."""
+    argument = params[0] if len(params) == 1 else params
+    return cast(CursorResult[Any], await session.execute(statement, argument))
+
+
+def _require_one(result: CursorResult[Any], outbox_id: int) -> None:
+    if result.rowcount == 0:
+        raise LookupError(f"outbox row {outbox_id} does not exist")
 
 
 async def sent_refs(session: AsyncSession, *, correlation: str) -> list[OutboxRow]:
@@ -199,15 +345,3 @@ def backoff_delay(
     if retry_after is not None and retry_after > delay:
         delay = retry_after
     return max(delay, 0.0)
-
-
-async def _get(session: AsyncSession, outbox_id: int) -> OutboxRow:
-    row = await session.get(OutboxRow, outbox_id)
-    if row is None:
-        raise LookupError(f"outbox row {outbox_id} does not exist")
-    return row
-
-
-def _release(row: OutboxRow) -> None:
-    row.lease_owner = None
-    row.lease_until = None

@@ -49,6 +49,13 @@ async def _claim(db: Database, now: datetime, owner: str = "w1", limit: int = 10
                                       limit=limit, channels=channels)
 
 
+async def _row(db: Database, row_id: int) -> OutboxRow:
+    async with db.unit_of_work() as uow:
+        row = await uow.session.get(OutboxRow, row_id)
+    assert row is not None
+    return row
+
+
 async def _counts(db: Database) -> dict[str, int]:
     async with db.unit_of_work() as uow:
         return await outbox.count_by_state(uow.session)
@@ -216,6 +223,37 @@ async def test_a_row_for_a_channel_not_enabled_here_stays_pending(
     assert await _counts(db) == {"pending": 1, "sending": 1, "sent": 0, "dead": 0}
     assert [row.id for row in await _claim(db, now, owner="w2",
                                            channels=("slack", "console"))] == [slack]
+
+
+async def test_a_claim_takes_at_most_one_row_per_person_so_a_batch_can_go_out_at_once(
+    db: Database, now: datetime
+) -> None:
+    people = [_person(n) for n in range(3)]
+    ids = [row_id for _ in range(4) for person in people
+           for row_id in await _enqueue(db, now, to=person)]
+    claimed = await _claim(db, now, limit=50)
+    assert [row.id for row in claimed] == ids[:3]  # the first row of each person
+    assert len({row.recipient_key for row in claimed}) == len(claimed)
+
+
+async def test_a_batch_of_outcomes_is_recorded_in_one_go(db: Database, now: datetime) -> None:
+    sent, retried, dead = await _enqueue(db, now, count=3)
+    await _claim(db, now)
+    later = now + timedelta(seconds=3)
+    async with db.unit_of_work() as uow:
+        await outbox.mark_sent_many(uow.session, [outbox.Delivered(sent, REF),
+                                                  outbox.Delivered(999, None)],  # gone: no error
+                                    now=later)
+        await outbox.mark_failed_many(uow.session, [
+            outbox.Failure(retried, "503", retry_at=now),  # never before the moment recorded
+            outbox.Failure(dead, "gone", retry_at=None)], now=later)
+        await outbox.mark_sent_many(uow.session, [], now=later)  # nothing to do is fine
+    rows = {row_id: await _row(db, row_id) for row_id in (sent, retried, dead)}
+    assert [(row.state, row.lease_owner, row.lease_until) for row in rows.values()] == [
+        ("sent", None, None), ("pending", None, None), ("dead", None, None)]
+    assert (rows[sent].sent_ref, rows[sent].sent_at) == (REF, later)
+    assert (rows[retried].next_attempt_at, rows[retried].last_error) == (later, "503")
+    assert (rows[dead].next_attempt_at, rows[dead].last_error) == (now, "gone")
 
 
 @pytest.mark.parametrize(("attempts", "delay"), [(0, 1.0), (1, 1.0), (2, 2.0), (3, 4.0),
