@@ -126,7 +126,8 @@ class Matcher:
             for key in {u.key for u in term.units}:
                 self._by_unit[key].append(term_id)
         self._vocabulary = sorted(k for k in self._by_unit if k.isascii())
-        self._names = [catalog.services[i].name for i in self._ids]
+        self._names = [f"{n.zh} {n.en}".lower()
+                       for n in (catalog.services[i].name for i in self._ids)]
         self._gather_cap = max(_GATHER_MAX_DF, len(self._terms) // 50)
         self._totals = [sum(self._weights[u.key] for u in t.units) for t in self._terms]
 
@@ -161,11 +162,10 @@ class Matcher:
         query = normalize(text).strip()
         if len(query) < 2 or limit <= 0:
             return []
-        names = {i: f"{n.zh} {n.en}".lower() for i, n in enumerate(self._names)}
-        found = process.extract(query, names, scorer=fuzz.partial_ratio, limit=limit + len(taken),
-                                score_cutoff=NAME_SUGGEST_MIN)
-        result = [Candidate(self._ids[int(key)], round(NAME_SUGGEST_SCALE * score / 100, 4))
-                  for _, score, key in found if self._ids[int(key)] not in taken]
+        found = process.extract(query, self._names, scorer=fuzz.partial_ratio,
+                                limit=limit + len(taken), score_cutoff=NAME_SUGGEST_MIN)
+        result = [Candidate(self._ids[index], round(NAME_SUGGEST_SCALE * score / 100, 4))
+                  for _, score, index in found if self._ids[index] not in taken]
         return result[:limit]
 
     def _score(self, text: str) -> list[Candidate]:

@@ -6,6 +6,9 @@ gap in ``seq``, or a ``prev_hash`` that no longer matches). ``seq`` is assigned 
 under a lock, not by a database sequence: a sequence leaves gaps on rollback, and a gap must mean
 a removed row. Appends are serialized (PostgreSQL: an advisory lock held until commit; SQLite:
 ``BEGIN IMMEDIATE``), so the chain never forks; the primary key on ``seq`` backs that up.
+Because the lock is held until the transaction ends, the head of the chain is read once per
+transaction (at its first append) and later appends of the same transaction chain on from the
+head remembered in memory (``store/memo.py``; a savepoint, commit or rollback forgets it).
 
 Removing the newest rows (truncating the tail) cannot be seen from the chain alone.
 """
@@ -18,16 +21,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from store import memo
 from store.dialect import dialect_of
 from store.models import AuditEventRow
 
 GENESIS_HASH = "0" * 64
 VERIFY_BATCH = 500
 _APPEND_LOCK = text("SELECT pg_advisory_xact_lock(7304482416315465302)")
+_HEAD = "esmbot.audit.head"  # memo: (seq, hash) of the newest event, the lock being held
+_INSERT = insert(AuditEventRow.__table__)  # type: ignore[attr-defined]  # built once
+_HEAD_QUERY = (select(col(AuditEventRow.seq), col(AuditEventRow.hash))
+               .order_by(col(AuditEventRow.seq).desc()).limit(1))
 
 
 @dataclass(frozen=True)
@@ -48,20 +56,28 @@ async def append(
     now: datetime,
     on_behalf_of: str | None = None,
 ) -> AuditEventRow:
-    """Add one event at the end of the chain (in the caller's transaction)."""
+    """Add one event at the end of the chain (in the caller's transaction).
+
+    The returned row is not in the session (nothing in a turn reads it back through the ORM).
+    """
     if now.utcoffset() is None:
         raise ValueError(f"naive datetime {now!r}: audit times must be aware")
-    if dialect_of(session) == "postgresql":
-        await session.execute(_APPEND_LOCK)
-    last = await _last_event(session)
+    head: tuple[int, str] | None = memo.recall(session, _HEAD)
+    if head is None:  # the transaction's first append: take the lock, then read the head
+        if dialect_of(session) == "postgresql":
+            await session.execute(_APPEND_LOCK)
+        head = await _head(session)
+    seq, prev_hash = head
     row = AuditEventRow(
-        seq=last.seq + 1 if last else 1, at=now.astimezone(UTC), actor=actor,
-        on_behalf_of=on_behalf_of, action=action, subject=subject, data=_plain_json(data),
-        prev_hash=last.hash if last else GENESIS_HASH, hash="",
+        seq=seq + 1, at=now.astimezone(UTC), actor=actor, on_behalf_of=on_behalf_of,
+        action=action, subject=subject, data=_plain_json(data), prev_hash=prev_hash, hash="",
     )
     row.hash = event_hash(row)
-    session.add(row)
-    await session.flush()
+    await session.execute(_INSERT, {
+        "seq": row.seq, "at": row.at, "actor": row.actor, "on_behalf_of": row.on_behalf_of,
+        "action": row.action, "subject": row.subject, "data": row.data,
+        "prev_hash": row.prev_hash, "hash": row.hash})
+    memo.remember(session, _HEAD, (row.seq, row.hash))
     return row
 
 
@@ -118,9 +134,10 @@ def _link_problem(
     return None
 
 
-async def _last_event(session: AsyncSession) -> AuditEventRow | None:
-    query = select(AuditEventRow).order_by(col(AuditEventRow.seq).desc()).limit(1)
-    return (await session.scalars(query)).first()
+async def _head(session: AsyncSession) -> tuple[int, str]:
+    """``(seq, hash)`` of the newest event; ``(0, GENESIS_HASH)`` for an empty trail."""
+    last = (await session.execute(_HEAD_QUERY)).first()
+    return (int(last[0]), str(last[1])) if last is not None else (0, GENESIS_HASH)
 
 
 async def _batch_after(session: AsyncSession, seq: int, limit: int) -> list[AuditEventRow]:

@@ -3,13 +3,22 @@ these rows override them for the days they cover (see ``bot/approvals/delegation
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from store.models import DelegationRow
+
+_LIVE = (  # built once: a turn that starts an approval step asks this
+    select(DelegationRow)
+    .where(col(DelegationRow.from_person).in_(bindparam("people", expanding=True)),
+           col(DelegationRow.cancelled_at).is_(None),
+           col(DelegationRow.ends_on) >= bindparam("on"))
+    .order_by(col(DelegationRow.id).desc())
+)
 
 
 async def add(
@@ -32,13 +41,20 @@ async def add(
 
 async def live_for(session: AsyncSession, *, from_person: str, on: date) -> list[DelegationRow]:
     """Uncancelled rows of ``from_person`` that have not ended by ``on``, newest first."""
-    query = (
-        select(DelegationRow)
-        .where(col(DelegationRow.from_person) == from_person,
-               col(DelegationRow.cancelled_at).is_(None), col(DelegationRow.ends_on) >= on)
-        .order_by(col(DelegationRow.id).desc())
-    )
-    return list(await session.scalars(query))
+    return (await live_for_each(session, from_people=[from_person], on=on)).get(from_person, [])
+
+
+async def live_for_each(
+    session: AsyncSession, *, from_people: Iterable[str], on: date
+) -> dict[str, list[DelegationRow]]:
+    """``live_for`` of several people in one query; people without rows are left out."""
+    people = sorted(set(from_people))
+    if not people:
+        return {}
+    found: dict[str, list[DelegationRow]] = {}
+    for row in await session.scalars(_LIVE, {"people": people, "on": on}):
+        found.setdefault(row.from_person, []).append(row)
+    return found
 
 
 async def delegators_of(session: AsyncSession, *, to_person: str, on: date) -> list[str]:

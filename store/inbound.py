@@ -14,18 +14,22 @@ from sqlmodel import col
 from store.dialect import dialect_of
 from store.models import InboundEventRow
 
+_TABLE = InboundEventRow.__table__  # type: ignore[attr-defined]
+_REMEMBER = {  # built once per dialect: every turn runs it
+    "postgresql": postgresql_insert(_TABLE).on_conflict_do_nothing(
+        index_elements=["channel", "event_id"]),
+    "sqlite": sqlite_insert(_TABLE).on_conflict_do_nothing(
+        index_elements=["channel", "event_id"]),
+}
+
 
 async def remember_event(
     session: AsyncSession, *, channel: str, event_id: str, now: datetime
 ) -> bool:
     """True the first time this event is seen, False for a redelivery (also across replicas)."""
-    insert = postgresql_insert if dialect_of(session) == "postgresql" else sqlite_insert
-    statement = (
-        insert(InboundEventRow)
-        .values(channel=channel, event_id=event_id, received_at=now)
-        .on_conflict_do_nothing(index_elements=["channel", "event_id"])
-    )
-    result = cast(CursorResult[Any], await session.execute(statement))
+    result = cast(CursorResult[Any], await session.execute(
+        _REMEMBER[dialect_of(session)],
+        {"channel": channel, "event_id": event_id, "received_at": now}))
     return result.rowcount == 1
 
 

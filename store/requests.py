@@ -1,4 +1,9 @@
-"""Service requests: create, find, list, change status. Shown to people as ``REQ-<id>``."""
+"""Service requests: create, find, list, change status. Shown to people as ``REQ-<id>``.
+
+A row created, read or locked here is held for the rest of the transaction (``store/memo.py``),
+so a later ``get_request`` of the same turn finds it in the session instead of reading it
+again. Every change of a request goes through its ORM row, so the held row is never stale.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,23 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
+from store import memo
 from store.models import REQUEST_STATUSES, RequestRow
 
 CLOSING_STATUSES = frozenset({"rejected", "closed", "withdrawn"})
 MAX_REQUEST_ID = 2**31 - 1  # an INTEGER key on both databases
+_HELD = "esmbot.requests.held"
+_TABLE = RequestRow.__table__  # type: ignore[attr-defined]
+_SET_STATUS = (update(_TABLE).where(_TABLE.c.id == bindparam("request_id"))  # built once
+               .values({name: bindparam(f"new_{name}") for name in (
+                   "status", "status_reason", "updated_at", "closed_at")}))
+_LOCK = (select(RequestRow).where(col(RequestRow.id) == bindparam("request_id"))
+         .with_for_update().execution_options(populate_existing=True))
 _REQUEST_ID = re.compile(r"(?:REQ\s*[-#]?\s*|#\s*)?([0-9]{1,10})", re.IGNORECASE | re.ASCII)
 
 
@@ -51,13 +65,17 @@ async def create_request(
     )
     session.add(row)
     await session.flush()
-    return row
+    return _hold(session, row)
 
 
 async def get_request(session: AsyncSession, *, request_id: int) -> RequestRow | None:
     if not 1 <= request_id <= MAX_REQUEST_ID:
         return None
-    return await session.get(RequestRow, request_id)
+    held: dict[int, RequestRow] | None = memo.recall(session, _HELD)
+    if held is not None and request_id in held:
+        return held[request_id]
+    row = await session.get(RequestRow, request_id)
+    return _hold(session, row) if row is not None else None
 
 
 async def lock_request(session: AsyncSession, *, request_id: int) -> RequestRow | None:
@@ -68,11 +86,8 @@ async def lock_request(session: AsyncSession, *, request_id: int) -> RequestRow 
     """
     if not 1 <= request_id <= MAX_REQUEST_ID:
         return None
-    query = (
-        select(RequestRow).where(col(RequestRow.id) == request_id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await session.scalars(query)).first()
+    row = (await session.scalars(_LOCK, {"request_id": request_id})).first()
+    return _hold(session, row) if row is not None else None
 
 
 async def list_requests(
@@ -98,12 +113,14 @@ async def set_status(
     """Move ``request`` to ``status``; ``closed_at`` is set by rejected/closed/withdrawn."""
     if status not in REQUEST_STATUSES:
         raise ValueError(f"unknown request status {status!r}")
-    request.status = status
-    request.status_reason = reason
-    request.updated_at = now
-    request.closed_at = now if status in CLOSING_STATUSES else None
+    values = {"status": status, "status_reason": reason, "updated_at": now,
+              "closed_at": now if status in CLOSING_STATUSES else None}
+    await session.execute(_SET_STATUS, {
+        "request_id": request.id, **{f"new_{name}": value for name, value in values.items()}})
+    for name, value in values.items():  # as written, without a second write at the flush
+        set_committed_value(request, name, value)
     session.add(request)
-    await session.flush()
+    await session.flush()  # as before: anything else the turn changed is written now too
 
 
 async def update_answers(
@@ -114,3 +131,14 @@ async def update_answers(
     request.updated_at = now
     session.add(request)
     await session.flush()
+
+
+def _hold(session: AsyncSession, row: RequestRow) -> RequestRow:
+    """Keep ``row`` alive for this transaction (the session's identity map holds rows only
+    weakly, so an unreferenced row would otherwise be read again by the next lookup)."""
+    held: dict[int, RequestRow] | None = memo.recall(session, _HELD)
+    if held is None:
+        held = {}
+        memo.remember(session, _HELD, held)
+    held[row.id or 0] = row
+    return row

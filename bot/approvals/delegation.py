@@ -7,18 +7,37 @@ file's delegation). One hop only: a delegate's own delegate does not inherit the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.model import Delegation, Directory
 from store import delegations
+from store.models import DelegationRow
 
 
 async def delegate_of(
     session: AsyncSession, directory: Directory, person: str, on: date
 ) -> str | None:
     rows = await delegations.live_for(session, from_person=person, on=on)
+    return _delegate(rows, directory, person, on)
+
+
+async def delegates_of(
+    session: AsyncSession, directory: Directory, people: Iterable[str], on: date
+) -> dict[str, str | None]:
+    """``delegate_of`` for each of ``people``, with one query."""
+    wanted = set(people)
+    if not wanted:
+        return {}
+    rows = await delegations.live_for_each(session, from_people=wanted, on=on)
+    return {person: _delegate(rows.get(person, []), directory, person, on) for person in wanted}
+
+
+def _delegate(rows: list[DelegationRow], directory: Directory, person: str, on: date
+              ) -> str | None:
+    """The newest chat row covering ``on`` wins over the file (``None`` in it: nobody)."""
     covering = [r for r in rows if r.starts_on <= on <= r.ends_on]
     if covering:
         return covering[0].to_person

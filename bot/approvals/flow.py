@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot import card_updates, conversation
 from bot.access import owners_of
 from bot.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
-from bot.approvals.delegation import delegate_of, may_act_for
+from bot.approvals.delegation import delegates_of
 from bot.approvals.routing import plan_chain
 from bot.i18n import say
 from bot.replies import Message, Text
@@ -54,15 +54,16 @@ async def start(turn: Turn, request: RequestRow) -> None:
         plans = await _to_owner(turn, request, service, plan.problem)
         if not plans:
             return
-    steps = await approvals.create_round(turn.session, request_id=request.id or 0, plans=plans)
+    first = (await approvals.create_round(turn.session, request_id=request.id or 0,
+                                          plans=plans, start_at=turn.now))[0]
     await requests.set_status(turn.session, request=request, status="pending_approval",
                               reason=None, now=turn.now)
     await turn.audit("approval.started", rid_of(request), {
-        "round": steps[0].round,
+        "round": first.step.round,
         "steps": [{"approvers": list(p.approvers), "mode": p.mode, "required": p.required}
                   for p in plans],
     })
-    await _activate(turn, request, service, steps[0])
+    await _announce(turn, request, service, first.step, first.seats)
 
 
 async def _to_owner(
@@ -93,12 +94,26 @@ async def _activate(
 ) -> None:
     await approvals.activate_step(turn.session, step=step, now=turn.now)
     seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
+    await _announce(turn, request, service, step, seats)
+
+
+async def _announce(
+    turn: Turn,
+    request: RequestRow,
+    service: Service | None,
+    step: ApprovalStepRow,
+    seats: Sequence[ApprovalSeatRow],
+) -> None:
+    """A step has started: audit it, send its cards, tell the requester whom it waits for."""
     await turn.audit("approval.step_started", rid_of(request), {
         "round": step.round, "step": step.position, "approvers": [s.approver for s in seats],
         "mode": step.mode, "required": step.required,
     })
+    delegates = await delegates_of(turn.session, turn.services.bundle.directory,
+                                   [s.approver for s in seats], turn.today)
     for seat in seats:
-        await deliver_seat(turn, request, service, step, seats, seat.approver)
+        await deliver_seat(turn, request, service, step, seats, seat.approver,
+                           delegates.get(seat.approver))
     loc = turn.locale_of(request.requester)
     await _tell_requester(
         turn, request, "apr.waiting_for", names=names(turn.services.bundle.directory,
@@ -113,10 +128,11 @@ async def deliver_seat(
     step: ApprovalStepRow,
     seats: Sequence[ApprovalSeatRow],
     approver: str,
+    delegate: str | None,
 ) -> None:
-    """The card goes to the approver, or to their delegate (and the approver is told)."""
+    """The card goes to the approver, or to their ``delegate`` today (and the approver is
+    told)."""
     directory = turn.services.bundle.directory
-    delegate = await delegate_of(turn.session, directory, approver, turn.today)
     if delegate and delegate != request.requester and directory.person(delegate):
         await send_card(turn, request, service, step, seats, seat=approver, to=delegate)
         loc = turn.locale_of(approver)
@@ -147,10 +163,16 @@ async def send_card(
 
 
 async def refresh_cards(
-    turn: Turn, request: RequestRow, service: Service | None, step: ApprovalStepRow
+    turn: Turn,
+    request: RequestRow,
+    service: Service | None,
+    step: ApprovalStepRow,
+    seats: Sequence[ApprovalSeatRow] | None = None,
 ) -> None:
-    """Every copy of every card of ``step`` shows the step as it is now."""
-    seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
+    """Every copy of every card of ``step`` shows the step as it is now (``seats``: all of
+    the step's seats as they are now, when the caller has them)."""
+    if seats is None:
+        seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
     directory = turn.services.bundle.directory
 
     def render(row: OutboxRow) -> Message | None:
@@ -196,7 +218,7 @@ async def decide(
         "round": step.round, "step": step.position, "comment": comment.strip(),
     }, on_behalf_of=on_behalf)
     await _confirm_to_decider(turn, request, verdict, on_behalf)
-    await _advance(turn, request, step, target)
+    await _advance(turn, request, step, seats, target)
 
 
 async def _seat_to_take(
@@ -213,8 +235,10 @@ async def _seat_to_take(
         await _refuse(turn, request, "own_request", say("apr.own_request", turn.locale, rid=rid))
         return None
     directory = turn.services.bundle.directory
-    mine = [s for s in seats if (seat is None or s.approver == seat)
-            and await may_act_for(turn.session, directory, me, s.approver, turn.today)]
+    named = [s for s in seats if seat is None or s.approver == seat]
+    delegates = await delegates_of(turn.session, directory,
+                                   [s.approver for s in named if s.approver != me], turn.today)
+    mine = [s for s in named if s.approver == me or delegates.get(s.approver) == me]
     open_ = [s for s in mine if s.state == "pending"]
     if step.state == "pending" and open_:
         return sorted(open_, key=lambda s: s.approver != me)[0]  # one's own seat first
@@ -273,18 +297,24 @@ async def _confirm_to_decider(
 
 
 async def _advance(
-    turn: Turn, request: RequestRow, step: ApprovalStepRow, decided: ApprovalSeatRow
+    turn: Turn,
+    request: RequestRow,
+    step: ApprovalStepRow,
+    seats: Sequence[ApprovalSeatRow],
+    decided: ApprovalSeatRow,
 ) -> None:
-    """After one decision: the step may end, the next start, or the request be decided."""
+    """After one decision: the step may end, the next start, or the request be decided.
+
+    ``seats`` are the step's seats as read under the request's lock, ``decided`` among them
+    already showing the decision, so they are what a new read would return."""
     service = service_of(turn, request)
-    seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
     approved = sum(1 for s in seats if s.state == "approved")
     if decided.state == "rejected":
         await _reject(turn, request, service, step, decided)
         return
     await _tell_decision(turn, request, step, decided)
     if approved < step.required:
-        await refresh_cards(turn, request, service, step)
+        await refresh_cards(turn, request, service, step, seats)
         await _tell_requester(turn, request, "apr.still_needed", left=step.required - approved)
         return
     _must(await approvals.finish_step(turn.session, step=step, outcome="approved",

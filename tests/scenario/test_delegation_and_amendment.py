@@ -9,6 +9,7 @@ from bot.testing import ChatDriver, FakeClock
 from tests.scenario.approval_steps import (
     approval_cards,
     approve_button,
+    file_expense,
     file_laptop,
     latest_card,
     request_row,
@@ -59,6 +60,30 @@ async def test_the_approver_can_still_decide_while_delegating(chat: ChatDriver) 
     await chat.say("bob", "同意 REQ-1")
     assert (await seat_states(chat))[(1, "bob")] == "approved"
     assert approve_button(latest_card(chat, "carol")) is None
+
+
+async def test_on_a_countersign_step_only_the_delegated_seat_moves(chat: ChatDriver) -> None:
+    """Step 2 of a big expense: grace and henry together; henry is away, leo holds his seat."""
+    await chat.say("henry", "委托 leo 代批到12月10日")
+    await file_expense(chat, "alice", 30000)
+    await chat.click("bob", "同意")
+
+    assert approve_button(latest_card(chat, "grace")) is not None
+    assert approve_button(latest_card(chat, "leo")) is not None
+    assert approval_cards(chat, "henry") == []
+    assert "你已委托 林涛 代批" in texts(chat, "henry")
+    [started] = [e for e in await trail(chat) if e.action == "approval.step_started"
+                 and e.data["step"] == 2]
+    assert started.data["approvers"] == ["grace", "henry"]
+
+    await chat.click("leo", "同意")
+    assert (await request_row(chat)).status == "pending_approval"
+    await chat.click("grace", "同意")
+    assert (await request_row(chat)).status == "in_progress"
+    assert (await seat_states(chat))[(2, "henry")] == "approved"
+    [event] = [e for e in await trail(chat) if e.action == "approval.approved"
+               and e.actor == "leo"]
+    assert event.on_behalf_of == "henry"
 
 
 async def test_cancelling_a_delegation_sends_cards_to_the_approver_again(

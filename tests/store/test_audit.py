@@ -130,3 +130,65 @@ async def test_events_for_a_subject_come_oldest_first(db: Database, now: datetim
     assert [e.data["n"] for e in events] == [1, 3]
     assert events[0].data["tags"] == ["a"]
     assert events[0].at == now + timedelta(seconds=1)
+
+
+async def test_appends_of_one_turn_chain_on_from_each_other(db: Database, now: datetime) -> None:
+    """The head is read once per transaction; the later appends chain on in memory."""
+    await _chain(db, now, 2)
+    async with db.unit_of_work() as uow:
+        rows = [await audit.append(uow.session, actor="bob", action=f"step.{n}",
+                                   subject="REQ-1", data={"n": n}, now=now) for n in range(3)]
+    assert [r.seq for r in rows] == [3, 4, 5]
+    assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:2]]
+    await _chain(db, now, 1)
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=6)
+
+
+async def test_a_session_reads_the_head_again_after_commit_and_rollback(
+    db: Database, now: datetime
+) -> None:
+    """One session over several transactions, with another writer in between."""
+    async with db.session() as session:
+        await audit.append(session, actor="a", action="x", subject="s", data={}, now=now)
+        await session.commit()
+        await _append(db, now, 1)  # someone else appends meanwhile
+        await audit.append(session, actor="a", action="y", subject="s", data={}, now=now)
+        await session.rollback()
+        await _append(db, now, 2)
+        third = await audit.append(session, actor="a", action="z", subject="s", data={},
+                                   now=now)
+        await session.commit()
+    assert third.seq == 4
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=4)
+
+
+async def test_a_rolled_back_savepoint_does_not_leave_the_chain_ahead(
+    db: Database, now: datetime
+) -> None:
+    async with db.unit_of_work() as uow:
+        await audit.append(uow.session, actor="a", action="x", subject="s", data={}, now=now)
+        savepoint = await uow.session.begin_nested()
+        await audit.append(uow.session, actor="a", action="y", subject="s", data={}, now=now)
+        await savepoint.rollback()
+        after = await audit.append(uow.session, actor="a", action="z", subject="s", data={},
+                                   now=now)
+    assert after.seq == 2
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=2)
+
+
+async def test_concurrent_turns_of_several_appends_keep_one_valid_chain(
+    db: Database, now: datetime
+) -> None:
+    async def turn(n: int) -> None:
+        async with db.unit_of_work() as uow:
+            for k in range(3):
+                await audit.append(uow.session, actor="a", action=f"turn.{n}.{k}",
+                                   subject=f"REQ-{n}", data={"k": k}, now=now)
+                await asyncio.sleep(0)  # let the other turns run in between
+
+    await asyncio.gather(*(turn(n) for n in range(1, 11)))
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=30)
+    async with db.unit_of_work() as uow:
+        for n in (1, 7):
+            events = await audit.events_for(uow.session, subject=f"REQ-{n}")
+            assert [e.seq - events[0].seq for e in events] == [0, 1, 2]  # a turn's run is whole

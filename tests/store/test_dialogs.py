@@ -67,3 +67,40 @@ async def test_expired_dialogs_are_found_oldest_first(db: Database, now: datetim
         first = await dialogs.expired_dialogs(uow.session, now=now + timedelta(hours=2), limit=1)
     assert [row.lock_id for row in expired] == ["b", "a"]
     assert [row.lock_id for row in first] == ["b"]
+
+
+async def test_saving_twice_in_one_turn_keeps_the_latest_answers(
+    db: Database, now: datetime
+) -> None:
+    """A save is one upsert: the row a turn loaded before saving is never written back."""
+    form = {"kind": "form", "service_id": "it.laptop", "answers": {"budget": 800}}
+    await _save(db, now, form)
+    async with db.unit_of_work() as uow:
+        loaded = await dialogs.load_dialog(uow.session, lock_id=LOCK)
+        assert loaded is not None and loaded.version == 1
+        more = {**form, "answers": {"budget": 800, "model": "std"}}
+        await dialogs.save_dialog(uow.session, lock_id=LOCK, person="alice", channel="slack",
+                                  state=more, now=now, expires_at=now + timedelta(minutes=30))
+        again = await dialogs.load_dialog(uow.session, lock_id=LOCK)
+        assert again is not None and again.state["answers"] == {"budget": 800, "model": "std"}
+        await dialogs.save_dialog(uow.session, lock_id=LOCK, person="bob", channel="wecom",
+                                  state={**more, "answers": {**more["answers"], "reason": "坏了"}},
+                                  now=now + timedelta(minutes=1),
+                                  expires_at=now + timedelta(minutes=31))
+    async with db.unit_of_work() as uow:
+        row = await dialogs.load_dialog(uow.session, lock_id=LOCK)
+    assert row is not None
+    assert row.state["answers"] == {"budget": 800, "model": "std", "reason": "坏了"}
+    assert (row.person, row.channel, row.version) == ("bob", "wecom", 3)
+    assert row.updated_at == now + timedelta(minutes=1)
+    assert row.expires_at == now + timedelta(minutes=31)
+
+
+async def test_a_deleted_dialog_loads_as_none_even_while_its_row_is_held(
+    db: Database, now: datetime
+) -> None:
+    await _save(db, now, {"step": 1})
+    async with db.unit_of_work() as uow:
+        held = await dialogs.load_dialog(uow.session, lock_id=LOCK)
+        await dialogs.delete_dialog(uow.session, lock_id=LOCK)
+        assert held is not None and await dialogs.load_dialog(uow.session, lock_id=LOCK) is None

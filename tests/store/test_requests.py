@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from store import requests
 from store.db import Database
@@ -141,3 +142,40 @@ def test_parsing_never_raises(text: str) -> None:
 @given(st.integers(min_value=1, max_value=requests.MAX_REQUEST_ID))
 def test_format_then_parse_gives_the_number_back(number: int) -> None:
     assert requests.parse_request_id(requests.format_request_id(number)) == number
+
+
+async def test_a_turn_reads_a_request_once_and_the_next_turn_reads_it_fresh(
+    db: Database, now: datetime
+) -> None:
+    request_id = await _file(db, now)
+    async with db.unit_of_work() as uow:
+        locked = await requests.lock_request(uow.session, request_id=request_id)
+        assert locked is not None
+        await requests.set_status(uow.session, request=locked, status="in_progress",
+                                  reason=None, now=now)
+        del locked
+        again = await requests.get_request(uow.session, request_id=request_id)
+        assert again is not None and again.status == "in_progress"
+    async with db.engine.begin() as conn:  # another process closes it meanwhile
+        await conn.execute(text("UPDATE request SET status = 'closed' WHERE id = :id"),
+                           {"id": request_id})
+    async with db.unit_of_work() as uow:
+        fresh = await requests.get_request(uow.session, request_id=request_id)
+        assert fresh is not None and fresh.status == "closed"
+
+
+async def test_a_session_spanning_transactions_reads_a_request_fresh_in_each(
+    db: Database, now: datetime
+) -> None:
+    request_id = await _file(db, now)
+    async with db.session() as session:
+        first = await requests.get_request(session, request_id=request_id)
+        assert first is not None and first.status == "submitted"
+        del first
+        await session.commit()
+        async with db.engine.begin() as conn:
+            await conn.execute(text("UPDATE request SET status = 'closed' WHERE id = :id"),
+                               {"id": request_id})
+        again = await requests.get_request(session, request_id=request_id)
+        assert again is not None and again.status == "closed"
+        await session.commit()
