@@ -5,16 +5,20 @@ derived again from the audit trail and its timers are made to match: a reminder 
 every running clock, nothing for paused or stopped ones, an approval reminder and escalation
 for every open seat, a confirmation timeout while it waits to be confirmed. A timer already
 pending at the right moment is kept; one at the wrong moment is replaced; one no longer
-needed is cancelled. So every timer is written in the same transaction as its cause.
+needed is cancelled; one that already fired for the same moment is not scheduled again. So
+every timer is written in the same transaction as its cause.
+
+This runs after nearly every turn, so the timers of the request, its tasks and its seats are
+read in one query (``TimerBook``) and the decisions are made in memory: only what changes is
+written (a turn that moves no clock writes nothing here).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from bot.timekeeping.clocks import clocks_of, policy_of
 from bot.timekeeping.policy import Policy
@@ -23,12 +27,56 @@ from bot.turn import Turn
 from dialogs.model import Calendar
 from scheduler.business_time import add_working_time, length_of
 from store import approvals, requests, tasks, timers
-from store.models import RequestRow, TimerRow
+from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow, TimerRow
 from store.tasks import parse_task_id
 
 SLA_KINDS = ("task.remind", "task.breach")
+TASK_KINDS = (*SLA_KINDS, "task.escalate")
 REQUEST_KINDS = ("request.breach", "confirm.timeout")
 SEAT_KINDS = ("approval.remind", "approval.escalate")
+FIRED = ("claimed", "done", "dead")  # fired, or tried to, for their moment
+
+Seat = tuple[ApprovalStepRow, ApprovalSeatRow]
+
+
+class TimerBook:
+    """The timers of some subjects as read once (not cancelled ones), and the writes that
+    bring them in line: nothing is written where they already are."""
+
+    def __init__(self, session: AsyncSession, now: datetime, rows: Iterable[TimerRow]) -> None:
+        self.session = session
+        self.now = now
+        self._pending: dict[tuple[str, str], list[TimerRow]] = {}
+        self._fired: set[tuple[str, str, datetime]] = set()
+        for row in rows:
+            if row.state == "pending":
+                self._pending.setdefault((row.subject, row.kind), []).append(row)
+            elif row.state in FIRED:
+                self._fired.add((row.subject, row.kind, row.due_at))
+
+    @classmethod
+    async def of(cls, session: AsyncSession, now: datetime, subjects: Iterable[str]) -> TimerBook:
+        """Read the timers about ``subjects``, all kinds, in one query."""
+        return cls(session, now, await timers.history_of(session, subjects=set(subjects)))
+
+    async def keep_or_replace(self, kind: str, subject: str, due_at: datetime, *,
+                              recipient: str | None = None) -> None:
+        """One pending timer of ``kind`` for ``subject`` at ``due_at``: keep it, or replace it.
+
+        Not scheduled again when one already fired for this very moment: never twice.
+        """
+        pending = self._pending.get((subject, kind), [])
+        if len(pending) == 1 and pending[0].due_at == due_at:
+            return
+        if (subject, kind, due_at) in self._fired:
+            return
+        await timers.schedule(self.session, kind=kind, subject=subject, due_at=due_at,
+                              now=self.now, recipient=recipient, replace=bool(pending))
+
+    async def cancel(self, subject: str, kinds: Sequence[str]) -> None:
+        """Cancel the pending timers of ``kinds`` about ``subject``, if there are any."""
+        if any(self._pending.get((subject, kind)) for kind in kinds):
+            await timers.cancel(self.session, subject=subject, now=self.now, kinds=kinds)
 
 
 async def resync(turn: Turn, request_id: int) -> None:
@@ -38,25 +86,38 @@ async def resync(turn: Turn, request_id: int) -> None:
     service = turn.services.bundle.catalog.get(request.service_id)
     policy = policy_of(turn, service)
     clocks = await clocks_of(turn, request)
-    await _sync_tasks(turn, request, clocks, policy)
-    await _sync_request(turn, request, clocks, policy)
-    await _sync_seats(turn, request, policy)
+    request_tasks = await tasks.tasks_of(turn.session, request_id=request.id or 0)
+    seats = await _seats_of(turn, request)
+    subjects = [f"request:{request.id}", *(f"task:{task.id}" for task in request_tasks),
+                *(f"seat:{seat.id}" for _step, seat in seats)]
+    book = await TimerBook.of(turn.session, turn.now, subjects)
+    await _sync_tasks(turn, book, request_tasks, clocks, policy)
+    await _sync_request(turn, book, request, clocks, policy)
+    await _sync_seats(book, seats, policy)
 
 
-async def _sync_tasks(turn: Turn, request: RequestRow, clocks: list[Clock], policy: Policy
-                      ) -> None:
+async def _seats_of(turn: Turn, request: RequestRow) -> list[Seat]:
+    """The seats of the request's latest round, with their steps."""
+    found = []
+    for step in await approvals.steps_of(turn.session, request_id=request.id or 0):
+        for seat in await approvals.seats_of(turn.session, step_id=step.id or 0):
+            found.append((step, seat))
+    return found
+
+
+async def _sync_tasks(turn: Turn, book: TimerBook, request_tasks: Sequence[TaskRow],
+                      clocks: list[Clock], policy: Policy) -> None:
     running = {parse_task_id(c.task or ""): c for c in clocks if c.kind == "task"}
-    for task in await tasks.tasks_of(turn.session, request_id=request.id or 0):
+    for task in request_tasks:
         subject = f"task:{task.id}"
         clock = running.get(task.id)
         if clock is None or clock.due_at is None:
-            await timers.cancel(turn.session, subject=subject, now=turn.now,
-                                kinds=(*SLA_KINDS, "task.escalate"))
+            await book.cancel(subject, TASK_KINDS)
             continue
         remind_at = _reminder_at(policy, clock)
-        await keep_or_replace(turn.session, "task.breach", subject, clock.due_at, turn.now)
+        await book.keep_or_replace("task.breach", subject, clock.due_at)
         if remind_at is not None and remind_at > turn.now:
-            await keep_or_replace(turn.session, "task.remind", subject, remind_at, turn.now)
+            await book.keep_or_replace("task.remind", subject, remind_at)
 
 
 def _reminder_at(policy: Policy, clock: Clock) -> datetime | None:
@@ -74,63 +135,37 @@ def _reminder_at(policy: Policy, clock: Clock) -> datetime | None:
     return clock.running_since + left
 
 
-async def _sync_request(turn: Turn, request: RequestRow, clocks: list[Clock], policy: Policy
-                        ) -> None:
+async def _sync_request(turn: Turn, book: TimerBook, request: RequestRow, clocks: list[Clock],
+                        policy: Policy) -> None:
     subject = f"request:{request.id}"
     resolution = next((c for c in clocks if c.kind == "resolution"), None)
     if resolution is not None and resolution.due_at is not None:
-        await keep_or_replace(turn.session, "request.breach", subject, resolution.due_at,
-                              turn.now)
+        await book.keep_or_replace("request.breach", subject, resolution.due_at)
     else:
-        await timers.cancel(turn.session, subject=subject, now=turn.now,
-                            kinds=("request.breach",))
+        await book.cancel(subject, ("request.breach",))
     service = turn.services.bundle.catalog.get(request.service_id)
     confirming = (request.status == "resolved" and service is not None
                   and service.completion.confirm_by_requester)
     if confirming:
         due = policy.after(request.updated_at, policy.confirm_timeout)
-        await keep_or_replace(turn.session, "confirm.timeout", subject, due, turn.now)
+        await book.keep_or_replace("confirm.timeout", subject, due)
     else:
-        await timers.cancel(turn.session, subject=subject, now=turn.now,
-                            kinds=("confirm.timeout",))
+        await book.cancel(subject, ("confirm.timeout",))
 
 
-async def _sync_seats(turn: Turn, request: RequestRow, policy: Policy) -> None:
-    for step in await approvals.steps_of(turn.session, request_id=request.id or 0):
-        for seat in await approvals.seats_of(turn.session, step_id=step.id or 0):
-            subject = f"seat:{seat.id}"
-            if seat.state != "pending" or step.started_at is None:
-                await timers.cancel(turn.session, subject=subject, now=turn.now,
-                                    kinds=SEAT_KINDS)
-                continue
-            opened = step.started_at
-            await keep_or_replace(turn.session, "approval.remind", subject,
-                                  policy.after(opened, policy.approval_reminder), turn.now,
-                                  recipient=seat.approver)
-            await keep_or_replace(turn.session, "approval.escalate", subject,
-                                  policy.after(opened, policy.approval_escalation), turn.now,
-                                  recipient=seat.approver)
-
-
-async def keep_or_replace(
-    session: AsyncSession, kind: str, subject: str, due_at: datetime, now: datetime,
-    *, recipient: str | None = None,
-) -> None:
-    """One pending timer of ``kind`` for ``subject`` at ``due_at``: keep it, or replace it."""
-    pending = [t for t in await timers.pending_of(session, subject=subject) if t.kind == kind]
-    if len(pending) == 1 and pending[0].due_at == due_at:
-        return
-    if await _fired_at(session, kind, subject, due_at):
-        return  # it already fired for this very moment: never twice
-    await timers.schedule(session, kind=kind, subject=subject, due_at=due_at, now=now,
-                          recipient=recipient, replace=True)
-
-
-async def _fired_at(session: AsyncSession, kind: str, subject: str, due_at: datetime) -> bool:
-    query = select(func.count()).select_from(TimerRow).where(
-        col(TimerRow.kind) == kind, col(TimerRow.subject) == subject,
-        col(TimerRow.due_at) == due_at, col(TimerRow.state).in_(("claimed", "done", "dead")))
-    return bool(await session.scalar(query))
+async def _sync_seats(book: TimerBook, seats: Sequence[Seat], policy: Policy) -> None:
+    for step, seat in seats:
+        subject = f"seat:{seat.id}"
+        if seat.state != "pending" or step.started_at is None:
+            await book.cancel(subject, SEAT_KINDS)
+            continue
+        opened = step.started_at
+        await book.keep_or_replace("approval.remind", subject,
+                                   policy.after(opened, policy.approval_reminder),
+                                   recipient=seat.approver)
+        await book.keep_or_replace("approval.escalate", subject,
+                                   policy.after(opened, policy.approval_escalation),
+                                   recipient=seat.approver)
 
 
 _NO_CALENDAR = Calendar(id="-", timezone="UTC", hours=(), weekdays=frozenset())

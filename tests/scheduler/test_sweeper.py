@@ -197,7 +197,7 @@ async def test_a_stalled_sweeper_does_not_fire_a_timer_taken_over_after_its_leas
     [claimed] = await stalled._claim()  # then it hangs ...
     clock.advance(seconds=31)
     assert await other.sweep() == 1  # ... its lease runs out and the other fires the timer
-    assert await stalled._fire(claimed) == 0  # ... and when it wakes up it does not, again
+    assert await stalled._fire([claimed]) == 0  # ... and when it wakes up it does not, again
     assert [row.correlation for row in await sent_by_timers(db)] == [f"timer:{timer_id}"]
     taken = await timer_row(db, timer_id)
     assert (taken.state, taken.attempts) == ("done", 2)

@@ -4,9 +4,10 @@ retry or die, coalesce, reschedule; the leader lease; the migration that adds th
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -30,13 +31,13 @@ async def _schedule(db: Database, now: datetime, **fields: Any) -> TimerRow | No
 
 
 async def _claim(db: Database, now: datetime, owner: str = "s1", lease: float = 60.0,
-                 limit: int = 100) -> list[TimerRow]:
+                 limit: int = 100) -> list[timers.Claim]:
     async with db.unit_of_work() as uow:
         return await timers.claim_due(uow.session, now=now, owner=owner, lease_seconds=lease,
                                       limit=limit)
 
 
-async def _get(db: Database, timer: TimerRow | None) -> TimerRow:
+async def _get(db: Database, timer: TimerRow | timers.Claim | None) -> TimerRow:
     assert timer is not None and timer.id is not None
     async with db.unit_of_work() as uow:
         found = await timers.get(uow.session, timer_id=timer.id)
@@ -63,6 +64,48 @@ async def test_a_scheduled_timer_waits_pending_with_what_it_was_given(
     assert (stored.state, stored.attempts, stored.created_at) == ("pending", 0, now)
     assert stored.due_at == now + timedelta(hours=4)
     assert stored.fired_at is None and stored.lease_owner is None
+
+
+async def test_schedule_returns_the_row_as_stored_in_one_statement(
+    db: Database, now: datetime
+) -> None:
+    statements: list[str] = []
+    sa.event.listen(db.engine.sync_engine, "before_cursor_execute",
+                    lambda _c, _cu, statement, *_: statements.append(statement))
+    shanghai = now.astimezone(ZoneInfo("Asia/Shanghai"))
+    async with db.unit_of_work() as uow:
+        statements.clear()
+        timer = await timers.schedule(uow.session, kind="approval.remind", subject="seat:5",
+                                      due_at=shanghai + MINUTE, now=shanghai, recipient="bob",
+                                      payload={"step": 2}, dedupe_key="once")
+        assert [s.split()[0] for s in statements if s != "BEGIN IMMEDIATE"] == ["INSERT"]
+        assert timer is not None
+        [pending] = await timers.pending_of(uow.session, subject="seat:5")
+        assert pending is timer  # it is the session's copy of the row
+        assert timer.due_at.tzinfo == UTC and timer.created_at.tzinfo == UTC
+    stored = await _get(db, timer)
+    columns = [c.name for c in sa.inspect(TimerRow).columns]
+    assert {c: getattr(timer, c) for c in columns} == {c: getattr(stored, c) for c in columns}
+
+
+async def test_schedule_refuses_a_time_without_a_zone(db: Database, now: datetime) -> None:
+    async with db.unit_of_work() as uow:
+        with pytest.raises(sa.exc.StatementError, match="naive datetime"):
+            await timers.schedule(uow.session, kind="approval.remind", subject="seat:5",
+                                  due_at=now.replace(tzinfo=None), now=now)
+        await uow.session.rollback()
+
+
+async def test_replace_updates_the_sessions_copy_of_the_replaced_timer(
+    db: Database, now: datetime
+) -> None:
+    async with db.unit_of_work() as uow:
+        old = await timers.schedule(uow.session, kind="approval.remind", subject="seat:5",
+                                    due_at=now, now=now)
+        new = await timers.schedule(uow.session, kind="approval.remind", subject="seat:5",
+                                    due_at=now + MINUTE, now=now, replace=True)
+        assert old is not None and new is not None
+        assert (old.state, new.state) == ("cancelled", "pending")
 
 
 async def test_replace_cancels_the_pending_timer_of_the_same_kind_and_subject_only(
@@ -122,10 +165,27 @@ async def test_claim_takes_due_timers_longest_due_first_under_a_lease(
     await _schedule(db, now, subject="seat:3", due_at=now + MINUTE)
     claimed = await _claim(db, now, lease=300)
     assert [t.id for t in claimed] == [(earliest or TimerRow()).id, (later or TimerRow()).id]
+    assert [(t.kind, t.subject, t.due_at, t.attempts) for t in claimed] == [
+        ("approval.remind", "seat:2", now - 2 * MINUTE, 1),
+        ("approval.remind", "seat:1", now - MINUTE, 1)]
+    stored = [await _get(db, t) for t in claimed]
     assert all(t.state == "claimed" and t.lease_owner == "s1" and t.attempts == 1
-               and t.lease_until == now + timedelta(seconds=300) for t in claimed)
+               and t.lease_until == now + timedelta(seconds=300) for t in stored)
     assert await _claim(db, now, owner="s2") == []
     assert len(await _claim(db, now + MINUTE, owner="s2")) == 1  # the third fell due
+
+
+async def test_a_claim_updates_the_sessions_copy_of_the_timer(
+    db: Database, now: datetime
+) -> None:
+    async with db.unit_of_work() as uow:
+        timer = await timers.schedule(uow.session, kind="approval.remind", subject="seat:5",
+                                      due_at=now, now=now)
+        [claim] = await timers.claim_due(uow.session, now=now, owner="s1", lease_seconds=60,
+                                         limit=10)
+        assert timer is not None and claim.id == timer.id
+        assert (timer.state, timer.lease_owner, timer.attempts) == ("claimed", "s1", 1)
+        assert timer.lease_until == now + MINUTE
 
 
 async def test_a_claim_whose_lease_ran_out_is_taken_by_another_sweeper(
@@ -135,7 +195,8 @@ async def test_a_claim_whose_lease_ran_out_is_taken_by_another_sweeper(
     await _claim(db, now, owner="killed", lease=30)
     assert await _claim(db, now + timedelta(seconds=29), owner="s2") == []
     [again] = await _claim(db, now + timedelta(seconds=30), owner="s2")
-    assert (again.id, again.lease_owner, again.attempts) == ((timer or TimerRow()).id, "s2", 2)
+    assert (again.id, again.attempts) == ((timer or TimerRow()).id, 2)
+    assert (await _get(db, again)).lease_owner == "s2"
 
 
 async def test_finish_is_conditional_on_still_holding_the_claim(
@@ -146,11 +207,31 @@ async def test_finish_is_conditional_on_still_holding_the_claim(
     later = now + MINUTE
     [theirs] = await _claim(db, later, owner="s2")
     async with db.unit_of_work() as uow:
-        assert await timers.finish(uow.session, timer=mine, owner="slow", now=later) is False
-        assert await timers.finish(uow.session, timer=theirs, owner="s2", now=later) is True
-        assert await timers.finish(uow.session, timer=theirs, owner="s2", now=later) is False
+        [row] = await timers.lock_claimed_many(uow.session, timer_ids=[theirs.id], owner="s2")
+        assert await timers.finish_many(uow.session, timers=[row], owner="slow", now=later) == 0
+        assert row.state == "claimed"  # the session's copy is left as it was
+        assert await timers.finish_many(uow.session, timers=[row], owner="s2", now=later) == 1
+        assert (row.state, row.fired_at, row.lease_owner) == ("done", later, None)
+        assert await timers.finish_many(uow.session, timers=[row], owner="s2", now=later) == 0
+        assert await timers.finish_many(uow.session, timers=[], owner="s2", now=later) == 0
     done = await _get(db, theirs)
-    assert (done.state, done.fired_at, done.lease_owner) == ("done", later, None)
+    assert (done.state, done.fired_at, done.lease_owner, done.lease_until) == (
+        "done", later, None, None)
+    assert mine.id == theirs.id
+
+
+async def test_a_batch_is_finished_in_one_statement_only_where_the_claim_holds(
+    db: Database, now: datetime
+) -> None:
+    first, second, third = [await _schedule(db, now, subject=f"seat:{n}") for n in range(3)]
+    await _claim(db, now, owner="slow", lease=30)
+    async with db.unit_of_work() as uow:
+        rows = await timers.lock_claimed_many(
+            uow.session, timer_ids=[(t or TimerRow()).id or 0 for t in (third, first, second)],
+            owner="slow")
+        assert [t.id for t in rows] == [(t or TimerRow()).id for t in (third, first, second)]
+        assert await timers.finish_many(uow.session, timers=rows, owner="slow", now=now) == 3
+    assert {(await _get(db, t)).state for t in (first, second, third)} == {"done"}
 
 
 async def test_a_failed_timer_waits_for_its_retry_keeping_its_due_time_then_dies(
@@ -214,12 +295,14 @@ async def test_lock_claimed_gives_the_timer_only_to_its_claimer(
 ) -> None:
     await _schedule(db, now)
     [claimed] = await _claim(db, now, owner="s1")
+    pending = await _schedule(db, now + MINUTE, due_at=now + MINUTE)
     async with db.unit_of_work() as uow:
-        assert await timers.lock_claimed(uow.session, timer_id=claimed.id or 0,
-                                         owner="s2") is None
-        mine = await timers.lock_claimed(uow.session, timer_id=claimed.id or 0, owner="s1")
-        assert mine is not None and mine.state == "claimed"
-        assert await timers.lock_claimed(uow.session, timer_id=999, owner="s1") is None
+        lock = timers.lock_claimed_many
+        assert await lock(uow.session, timer_ids=[claimed.id], owner="s2") == []
+        ids = [999, claimed.id, (pending or TimerRow()).id or 0]
+        [mine] = await lock(uow.session, timer_ids=ids, owner="s1")
+        assert (mine.id, mine.state, mine.payload) == (claimed.id, "claimed", {})
+        assert await lock(uow.session, timer_ids=[], owner="s1") == []
 
 
 # ------------------------------------------------------------- coalescing and rescheduling
@@ -243,6 +326,25 @@ async def test_reminders_for_one_person_can_be_coalesced_and_completed_together(
     assert list((await _states(db)).values()).count("done") == 2
 
 
+async def test_the_history_of_subjects_is_every_timer_not_cancelled_soonest_first(
+    db: Database, now: datetime
+) -> None:
+    fired = await _schedule(db, now, subject="task:1", kind="task.remind", due_at=now)
+    await _claim(db, now)
+    breach = await _schedule(db, now, subject="task:1", kind="task.breach", due_at=now + MINUTE)
+    seat = await _schedule(db, now, subject="seat:1", due_at=now + 2 * MINUTE)
+    await _schedule(db, now, subject="seat:1", due_at=now + 3 * MINUTE, replace=True)
+    await _schedule(db, now, subject="seat:2", due_at=now)
+    async with db.unit_of_work() as uow:
+        found = await timers.history_of(uow.session, subjects={"task:1", "seat:1"})
+        assert await timers.history_of(uow.session, subjects=[]) == []
+    assert [(t.subject, t.kind, t.state) for t in found] == [
+        ("task:1", "task.remind", "claimed"), ("task:1", "task.breach", "pending"),
+        ("seat:1", "approval.remind", "pending")]
+    assert (await _get(db, seat)).state == "cancelled"
+    assert [t.id for t in found[:2]] == [(fired or TimerRow()).id, (breach or TimerRow()).id]
+
+
 async def test_a_pending_timer_is_rescheduled_and_a_finished_one_is_not(
     db: Database, now: datetime
 ) -> None:
@@ -254,7 +356,8 @@ async def test_a_pending_timer_is_rescheduled_and_a_finished_one_is_not(
     assert await _claim(db, now + MINUTE) == []
     [claimed] = await _claim(db, now + 10 * MINUTE)
     async with db.unit_of_work() as uow:
-        await timers.finish(uow.session, timer=claimed, owner="s1", now=now)
+        rows = await timers.lock_claimed_many(uow.session, timer_ids=[claimed.id], owner="s1")
+        await timers.finish_many(uow.session, timers=rows, owner="s1", now=now)
         done = await timers.get(uow.session, timer_id=claimed.id or 0)
         assert done is not None
         with pytest.raises(ValueError, match="done"):
@@ -268,9 +371,8 @@ async def test_a_handler_may_put_its_claimed_timer_back_for_later(
     timer = await _schedule(db, now)
     await _claim(db, now)
     async with db.unit_of_work() as uow:
-        claimed = await timers.lock_claimed(uow.session, timer_id=(timer or TimerRow()).id or 0,
-                                            owner="s1")
-        assert claimed is not None
+        [claimed] = await timers.lock_claimed_many(
+            uow.session, timer_ids=[(timer or TimerRow()).id or 0], owner="s1")
         await timers.reschedule(uow.session, timer=claimed, due_at=now + 60 * MINUTE)
     deferred = await _get(db, timer)
     assert (deferred.state, deferred.lease_owner, deferred.attempts) == ("pending", None, 0)
