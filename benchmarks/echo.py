@@ -5,7 +5,10 @@
 - ``bolt``: a bare ``slack_bolt`` ``AsyncApp`` (signature checked, acked by bolt) that echoes
   with ``say`` through its own client, as bolt does by default.
 
-    python -m benchmarks.echo aiohttp|bolt --port P --api-url URL --signing-secret S
+    python -m benchmarks.echo aiohttp|bolt --port P --api-url URL --signing-secret S [--workers N]
+
+With ``--workers N`` (N > 1) the process starts N - 1 copies of itself and all of them serve the
+port with ``SO_REUSEPORT``, as ``esmbot serve`` does with ``[server] workers = N``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import argparse
 import asyncio
 import contextlib
 import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -78,10 +83,11 @@ def bolt_app(api_url: str, signing_secret: str) -> web.Application:
     return app
 
 
-async def serve(app: web.Application, port: int) -> None:
+async def serve(app: web.Application, port: int, reuse_port: bool) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port, backlog=4096).start()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=4096,
+                      reuse_port=reuse_port or None).start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -100,10 +106,20 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--signing-secret", default="")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--copy", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    copies = [] if args.copy else [
+        subprocess.Popen([sys.executable, "-m", "benchmarks.echo", *sys.argv[1:], "--copy"])
+        for _ in range(args.workers - 1)]
     app = aiohttp_app(args.api_url) if args.kind == "aiohttp" else \
         bolt_app(args.api_url, args.signing_secret)
-    asyncio.run(serve(app, args.port))
+    try:
+        asyncio.run(serve(app, args.port, reuse_port=args.workers > 1))
+    finally:
+        for copy in copies:
+            copy.terminate()
+            copy.wait()
 
 
 if __name__ == "__main__":

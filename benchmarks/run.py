@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from benchmarks import matching, timers
@@ -33,6 +34,7 @@ class Plan:
     levels: tuple[int, ...]  # concurrent conversations
     dialogs: dict[int, int]  # dialogs each employee runs, per level
     think: tuple[float, float]  # seconds an employee of the paced load thinks before a line
+    workers: tuple[int, ...]  # processes esmbot (and the aiohttp ceiling) run with
     timers_pending: int
     timers_due: int
     services: int
@@ -40,9 +42,9 @@ class Plan:
     memory_dialogs: int
 
 
-FULL = Plan((50, 200, 1000), {50: 2, 200: 1, 1000: 1}, (1.0, 3.0), 100_000, 10_000, 5_000,
-            1_000, 10_000)
-QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), 1_000, 100, 500, 200, 100)
+FULL = Plan((50, 200, 1000), {50: 2, 200: 1, 1000: 1}, (1.0, 3.0), (1, 2), 100_000, 10_000,
+            5_000, 1_000, 10_000)
+QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), (1, 2), 1_000, 100, 500, 200, 100)
 
 
 def log(message: str) -> None:
@@ -92,14 +94,12 @@ async def turn_rows(plan: Plan, work: Path, pg: PostgresServer | None) -> list[R
     directory = write_directory(work / "directory.toml", max(plan.levels) + 1)
     fake = await FakeSlack().start()
     starts: list[Callable[[], Awaitable[Target]]] = [
-        lambda: start_echo(work, fake.url, "aiohttp"),
-        lambda: start_echo(work, fake.url, "bolt"),
-        lambda: start_esmbot(work, fake.url, "sqlite",
-                             f"sqlite+aiosqlite:///{work / 'turns.db'}", directory),
-    ]
+        *(partial(start_echo, work, fake.url, "aiohttp", n) for n in plan.workers),
+        partial(start_echo, work, fake.url, "bolt"),
+        *(partial(_esmbot_on_sqlite, work, fake.url, directory, n) for n in plan.workers)]
     if pg is not None:
-        starts.append(lambda: start_esmbot(work, fake.url, "postgresql",
-                                           pg.create_database("bench_turns"), directory))
+        starts += [partial(_esmbot_on_postgresql, work, fake.url, directory, pg, n)
+                   for n in plan.workers]
     rows: list[Row] = []
     try:
         for start in starts:
@@ -113,12 +113,25 @@ async def turn_rows(plan: Plan, work: Path, pg: PostgresServer | None) -> list[R
     return rows
 
 
+def _esmbot_on_sqlite(work: Path, api_url: str, directory: Path, workers: int
+                      ) -> Awaitable[Target]:
+    url = f"sqlite+aiosqlite:///{work / f'turns-{workers}.db'}"
+    return start_esmbot(work, api_url, "sqlite", url, directory, workers)
+
+
+def _esmbot_on_postgresql(work: Path, api_url: str, directory: Path, pg: PostgresServer,
+                          workers: int) -> Awaitable[Target]:
+    url = pg.create_database(f"bench_turns_{workers}")
+    return start_esmbot(work, api_url, "postgresql", url, directory, workers)
+
+
 async def _load(target: Target, fake: FakeSlack, plan: Plan) -> list[Row]:
     rows = []
     async with client_session(max(plan.levels)) as session:
         driver = Driver(target.events_url, fake, SIGNING_SECRET, session)
         answers = await driver.calibrate(employee(0), 2 if target.name == "esmbot" else 1)
-        log(f"{target.name} ({target.store}): messages per turn {describe_answers(answers)}")
+        log(f"{target.name} ({target.store}, {target.workers}w): messages per turn "
+            f"{describe_answers(answers)}")
         for scenario, think in (("turns", None), ("paced", plan.think)):
             for level in plan.levels:
                 rows.append(await _level(target, fake, driver, plan, answers, scenario, level,
@@ -137,12 +150,12 @@ async def _level(target: Target, fake: FakeSlack, driver: Driver, plan: Plan,
     done = len(result.latencies)
     figures: Row = {"think_s": f"{think[0]:g}-{think[1]:g}"} if think else {}
     result_row = row(
-        scenario, target.name, target.store, concurrency=level,
+        scenario, target.name, target.store, concurrency=level, workers=target.workers,
         throughput=round(result.throughput, 1), **latency_figures(result.latencies),
         turns=done, errors=result.errors, seconds=round(result.seconds, 1), **figures,
         server_cpu_ms_per_turn=round(cpu * 1000 / max(done, 1), 2),
         server_rss_mb=round(target.rss_mb(), 1))
-    log(f"{target.name} ({target.store}) {scenario} x{level}: {done} turns, "
+    log(f"{target.name} ({target.store}, {target.workers}w) {scenario} x{level}: {done} turns, "
         f"{result.throughput:.1f}/s, p99 {result_row['p99_ms']} ms, {result.errors} errors")
     return result_row
 

@@ -32,6 +32,7 @@ class Target:
     process: subprocess.Popen[bytes]
     port: int
     log: Path
+    workers: int = 1
 
     @property
     def events_url(self) -> str:
@@ -76,26 +77,27 @@ async def start_esmbot(workdir: Path, api_url: str, store: str, store_url: str,
         "ESMBOT_SLACK__API_BASE_URL": api_url,
     })
     argv = [sys.executable, "-m", "bot.cli", "serve"]
-    return await _start("esmbot", store, argv, port, workdir, env, "/healthz")
+    return await _start("esmbot", store, argv, port, workdir, env, "/healthz", workers)
 
 
-async def start_echo(workdir: Path, api_url: str, kind: str) -> Target:
+async def start_echo(workdir: Path, api_url: str, kind: str, workers: int = 1) -> Target:
     port = free_port()
     argv = [sys.executable, "-m", "benchmarks.echo", kind, "--port", str(port),
-            "--api-url", api_url, "--signing-secret", SIGNING_SECRET]
-    return await _start(kind, "-", argv, port, workdir, dict(os.environ), None)
+            "--api-url", api_url, "--signing-secret", SIGNING_SECRET, "--workers", str(workers)]
+    return await _start(kind, "-", argv, port, workdir, dict(os.environ), None, workers)
 
 
 async def _start(name: str, store: str, argv: list[str], port: int, workdir: Path,
-                 env: dict[str, str], health: str | None) -> Target:
+                 env: dict[str, str], health: str | None, workers: int) -> Target:
     log = workdir / f"{name}-{store}-{port}.log"
     env = {**env, "PYTHONPATH": _pythonpath(env)}
     with log.open("wb") as out:  # a file, never a pipe: a full pipe would stall the server
         process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
-    target = Target(name, store, process, port, log)
+    target = Target(name, store, process, port, log, workers)
     try:
         await _wait_until_up(target, health)
+        await _wait_for_workers(target)
     except BaseException:
         target.stop()
         raise
@@ -117,6 +119,20 @@ async def _wait_until_up(target: Target, health: str | None) -> None:
                 pass
             await asyncio.sleep(0.1)
     raise RuntimeError(f"{target.name} did not come up in {START_LIMIT:.0f} s:\n"
+                       f"{_tail(target.log)}")
+
+
+async def _wait_for_workers(target: Target) -> None:
+    """With workers, the port answers as soon as the first is up: wait for all of them."""
+    if target.workers == 1:
+        return
+    deadline = time.monotonic() + START_LIMIT
+    marker = "esmbot serving on" if target.name == "esmbot" else "serving on"
+    while time.monotonic() < deadline:
+        if target.log.read_text(errors="replace").count(marker) >= target.workers:
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"{target.name}: not all {target.workers} workers came up:\n"
                        f"{_tail(target.log)}")
 
 
