@@ -23,6 +23,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
+from store import rows
 from store.dialect import dialect_of
 from store.models import SEAT_STATES, STEP_STATES, ApprovalSeatRow, ApprovalStepRow
 
@@ -57,6 +58,14 @@ _STEPS_OF_LATEST = (
            col(ApprovalStepRow.round) == select(func.max(_STEPS.c.round))
            .where(_STEPS.c.request_id == bindparam("request_id")).scalar_subquery())
     .order_by(col(ApprovalStepRow.position)).execution_options(populate_existing=True))
+_LATEST_SEATS = (
+    select(ApprovalStepRow, ApprovalSeatRow)
+    .join(ApprovalSeatRow, col(ApprovalSeatRow.step_id) == col(ApprovalStepRow.id))
+    .where(col(ApprovalStepRow.request_id) == bindparam("request_id"),
+           col(ApprovalStepRow.round) == select(func.max(_STEPS.c.round))
+           .where(_STEPS.c.request_id == bindparam("request_id")).scalar_subquery())
+    .order_by(col(ApprovalStepRow.position), col(ApprovalSeatRow.id))
+    .execution_options(populate_existing=True))
 _STEP = (select(ApprovalStepRow).where(col(ApprovalStepRow.id) == bindparam("id"))
          .execution_options(populate_existing=True))
 _SEATS_PENDING = (update(_SEATS).where(_SEATS.c.step_id == bindparam("of_step"),
@@ -111,10 +120,11 @@ async def create_round(
     if not plans:
         return []
     dialect = dialect_of(session)
-    steps = [ApprovalStepRow(
-        request_id=request_id, round=0, position=position, total=len(plans), mode=plan.mode,
-        required=plan.required, state="waiting", note=plan.note, ended_because=None,
-        started_at=None, finished_at=None) for position, plan in enumerate(plans, 1)]
+    steps = [rows.built(ApprovalStepRow, {
+        "request_id": request_id, "round": 0, "position": position, "total": len(plans),
+        "mode": plan.mode, "required": plan.required, "state": "waiting", "note": plan.note,
+        "ended_because": None, "started_at": None, "finished_at": None})
+        for position, plan in enumerate(plans, 1)]
     if start_at is not None:
         steps[0].state, steps[0].started_at = "pending", start_at.astimezone(UTC)
     first = (await session.execute(
@@ -128,18 +138,20 @@ async def create_round(
             [{**_step_values(step), "round": step.round} for step in steps[1:]])}
         for step in steps[1:]:
             step.id = ids[step.position]
-    seats = [[ApprovalSeatRow(step_id=step.id or 0, request_id=request_id, approver=approver,
-                              state=step.state, decided_by=None, comment=None, decided_at=None)
-              for approver in plan.approvers] for step, plan in zip(steps, plans, strict=True)]
+    seats = [[rows.built(ApprovalSeatRow, {
+        "step_id": step.id or 0, "request_id": request_id, "approver": approver,
+        "state": step.state, "decided_by": None, "comment": None, "decided_at": None})
+        for approver in plan.approvers] for step, plan in zip(steps, plans, strict=True)]
     every_seat = [seat for of_step in seats for seat in of_step]
     if every_seat:
         seat_ids = {(step_id, approver): id_ for id_, step_id, approver in await session.execute(
             _NEW_SEATS[dialect], [_seat_values(seat) for seat in every_seat])}
         for seat in every_seat:
             seat.id = seat_ids[(seat.step_id, seat.approver)]
-    rows: list[ApprovalStepRow | ApprovalSeatRow] = [*steps, *every_seat]
-    for row in rows:
-        _as_loaded(session, row)
+    for step in steps:
+        _as_loaded(session, step)
+    for seat in every_seat:
+        _as_loaded(session, seat)
     return [NewStep(step, of_step) for step, of_step in zip(steps, seats, strict=True)]
 
 
@@ -151,6 +163,15 @@ async def steps_of(
         return list(await session.scalars(_STEPS_OF_LATEST, {"request_id": request_id}))
     return list(await session.scalars(_STEPS_OF_ROUND, {"request_id": request_id,
                                                         "round": round_}))
+
+
+async def latest_seats(
+    session: AsyncSession, *, request_id: int
+) -> list[tuple[ApprovalStepRow, ApprovalSeatRow]]:
+    """The seats of the latest round with their steps, by step then seat: one query where
+    ``steps_of`` and ``seats_of`` of each step would take one per step and one more."""
+    return [(step, seat) for step, seat in await session.execute(
+        _LATEST_SEATS, {"request_id": request_id})]
 
 
 async def get_step(session: AsyncSession, *, step_id: int) -> ApprovalStepRow | None:

@@ -21,19 +21,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from store import memo
+from store import memo, rows
 from store.dialect import dialect_of
 from store.models import AuditEventRow
 
 GENESIS_HASH = "0" * 64
 VERIFY_BATCH = 500
 _APPEND_LOCK = text("SELECT pg_advisory_xact_lock(7304482416315465302)")
+_TRAILS = "esmbot.audit.trails"  # memo: subject -> its whole trail, for ``new_subject``s
 _HEAD = "esmbot.audit.head"  # memo: (seq, hash) of the newest event, the lock being held
 _INSERT = insert(AuditEventRow.__table__)  # type: ignore[attr-defined]  # built once
+_TABLE = AuditEventRow.__table__  # type: ignore[attr-defined]
+_TRAIL = (select(_TABLE.c.at, _TABLE.c.action, _TABLE.c.data)
+          .where(_TABLE.c.subject == bindparam("subject")).order_by(_TABLE.c.seq))
+_HASHED = ("seq", "at", "actor", "on_behalf_of", "action", "subject", "data")  # and prev_hash
 _HEAD_QUERY = (select(col(AuditEventRow.seq), col(AuditEventRow.hash))
                .order_by(col(AuditEventRow.seq).desc()).limit(1))
 
@@ -68,17 +73,27 @@ async def append(
             await session.execute(_APPEND_LOCK)
         head = await _head(session)
     seq, prev_hash = head
-    row = AuditEventRow(
-        seq=seq + 1, at=now.astimezone(UTC), actor=actor, on_behalf_of=on_behalf_of,
-        action=action, subject=subject, data=_plain_json(data), prev_hash=prev_hash, hash="",
-    )
-    row.hash = event_hash(row)
-    await session.execute(_INSERT, {
-        "seq": row.seq, "at": row.at, "actor": row.actor, "on_behalf_of": row.on_behalf_of,
-        "action": row.action, "subject": row.subject, "data": row.data,
-        "prev_hash": row.prev_hash, "hash": row.hash})
-    memo.remember(session, _HEAD, (row.seq, row.hash))
-    return row
+    values: dict[str, Any] = {
+        "seq": seq + 1, "at": now.astimezone(UTC), "actor": actor, "on_behalf_of": on_behalf_of,
+        "action": action, "subject": subject, "data": _plain_json(data), "prev_hash": prev_hash}
+    values["hash"] = _hash_of(values)
+    await session.execute(_INSERT, values)
+    memo.remember(session, _HEAD, (values["seq"], values["hash"]))
+    trails: dict[str, list[tuple[datetime, str, Any]]] | None = memo.recall(session, _TRAILS)
+    if trails is not None and subject in trails:
+        trails[subject].append((values["at"], action, values["data"]))
+    return rows.built(AuditEventRow, values)
+
+
+def new_subject(session: AsyncSession, *, subject: str) -> None:
+    """``subject`` has no events before this transaction (a request it just created): its
+    trail is kept in memory from here on, and ``trail_of`` answers without reading it back.
+    A savepoint, commit or rollback forgets it, and ``trail_of`` reads the database again."""
+    trails: dict[str, list[tuple[datetime, str, Any]]] | None = memo.recall(session, _TRAILS)
+    if trails is None:
+        trails = {}
+        memo.remember(session, _TRAILS, trails)
+    trails.setdefault(subject, [])
 
 
 async def events_for(session: AsyncSession, *, subject: str) -> list[AuditEventRow]:
@@ -89,6 +104,17 @@ async def events_for(session: AsyncSession, *, subject: str) -> list[AuditEventR
         .order_by(col(AuditEventRow.seq))
     )
     return list(await session.scalars(query))
+
+
+async def trail_of(session: AsyncSession, *, subject: str) -> list[tuple[datetime, str, Any]]:
+    """``(at, action, data)`` of the events about ``subject``, oldest first: what ``events_for``
+    reads, without building rows (the SLA clocks are worked out from these after most turns).
+    Of a ``new_subject`` nothing is read: its events are the ones this transaction appended."""
+    trails: dict[str, list[tuple[datetime, str, Any]]] | None = memo.recall(session, _TRAILS)
+    if trails is not None and subject in trails:
+        return list(trails[subject])
+    return [(at, action, data) for at, action, data in await session.execute(
+        _TRAIL, {"subject": subject})]
 
 
 async def verify(session: AsyncSession, *, batch_size: int = VERIFY_BATCH) -> AuditVerification:
@@ -108,16 +134,14 @@ async def verify(session: AsyncSession, *, batch_size: int = VERIFY_BATCH) -> Au
 
 def event_hash(row: AuditEventRow) -> str:
     """sha256 over the previous hash and a canonical JSON of this event's content."""
-    content = {
-        "seq": row.seq,
-        "at": row.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": row.actor,
-        "on_behalf_of": row.on_behalf_of,
-        "action": row.action,
-        "subject": row.subject,
-        "data": row.data,
-    }
-    return hashlib.sha256((row.prev_hash + _canonical(content)).encode("utf-8")).hexdigest()
+    return _hash_of({name: getattr(row, name) for name in (*_HASHED, "prev_hash")})
+
+
+def _hash_of(values: dict[str, Any]) -> str:
+    """``event_hash`` of an event given as its column values."""
+    content = {name: values[name] for name in _HASHED}
+    content["at"] = values["at"].astimezone(UTC).isoformat(timespec="microseconds")
+    return hashlib.sha256((values["prev_hash"] + _canonical(content)).encode("utf-8")).hexdigest()
 
 
 def _link_problem(

@@ -12,21 +12,23 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
-from store import memo
+from store import audit, memo, rows
 from store.models import REQUEST_STATUSES, RequestRow
 
 CLOSING_STATUSES = frozenset({"rejected", "closed", "withdrawn"})
 MAX_REQUEST_ID = 2**31 - 1  # an INTEGER key on both databases
 _HELD = "esmbot.requests.held"
+_CREATED = "esmbot.requests.created"  # memo: ids of the requests this transaction inserted
 _TABLE = RequestRow.__table__  # type: ignore[attr-defined]
 _SET_STATUS = (update(_TABLE).where(_TABLE.c.id == bindparam("request_id"))  # built once
                .values({name: bindparam(f"new_{name}") for name in (
                    "status", "status_reason", "updated_at", "closed_at")}))
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 _LOCK = (select(RequestRow).where(col(RequestRow.id) == bindparam("request_id"))
          .with_for_update().execution_options(populate_existing=True))
 _REQUEST_ID = re.compile(r"(?:REQ\s*[-#]?\s*|#\s*)?([0-9]{1,10})", re.IGNORECASE | re.ASCII)
@@ -56,16 +58,29 @@ async def create_request(
     locale: str,
     origin: dict[str, Any],
     now: datetime,
+    status: str = "submitted",
 ) -> RequestRow:
-    """A new request in status ``submitted``; its ``id`` is assigned (flushed) on return."""
-    row = RequestRow(
-        service_id=service_id, service_version=service_version, requester=requester,
-        title=title, status="submitted", answers=dict(answers), locale=locale,
-        origin=dict(origin), created_at=now, updated_at=now,
-    )
-    session.add(row)
-    await session.flush()
-    return _hold(session, row)
+    """A new request in ``status`` (``submitted``, or ``pending_approval`` when the caller
+    already knows its approval starts in this transaction); its ``id`` is assigned (written)
+    on return.
+
+    One Core INSERT; the row is built from what it wrote and joins the session as if read.
+    """
+    if status not in ("submitted", "pending_approval"):
+        raise ValueError(f"a new request is submitted or pending_approval, not {status!r}")
+    values: dict[str, Any] = {
+        "service_id": service_id, "service_version": service_version, "requester": requester,
+        "title": title, "status": status, "status_reason": None, "answers": dict(answers),
+        "locale": locale, "origin": dict(origin), "created_at": now, "updated_at": now,
+        "closed_at": None}
+    values["id"] = (await session.execute(_INSERT, values)).scalar_one()
+    created: set[int] | None = memo.recall(session, _CREATED)
+    if created is None:
+        created = set()
+        memo.remember(session, _CREATED, created)
+    created.add(values["id"])
+    audit.new_subject(session, subject=format_request_id(values["id"]))
+    return _hold(session, rows.loaded(session, RequestRow, values))
 
 
 async def get_request(session: AsyncSession, *, request_id: int) -> RequestRow | None:
@@ -115,6 +130,14 @@ async def set_status(
         raise ValueError(f"unknown request status {status!r}")
     values = {"status": status, "status_reason": reason, "updated_at": now,
               "closed_at": now if status in CLOSING_STATUSES else None}
+    created: set[int] | None = memo.recall(session, _CREATED)
+    if created is not None and request.id in created and all(
+            getattr(request, name) == value for name, value in values.items()):
+        # created in this transaction exactly so (``create_request(status=...)``): the
+        # UPDATE would write nothing new
+        session.add(request)
+        await session.flush()
+        return
     await session.execute(_SET_STATUS, {
         "request_id": request.id, **{f"new_{name}": value for name, value in values.items()}})
     for name, value in values.items():  # as written, without a second write at the flush

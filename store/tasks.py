@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,6 +23,9 @@ OPEN_TASK_STATES = ("blocked", "ready", "claimed", "waiting_info")
 FINISHED_TASK_STATES = ("done", "skipped")
 _TASK_ID = re.compile(r"(?:TASK\s*[-#]?\s*|T\s*-?\s*|#\s*)?([0-9]{1,10})",
                       re.IGNORECASE | re.ASCII)
+
+_TASKS_OF = (select(TaskRow).where(col(TaskRow.request_id) == bindparam("request_id"))  # once
+             .order_by(col(TaskRow.id)).execution_options(populate_existing=True))
 
 
 def format_task_id(number: int) -> str:
@@ -65,9 +68,7 @@ async def get_task(session: AsyncSession, *, task_id: int) -> TaskRow | None:
 
 
 async def tasks_of(session: AsyncSession, *, request_id: int) -> list[TaskRow]:
-    query = (select(TaskRow).where(col(TaskRow.request_id) == request_id)
-             .order_by(col(TaskRow.id)).execution_options(populate_existing=True))
-    return list(await session.scalars(query))
+    return list(await session.scalars(_TASKS_OF, {"request_id": request_id}))
 
 
 async def assigned_to(session: AsyncSession, *, person: str, limit: int = 50) -> list[TaskRow]:

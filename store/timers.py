@@ -32,11 +32,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
+from store import rows
 from store.dialect import dialect_of
 from store.models import TIMER_STATES, LeaseRow, TimerRow
 from store.types import UtcDateTime
@@ -104,6 +104,10 @@ _FINISH = (update(TIMER)
                   TIMER.c.state == "claimed", TIMER.c.lease_owner == bindparam("owner"))
            .values(state="done", fired_at=bindparam("now", type_=UtcDateTime()),
                    lease_owner=None, lease_until=None))
+_MOMENTS = (select(TIMER.c.subject, TIMER.c.kind, TIMER.c.state, TIMER.c.due_at)
+            .where(TIMER.c.subject.in_(bindparam("subjects", expanding=True)),
+                   TIMER.c.state.in_(NOT_CANCELLED))
+            .order_by(TIMER.c.due_at, TIMER.c.id))
 _UPSERT_LEASE = {"sqlite": _upsert_lease(sqlite_insert),
                  "postgresql": _upsert_lease(postgresql_insert)}
 
@@ -144,8 +148,8 @@ async def schedule(
                          col(TimerRow.subject) == subject, col(TimerRow.state) == "pending",
                          col(TimerRow.id) != timer_id)
     # as the store reads them back: in UTC (the INSERT refused a naive time already)
-    values.update(due_at=due_at.astimezone(UTC), created_at=now.astimezone(UTC))
-    return _as_read(session, TimerRow(id=timer_id, **values))
+    values.update(id=timer_id, due_at=due_at.astimezone(UTC), created_at=now.astimezone(UTC))
+    return rows.loaded(session, TimerRow, values)
 
 
 def _update_copy(session: AsyncSession, timer_id: int, **values: Any) -> None:
@@ -154,13 +158,6 @@ def _update_copy(session: AsyncSession, timer_id: int, **values: Any) -> None:
     if timer is not None:
         for name, value in values.items():
             set_committed_value(timer, name, value)
-
-
-def _as_read(session: AsyncSession, timer: TimerRow) -> TimerRow:
-    """Put a row built from what was just written into the session, as if it had been read."""
-    make_transient_to_detached(timer)
-    session.add(timer)
-    return timer
 
 
 async def cancel(
@@ -316,6 +313,24 @@ async def history_of(session: AsyncSession, *, subjects: Collection[str]) -> lis
                     col(TimerRow.state).in_(NOT_CANCELLED))
              .order_by(col(TimerRow.due_at), col(TimerRow.id)))
     return list(await session.scalars(query))
+
+
+class Moment(NamedTuple):
+    """What a resync needs to know of a timer: about what, what kind, its state, its moment."""
+
+    subject: str
+    kind: str
+    state: str
+    due_at: datetime
+
+
+async def moments_of(session: AsyncSession, *, subjects: Collection[str]) -> list[Moment]:
+    """``history_of`` as ``Moment``s: the same timers in the same order, without building rows
+    (one statement built once; a resync runs it after nearly every turn)."""
+    if not subjects:
+        return []
+    return [Moment(*row) for row in await session.execute(
+        _MOMENTS, {"subjects": sorted(subjects)})]
 
 
 async def reschedule(session: AsyncSession, *, timer: TimerRow, due_at: datetime) -> None:

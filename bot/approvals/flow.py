@@ -8,13 +8,14 @@ still pending, so of two simultaneous clicks on an any-one step exactly one coun
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot import card_updates, conversation
 from bot.access import owners_of
 from bot.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
 from bot.approvals.delegation import delegates_of
-from bot.approvals.routing import plan_chain
+from bot.approvals.routing import ChainPlan, plan_chain
 from bot.i18n import say
 from bot.replies import Message, Text
 from bot.tasks import flow as task_flow
@@ -38,14 +39,32 @@ def service_of(turn: Turn, request: RequestRow) -> Service | None:
 # --- starting -----------------------------------------------------------------------------
 
 
-async def start(turn: Turn, request: RequestRow) -> None:
-    """Route a submitted (or amended) request: its approval chain, or straight to fulfilment."""
+def plan_of(turn: Turn, service: Service, requester_id: str,
+            answers: Mapping[str, Any]) -> ChainPlan | None:
+    """The approval chain ``start`` will give a request with these answers (None: the
+    requester is not in the directory, and ``start`` does nothing)."""
     directory = turn.services.bundle.directory
+    requester = directory.person(requester_id)
+    return plan_chain(service, requester, directory, answers) if requester else None
+
+
+def starts_approval(plan: ChainPlan | None) -> bool:
+    """Whether ``start`` with this plan moves the request to ``pending_approval`` at once."""
+    return plan is not None and bool(plan.steps) and plan.problem is None
+
+
+async def start(turn: Turn, request: RequestRow, plan: ChainPlan | None = None) -> None:
+    """Route a submitted (or amended) request: its approval chain, or straight to fulfilment.
+
+    ``plan``: ``plan_of`` the request, when the caller worked it out already.
+    """
     service = service_of(turn, request)
-    requester = directory.person(request.requester)
-    if service is None or requester is None:
+    if service is None:
         return
-    plan = plan_chain(service, requester, directory, request.answers)
+    if plan is None:
+        plan = plan_of(turn, service, request.requester, request.answers)
+    if plan is None:
+        return
     if not plan.needs_approval:
         await task_flow.begin(turn, request)
         return

@@ -66,6 +66,7 @@ async def _apply(turn: Turn, service: Service, step: DialogStep) -> None:
 async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
     """Store the request, audit it, remember the form was submitted, and route it."""
     answers: dict[str, Any] = dict(dialog.answers)
+    plan = flow.plan_of(turn, service, turn.person.id, answers)
     row = await requests.create_request(
         turn.session,
         service_id=service.id,
@@ -76,6 +77,8 @@ async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
         locale=turn.locale,
         origin=turn.key.as_dict(),
         now=turn.now,
+        # written as approval starts it below, so that needs no second write of the row
+        status="pending_approval" if flow.starts_approval(plan) else "submitted",
     )
     rid = format_request_id(row.id or 0)
     await turn.audit("request.submitted", rid, {
@@ -85,4 +88,4 @@ async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
                                    "request": row.id})
     name = service.name.get(turn.locale)
     await turn.reply(Text(say("req.submitted", turn.locale, rid=rid, service=name)))
-    await flow.start(turn, row)
+    await flow.start(turn, row, plan)

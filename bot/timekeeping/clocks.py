@@ -20,6 +20,6 @@ async def clocks_of(turn: Turn, request: RequestRow) -> list[Clock]:
     service = turn.services.bundle.catalog.get(request.service_id)
     if service is None:
         return []
-    rows = await audit.events_for(turn.session, subject=format_request_id(request.id or 0))
-    events = [Event(r.at, r.action, dict(r.data)) for r in rows]
+    trail = await audit.trail_of(turn.session, subject=format_request_id(request.id or 0))
+    events = [Event(at, action, dict(data)) for at, action, data in trail]
     return request_clocks(events, service, policy_of(turn, service).calendar, turn.now)

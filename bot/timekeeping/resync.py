@@ -29,6 +29,7 @@ from scheduler.business_time import add_working_time, length_of
 from store import approvals, requests, tasks, timers
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow, TimerRow
 from store.tasks import parse_task_id
+from store.timers import Moment
 
 SLA_KINDS = ("task.remind", "task.breach")
 TASK_KINDS = (*SLA_KINDS, "task.escalate")
@@ -43,10 +44,11 @@ class TimerBook:
     """The timers of some subjects as read once (not cancelled ones), and the writes that
     bring them in line: nothing is written where they already are."""
 
-    def __init__(self, session: AsyncSession, now: datetime, rows: Iterable[TimerRow]) -> None:
+    def __init__(self, session: AsyncSession, now: datetime,
+                 rows: Iterable[TimerRow | Moment]) -> None:
         self.session = session
         self.now = now
-        self._pending: dict[tuple[str, str], list[TimerRow]] = {}
+        self._pending: dict[tuple[str, str], list[TimerRow | Moment]] = {}
         self._fired: set[tuple[str, str, datetime]] = set()
         for row in rows:
             if row.state == "pending":
@@ -57,7 +59,7 @@ class TimerBook:
     @classmethod
     async def of(cls, session: AsyncSession, now: datetime, subjects: Iterable[str]) -> TimerBook:
         """Read the timers about ``subjects``, all kinds, in one query."""
-        return cls(session, now, await timers.history_of(session, subjects=set(subjects)))
+        return cls(session, now, await timers.moments_of(session, subjects=set(subjects)))
 
     async def keep_or_replace(self, kind: str, subject: str, due_at: datetime, *,
                               recipient: str | None = None) -> None:
@@ -98,11 +100,7 @@ async def resync(turn: Turn, request_id: int) -> None:
 
 async def _seats_of(turn: Turn, request: RequestRow) -> list[Seat]:
     """The seats of the request's latest round, with their steps."""
-    found = []
-    for step in await approvals.steps_of(turn.session, request_id=request.id or 0):
-        for seat in await approvals.seats_of(turn.session, step_id=step.id or 0):
-            found.append((step, seat))
-    return found
+    return await approvals.latest_seats(turn.session, request_id=request.id or 0)
 
 
 async def _sync_tasks(turn: Turn, book: TimerBook, request_tasks: Sequence[TaskRow],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,7 +21,12 @@ def _is_control(ch: str) -> bool:
 
 def clean(text: str, *, keep_newlines: bool = False) -> str:
     """NFKC, control characters dropped, runs of spaces collapsed, surrounding space stripped."""
-    normal = unicodedata.normalize("NFKC", text if isinstance(text, str) else "")
+    return _clean(text, keep_newlines) if isinstance(text, str) else ""
+
+
+@functools.lru_cache(maxsize=4096)  # pure, and called for the same labels on every turn
+def _clean(text: str, keep_newlines: bool) -> str:
+    normal = unicodedata.normalize("NFKC", text)
     kept = "".join(" " if _is_control(ch) else ch for ch in normal)
     if not keep_newlines:
         kept = kept.replace("\n", " ")

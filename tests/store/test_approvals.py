@@ -133,3 +133,21 @@ async def test_live_delegations_of_several_people_in_one_read(db: Database, now:
         "bob": ["dave", "carol"], "erin": [None]}
     assert {p: [r.id for r in rows] for p, rows in each.items()} == {
         p: [r.id for r in rows] for p, rows in one.items() if rows}
+
+
+async def test_latest_seats_reads_the_latest_round_in_one_query_as_steps_and_seats_do(
+    db: Database, now: datetime
+) -> None:
+    request_id = await _request(db, now)
+    async with db.unit_of_work() as uow:
+        await approvals.create_round(uow.session, request_id=request_id, plans=PLANS)
+        await approvals.create_round(uow.session, request_id=request_id, plans=PLANS,
+                                     start_at=now)
+    steps, seats = await _fresh(db, request_id)
+    async with db.unit_of_work() as uow:
+        pairs = await approvals.latest_seats(uow.session, request_id=request_id)
+        got = [(_step(step), _seat(seat)) for step, seat in pairs]
+        assert await approvals.latest_seats(uow.session, request_id=request_id + 99) == []
+    assert got == [(step, seat) for step, of_step in zip(steps, seats, strict=True)
+                   for seat in of_step]
+    assert {step[2] for step, _seat_ in got} == {2}

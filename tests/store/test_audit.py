@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -192,3 +192,48 @@ async def test_concurrent_turns_of_several_appends_keep_one_valid_chain(
         for n in (1, 7):
             events = await audit.events_for(uow.session, subject=f"REQ-{n}")
             assert [e.seq - events[0].seq for e in events] == [0, 1, 2]  # a turn's run is whole
+
+
+async def test_trail_of_reads_what_events_for_reads_without_rows(db: Database) -> None:
+    now = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    async with db.unit_of_work() as uow:
+        for action, subject in (("a", "REQ-1"), ("b", "REQ-2"), ("c", "REQ-1")):
+            returned = await audit.append(uow.session, actor="x", action=action,
+                                          subject=subject, data={"n": [1, action]}, now=now)
+            assert returned.hash == audit.event_hash(returned)
+    async with db.unit_of_work() as uow:
+        events = await audit.events_for(uow.session, subject="REQ-1")
+        trail = await audit.trail_of(uow.session, subject="REQ-1")
+        assert (await audit.verify(uow.session)).ok
+    assert trail == [(e.at, e.action, e.data) for e in events]
+    assert [action for _at, action, _data in trail] == ["a", "c"]
+
+
+async def test_the_trail_of_a_new_subject_is_what_a_read_gives_even_across_a_savepoint(
+    db: Database,
+) -> None:
+    now = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    async with db.unit_of_work() as uow:
+        await audit.append(uow.session, actor="x", action="old", subject="REQ-7", data={},
+                           now=now)
+    async with db.unit_of_work() as uow:
+        audit.new_subject(uow.session, subject="REQ-8")
+        for action in ("a", "b"):
+            for subject in ("REQ-7", "REQ-8"):
+                await audit.append(uow.session, actor="x", action=action, subject=subject,
+                                   data={"t": (1, 2)}, now=now)
+        held = await audit.trail_of(uow.session, subject="REQ-8")
+        assert [a for _at, a, _d in await audit.trail_of(uow.session, subject="REQ-7")] == [
+            "old", "a", "b"]  # not new: read from the database
+        async with uow.session.begin_nested():
+            await audit.append(uow.session, actor="x", action="c", subject="REQ-8", data={},
+                               now=now)
+        await audit.append(uow.session, actor="x", action="d", subject="REQ-8", data={},
+                           now=now)
+        after = await audit.trail_of(uow.session, subject="REQ-8")
+    async with db.unit_of_work() as uow:
+        read = await audit.trail_of(uow.session, subject="REQ-8")
+        assert (await audit.verify(uow.session)).ok
+    assert held == read[:2] and [a for _at, a, _d in held] == ["a", "b"]
+    assert after == read and [a for _at, a, _d in read] == ["a", "b", "c", "d"]
+    assert held[0][2] == {"t": [1, 2]}  # as it reads back

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -179,3 +180,59 @@ async def test_a_session_spanning_transactions_reads_a_request_fresh_in_each(
         again = await requests.get_request(session, request_id=request_id)
         assert again is not None and again.status == "closed"
         await session.commit()
+
+
+async def test_the_row_create_returns_is_held_whole_as_a_fresh_read_would_give_it(
+    db: Database, now: datetime
+) -> None:
+    columns = ("id", "service_id", "service_version", "requester", "title", "status",
+               "status_reason", "answers", "locale", "origin", "created_at", "updated_at",
+               "closed_at")
+    async with db.unit_of_work() as uow:
+        row = await requests.create_request(
+            uow.session, service_id="it.laptop", service_version="sha:1", requester="alice",
+            title="笔记本电脑", answers={"budget": 8000}, locale="zh-CN", origin=ORIGIN, now=now)
+        assert row in uow.session and not uow.session.dirty  # as read: nothing left to write
+        held = tuple(getattr(row, name) for name in columns)  # no attribute loads lazily
+        assert await requests.get_request(uow.session, request_id=row.id or 0) is row
+        await requests.set_status(uow.session, request=row, status="pending_approval",
+                                  reason=None, now=now)
+    fresh = await _get(db, row.id or 0)
+    assert held[:5] == tuple(getattr(fresh, name) for name in columns[:5])
+    assert held[6:] == tuple(getattr(fresh, name) for name in columns[6:])
+    assert (held[5], fresh.status) == ("submitted", "pending_approval")
+
+
+async def test_a_request_created_pending_approval_needs_no_second_write_to_say_so(
+    db: Database, now: datetime
+) -> None:
+    written: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        written.append(statement)
+
+    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.unit_of_work() as uow:
+            row = await requests.create_request(
+                uow.session, service_id="it.laptop", service_version="sha:1",
+                requester="alice", title="笔记本电脑", answers={}, locale="zh-CN",
+                origin=ORIGIN, now=now, status="pending_approval")
+            written.clear()
+            await requests.set_status(uow.session, request=row, status="pending_approval",
+                                      reason=None, now=now)
+            assert not [s for s in written if s.lstrip().upper().startswith("UPDATE")]
+            later = now + timedelta(minutes=1)  # a different change is written as always
+            await requests.set_status(uow.session, request=row, status="pending_approval",
+                                      reason=None, now=later)
+            assert [s for s in written if s.lstrip().upper().startswith("UPDATE")]
+    finally:
+        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    fresh = await _get(db, row.id or 0)
+    assert (fresh.status, fresh.updated_at, fresh.created_at) == ("pending_approval", later, now)
+    with pytest.raises(ValueError, match="not 'closed'"):
+        async with db.unit_of_work() as uow:
+            await requests.create_request(
+                uow.session, service_id="it.laptop", service_version="sha:1",
+                requester="alice", title="t", answers={}, locale="zh-CN", origin=ORIGIN,
+                now=now, status="closed")

@@ -338,6 +338,9 @@ async def test_the_history_of_subjects_is_every_timer_not_cancelled_soonest_firs
     async with db.unit_of_work() as uow:
         found = await timers.history_of(uow.session, subjects={"task:1", "seat:1"})
         assert await timers.history_of(uow.session, subjects=[]) == []
+        moments = await timers.moments_of(uow.session, subjects={"task:1", "seat:1"})
+        assert await timers.moments_of(uow.session, subjects=[]) == []
+    assert moments == [(t.subject, t.kind, t.state, t.due_at) for t in found]
     assert [(t.subject, t.kind, t.state) for t in found] == [
         ("task:1", "task.remind", "claimed"), ("task:1", "task.breach", "pending"),
         ("seat:1", "approval.remind", "pending")]
