@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import signal
 import socket
@@ -97,6 +98,7 @@ async def serve(settings: Settings, args: argparse.Namespace) -> int:
     site = web.TCPSite(runner, settings.server.host, settings.server.port,
                        reuse_port=shared_port or None)
     await site.start()
+    _settle_the_heap()
     worker = f" (worker {args.worker})" if args.worker is not None else ""
     print(f"esmbot serving on http://{settings.server.host}:{settings.server.port}{worker}",
           file=sys.stderr)
@@ -111,6 +113,14 @@ async def serve(settings: Settings, args: argparse.Namespace) -> int:
         await runner.cleanup()
         await app.close()
     return EXIT_OK
+
+
+def _settle_the_heap() -> None:
+    """Move what start-up built (modules, the catalog, the directory, SQLAlchemy's mappers)
+    out of the garbage collector's sight, so that a full collection walks only what turns
+    allocate: before, one stopped every conversation for 65-90 ms (the benchmark's p99)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
