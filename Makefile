@@ -35,7 +35,7 @@ pytest: setup
 
 test: lint typecheck pytest
 
-# Throughput and latency against the bare aiohttp ceiling, timers, matching, memory (~10 min);
+# Throughput and latency against the bare aiohttp ceiling, timers, matching, memory (~12 min);
 # BENCH_QUICK=1 for a smoke run. Prints a table and writes benchmarks/results.json.
 bench: setup
 	$(BIN)/python -m benchmarks
