@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks import matching, timers
 from benchmarks.fake_slack import FakeSlack
 from benchmarks.people import employee, write_directory
-from benchmarks.pg import PostgresServer, PostgresUnavailable, start_server
+from benchmarks.pg import PostgresServer, PostgresUnavailable, start_server, stop_server
 from benchmarks.report import Row, add_ratios, judge, latency_figures, row, table, write
 from benchmarks.targets import SIGNING_SECRET, Target, start_echo, start_esmbot
 from benchmarks.turns import Driver, client_session, describe_answers
@@ -79,7 +79,7 @@ async def run(plan: Plan, output: Path, *, postgresql: bool = True,
         shutil.rmtree(work, ignore_errors=True)
     finally:
         if pg is not None:
-            pg.stop()
+            stop_server(pg)
     add_ratios(rows)
     judge(rows)
     write(rows, output)

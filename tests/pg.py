@@ -2,7 +2,8 @@
 
 ``postgres_server`` (session): finds the PostgreSQL binaries (installing the ``postgresql``
 package with apt-get when missing and we are root), runs ``initdb`` into a temp folder, starts
-``postgres`` on a free port and yields ``postgresql+asyncpg://postgres@127.0.0.1:<port>/``.
+``postgres`` on a free port (``devtools/postgres.py``) and yields
+``postgresql+asyncpg://postgres@127.0.0.1:<port>/``.
 It skips (with the reason) only when no server can be had at all.
 
 ``db_url`` (function, ids ``sqlite`` / ``postgresql``): a fresh, migrated database per test.
@@ -18,132 +19,22 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
-import glob
-import os
 import shutil
-import socket
-import subprocess
 import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
+from devtools.postgres import PostgresServer, PostgresUnavailable, start_server
 from store.db import Database
 
 T = TypeVar("T")
 TEMPLATE_DB = "esm_template"
-SERVER_OPTIONS = (
-    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-    "-c full_page_writes=off -c max_connections=200"
-)
-
-
-class PostgresUnavailable(Exception):
-    """No PostgreSQL server could be started; the message says why."""
-
-
-@dataclass
-class PostgresServer:
-    bindir: Path
-    datadir: Path
-    port: int
-    as_postgres_user: bool
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/"
-
-    def database_url(self, name: str) -> str:
-        return self.url + name
-
-    def command(self, tool: str, *args: str) -> list[str]:
-        argv = [str(self.bindir / tool), *args]
-        return ["runuser", "-u", "postgres", "--", *argv] if self.as_postgres_user else argv
-
-    def start(self) -> None:
-        log = str(self.datadir.parent / "postgres.log")
-        socket_dir = str(self.datadir.parent)
-        options = f"-p {self.port} -k {socket_dir} {SERVER_OPTIONS}"
-        _run(self.command("pg_ctl", "-D", str(self.datadir), "-l", log, "-o", options,
-                          "-w", "-t", "60", "start"), f"starting postgres (log: {log})")
-
-    def stop(self) -> None:
-        subprocess.run(self.command("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w",
-                                    "stop"), capture_output=True, timeout=60, check=False)
-        shutil.rmtree(self.datadir.parent, ignore_errors=True)
-
-
-# ---------------------------------------------------------------- finding and starting a server
-
-def find_bindir() -> Path | None:
-    """The folder with ``initdb`` and ``pg_ctl``: from pg_config, or /usr/lib/postgresql/*/bin."""
-    candidates: list[str] = []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        result = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
-        candidates.append(result.stdout.strip())
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-    for folder in candidates:
-        if folder and all((Path(folder) / tool).exists() for tool in ("initdb", "pg_ctl")):
-            return Path(folder)
-    return None
-
-
-def install_postgresql() -> None:
-    """``apt-get install postgresql`` when we are root and apt-get exists; else explain."""
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise PostgresUnavailable("PostgreSQL is not installed (and we cannot apt-get it)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    _run(["apt-get", "update"], "apt-get update", env=env)
-    _run(["apt-get", "install", "-y", "--no-install-recommends", "postgresql"],
-         "apt-get install postgresql", env=env)
-
-
-def start_server() -> PostgresServer:
-    bindir = find_bindir()
-    if bindir is None:
-        install_postgresql()
-        bindir = find_bindir()
-    if bindir is None:
-        raise PostgresUnavailable("PostgreSQL binaries not found even after installing")
-    as_root = os.geteuid() == 0
-    if as_root:
-        _ensure_postgres_user()
-    base = Path(tempfile.mkdtemp(prefix="esmbot-pg-"))
-    if as_root:
-        shutil.chown(base, user="postgres")
-    server = PostgresServer(bindir, base / "data", _free_port(), as_postgres_user=as_root)
-    _run(server.command("initdb", "-D", str(server.datadir), "-U", "postgres", "-A", "trust",
-                        "-E", "UTF8", "--no-locale", "--no-sync"), "initdb")
-    server.start()
-    return server
-
-
-def _ensure_postgres_user() -> None:
-    if subprocess.run(["id", "-u", "postgres"], capture_output=True).returncode != 0:
-        _run(["useradd", "--system", "--no-create-home", "postgres"], "useradd postgres")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _run(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
-    try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise PostgresUnavailable(f"{what} failed: {exc}") from exc
-    if result.returncode != 0:
-        output = (result.stderr or result.stdout).strip()[-2000:]
-        raise PostgresUnavailable(f"{what} failed ({result.returncode}): {output}")
+MAX_CONNECTIONS = 200
 
 
 # ------------------------------------------------- one server and one template per test process
@@ -162,7 +53,9 @@ def shared_server() -> PostgresServer:
             raise PostgresUnavailable(_failure)
         if _server is None:
             try:
-                _server = start_server()
+                # installs PostgreSQL with apt-get if it must and can
+                _server = start_server(prefix="esmbot-pg-", max_connections=MAX_CONNECTIONS,
+                                       install=True)
             except PostgresUnavailable as exc:
                 _failure = str(exc)
                 raise

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from devtools.host import children, free_port
+
 DEADLINE = 60.0
 
 
 @pytest.fixture
 def supervisor(tmp_path: Path, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes],
                                                                       int, Path]]:
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "serve.log"
     settings = {"ESMBOT_SERVER__PORT": str(port), "ESMBOT_SERVER__WORKERS": "2"}
     with log_path.open("wb") as log:
@@ -31,7 +32,7 @@ def supervisor(tmp_path: Path, env: dict[str, str]) -> Iterator[tuple[subprocess
     try:
         yield process, port, log_path
     finally:
-        for pid in _children(process.pid):
+        for pid in children(process.pid):
             _signal(pid, signal.SIGKILL)
         if process.poll() is None:
             process.kill()
@@ -44,34 +45,19 @@ def test_two_workers_answer_on_one_port_a_killed_one_comes_back_and_all_stop_on_
     process, port, log_path = supervisor
     log = lambda: log_path.read_text(errors="replace")  # noqa: E731
     _wait_for(lambda: log().count("esmbot serving on") == 2, log)
-    workers = _children(process.pid)
+    workers = children(process.pid)
     assert len(workers) == 2
     assert all(_healthz(port) for _ in range(6))
 
     _signal(workers[0], signal.SIGKILL)
-    _wait_for(lambda: len(_children(process.pid)) == 2
-              and workers[0] not in _children(process.pid), log)
+    _wait_for(lambda: len(children(process.pid)) == 2
+              and workers[0] not in children(process.pid), log)
     assert "worker" in log() and "starting it again" in log()
     _wait_for(lambda: _healthz(port), log)
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=DEADLINE) == 0, log()
-    assert _children(process.pid) == []
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return sorted(found)
+    assert children(process.pid) == []
 
 
 def _signal(pid: int, sig: signal.Signals) -> None:
@@ -92,10 +78,3 @@ def _wait_for(condition: Callable[[], bool], log: Callable[[], str]) -> None:
     while not condition():
         assert time.monotonic() < give_up, "gave up waiting:\n" + log()[-4000:]
         time.sleep(0.1)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port

@@ -11,7 +11,6 @@ import asyncio
 import json
 import select
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from sqlmodel import col
 
 from bot.events import ConversationKey
 from bot.replies import Text
+from devtools.host import free_port
 from scheduler.notices import schedule_notice
 from store import timers
 from store.db import Database
@@ -213,7 +213,7 @@ class Replica:
 
     @classmethod
     def start(cls, folder: Path, env: dict[str, str], url: str, name: str) -> Replica:
-        port = _free_port()
+        port = free_port()
         log_path = folder / f"{name}.log"
         settings = {**QUICK_TIMERS, "ESMBOT_TIMERS__LEASE_SECONDS": "3",
                     "ESMBOT_TIMERS__BATCH_SIZE": "25", "ESMBOT_STORE__URL": url,
@@ -251,11 +251,3 @@ class Replica:
 
     def log(self) -> str:
         return f"--- {self.name} ---\n" + self.log_path.read_text(errors="replace")[-4000:]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
 
@@ -16,6 +15,7 @@ from adapters.dingtalk.openapi import OpenApi
 from bot.channel import ChannelError, UpdateUnsupported
 from bot.events import ConversationKey, InboundEvent, MessageRef
 from bot.replies import Button, Card, Text
+from devtools.host import free_port
 from tests.dingtalk.fake_dingtalk import (
     BATCH_SEND,
     CARD_INSTANCES,
@@ -190,9 +190,7 @@ async def test_refused_credentials_stop_start_up_naming_the_keys(
 
 async def test_an_unreachable_dingtalk_is_retried_later(session: aiohttp.ClientSession
                                                         ) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # a port nobody listens on
     fake = FakeDingTalk()
     channel = make(fake, session, base_url=f"http://127.0.0.1:{port}")
     await channel.start(ignore)  # a warning, not a failure

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,6 +12,7 @@ from adapters.slack.config import SlackSetupError
 from bot.channel import ChannelError, UpdateUnsupported
 from bot.events import ConversationKey, InboundEvent, MessageRef
 from bot.replies import Button, Card, Text
+from devtools.host import free_port
 from tests.slack.fake_slack import FakeSlack
 
 CARD = Card(title="REQ-1 笔记本电脑申请", body="预算 ¥8,000",
@@ -125,9 +125,7 @@ async def test_a_server_error_is_retried_later(
 
 
 async def test_an_unreachable_slack_is_retried_later() -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # a port nobody listens on
     client = AsyncWebClient(token="xoxb-x", base_url=f"http://127.0.0.1:{port}/api/")
     channel = SlackChannel(client, bot_user_id="U0ESMBOT")
     with pytest.raises(ChannelError) as raised:

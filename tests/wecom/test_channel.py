@@ -3,7 +3,6 @@ choices, pacing and error mapping."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +16,7 @@ from adapters.wecom.limits import RecipientLimiter
 from bot.channel import ChannelError, UpdateUnsupported
 from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
 from bot.replies import Button, Card, Text
+from devtools.host import free_port
 from tests.wecom.fake_qyapi import FakeQyapi
 
 CARD = Card(title="审批 REQ-1「笔记本电脑申请」", body="预算 ¥8,000",
@@ -225,9 +225,7 @@ async def test_a_button_wecom_cannot_carry_is_permanent(channel: WeComChannel) -
 
 
 async def test_an_unreachable_wecom_is_retried_later() -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # a port nobody listens on
     channel = WeComChannel(WeComApi(f"http://127.0.0.1:{port}", "ww1", "s"), corp_id="ww1",
                            agent_id=1)
     with pytest.raises(ChannelError) as raised:
