@@ -300,21 +300,6 @@ async def pending_of(session: AsyncSession, *, subject: str) -> list[TimerRow]:
     return list(await session.scalars(query))
 
 
-async def history_of(session: AsyncSession, *, subjects: Collection[str]) -> list[TimerRow]:
-    """Every timer about ``subjects`` that was not cancelled, soonest first, in one query.
-
-    Pending ones (to keep or replace) and claimed, done or dead ones (which fired, or tried to,
-    for their moment): all that a resync needs to decide in memory what to write.
-    """
-    if not subjects:
-        return []
-    query = (select(TimerRow)
-             .where(col(TimerRow.subject).in_(sorted(subjects)),
-                    col(TimerRow.state).in_(NOT_CANCELLED))
-             .order_by(col(TimerRow.due_at), col(TimerRow.id)))
-    return list(await session.scalars(query))
-
-
 class Moment(NamedTuple):
     """What a resync needs to know of a timer: about what, what kind, its state, its moment."""
 
@@ -325,8 +310,12 @@ class Moment(NamedTuple):
 
 
 async def moments_of(session: AsyncSession, *, subjects: Collection[str]) -> list[Moment]:
-    """``history_of`` as ``Moment``s: the same timers in the same order, without building rows
-    (one statement built once; a resync runs it after nearly every turn)."""
+    """Every timer about ``subjects`` that was not cancelled, soonest first, as ``Moment``s.
+
+    Pending ones (to keep or replace) and claimed, done or dead ones (which fired, or tried to,
+    for their moment): all that a resync needs to decide in memory what to write. One
+    statement built once, no rows built: a resync runs it after nearly every turn.
+    """
     if not subjects:
         return []
     return [Moment(*row) for row in await session.execute(
