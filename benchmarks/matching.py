@@ -15,8 +15,9 @@ import time
 from collections import Counter
 from typing import Any
 
+from chat.locale import I18n
 from dialogs.matching import Matcher
-from dialogs.model import Catalog, I18n, Service
+from dialogs.model import Catalog, Service
 
 OFFICES = [("北京", "Beijing"), ("上海", "Shanghai"), ("深圳", "Shenzhen"), ("杭州", "Hangzhou"),
            ("成都", "Chengdu"), ("广州", "Guangzhou"), ("武汉", "Wuhan"), ("西安", "Xian"),

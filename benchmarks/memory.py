@@ -22,10 +22,10 @@ from sqlalchemy import text
 
 from benchmarks.people import employee, write_directory
 from bot.app import build_app
-from bot.channel import Capabilities, EventSink
-from bot.events import ConversationKey, MessageReceived, MessageRef
-from bot.replies import Message
 from bot.settings import Settings
+from chat.channel import Capabilities, EventSink
+from chat.events import ConversationKey, MessageReceived, MessageRef
+from chat.replies import Message
 from dialogs.loader import demo_paths, load_bundle
 
 OPENING = "我要申请一台笔记本，预算800"

@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bot.app import BotApp, build_app
-from bot.events import ConversationKey
-from bot.replies import Text, message_to_dict
 from bot.settings import Settings
+from chat.events import ConversationKey
+from chat.replies import Text, message_to_dict
 from scheduler.notices import NOTICE
 from store.models import OutboxRow, TimerRow
 

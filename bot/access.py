@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dialogs.model import Directory, Person, Service
+from dialogs.model import Service
+from org.model import Directory, Person
 from store.models import RequestRow
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.channel import Channel
-from bot.events import InboundEvent
+from bot.identity import DirectoryRoster
 from bot.pipeline import Pipeline
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from bot.timekeeping.install import add_digest_jobs, install_timer_kinds
+from chat.channel import Channel
+from chat.events import InboundEvent
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.matching import Matcher
 from dialogs.model import Bundle
@@ -66,6 +67,10 @@ class BotApp:
 
     async def handle(self, event: InboundEvent) -> None:
         await self.pipeline.handle(event)
+
+    def roster(self, channel: str) -> DirectoryRoster:
+        """What an adapter may ask about people on ``channel``, from the current directory."""
+        return DirectoryRoster(lambda: self.bundle.directory, channel)
 
     async def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel

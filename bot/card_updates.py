@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.replies import Message, message_to_dict
 from bot.turn import Turn
+from chat.replies import Message, message_to_dict
 from store import outbox
 from store.models import OutboxRow
 

@@ -32,8 +32,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 async def calendar_due(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import load_configured_bundle
-    from dialogs.durations import parse_duration
-    from scheduler.business_time import add
+    from org.business_time import add
+    from org.durations import parse_duration
 
     bundle = load_configured_bundle(settings)
     calendar = bundle.calendars.get(args.calendar)

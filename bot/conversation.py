@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.events import ConversationKey
-from bot.i18n import say
 from bot.identity import address_of
-from bot.replies import Text
 from bot.turn import Turn
+from chat.events import ConversationKey
+from chat.i18n import say
+from chat.replies import Text
 from store import dialogs
 
 ConversationState = dict[str, Any]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.events import ConversationKey
-from dialogs.model import Directory, Person
+from collections.abc import Callable
+
+from chat.events import ConversationKey
+from org.model import Directory, Person
 
 # Channels where the user id *is* the directory id (the terminal and the test channel).
 DIRECTORY_NATIVE_CHANNELS = frozenset({"console", "fake"})
@@ -52,3 +54,18 @@ def reached_by_email(directory: Directory, channel: str, email: str) -> Person |
                 and email_user(person.email) == wanted):
             return person
     return None
+
+
+class DirectoryRoster:
+    """An adapter's questions about people on one channel, answered from the directory that is
+    current at the time of asking (a reload is seen at once)."""
+
+    def __init__(self, directory: Callable[[], Directory], channel: str) -> None:
+        self._directory = directory
+        self._channel = channel
+
+    def knows(self, user_id: str) -> bool:
+        return self._directory().find_by_identity(self._channel, user_id) is not None
+
+    def reached_by_email(self, email: str) -> bool:
+        return reached_by_email(self._directory(), self._channel, email) is not None

@@ -16,14 +16,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import InboundEvent
-from bot.i18n import say
 from bot.identity import identify
-from bot.replies import Text, message_to_dict
 from bot.router import route
 from bot.services import Services
 from bot.timekeeping import resync_touched
 from bot.turn import Turn
+from chat.events import InboundEvent
+from chat.i18n import say
+from chat.replies import Text, message_to_dict
 from store import inbound, outbox
 from store.db import Database
 

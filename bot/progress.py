@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.approvals.cards import mode_text, name_of, names, seat_line
-from bot.i18n import say
-from bot.replies import CardField
 from bot.tasks.cards import group_name, state_text, title_of
 from bot.timekeeping.clocks import clocks_of, policy_of
 from bot.timekeeping.sla import Clock
 from bot.timekeeping.spans import describe_span
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES, local_time, owner_name
-from dialogs.model import Calendar
-from scheduler.business_time import business_seconds_between
+from chat.i18n import say
+from chat.replies import CardField
+from org.business_time import business_seconds_between
+from org.model import Calendar
 from store import approvals, tasks
 from store.models import ApprovalStepRow, RequestRow, TaskRow
 from store.tasks import format_task_id

@@ -22,12 +22,12 @@ from bot.commands import (
     parse_command,
 )
 from bot.conversation import ConversationState
-from bot.events import ActionInvoked, InboundEvent, MessageReceived
 from bot.handlers import amend, approvals, delegation, forms, intake, prompts, status, tasks
 from bot.handlers.help import show_help
-from bot.i18n import say
-from bot.replies import Text
 from bot.turn import Turn
+from chat.events import ActionInvoked, InboundEvent, MessageReceived
+from chat.i18n import say
+from chat.replies import Text
 from dialogs.engine import ClickInput, TextInput
 from dialogs.words import command_of
 from store.requests import format_request_id

@@ -255,7 +255,7 @@ class PolicySettings(_Section):
                      "task_escalation_after", "confirm_timeout")
     @classmethod
     def _duration(cls, value: str) -> str:
-        from dialogs.durations import parse_duration
+        from org.durations import parse_duration
 
         parse_duration(value)
         return value

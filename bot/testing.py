@@ -15,9 +15,9 @@ from typing import Any
 
 from adapters.fake.channel import FakeChannel
 from bot.app import BotApp, build_app
-from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
-from bot.replies import Button, Card, Message
 from bot.settings import Settings
+from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
+from chat.replies import Button, Card, Message
 from dialogs.model import Bundle
 
 

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.events import ConversationKey
 from bot.identity import address_of
-from bot.replies import Message, message_to_dict
-from dialogs.model import Person
+from chat.events import ConversationKey
+from chat.replies import Message, message_to_dict
+from org.model import Person
 from store import audit, outbox
 
 if TYPE_CHECKING:

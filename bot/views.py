@@ -6,10 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.access import owners_of
-from bot.i18n import say
-from bot.replies import Button, Card, CardField
+from chat.i18n import say
+from chat.replies import Button, Card, CardField
 from dialogs.engine import DialogContext, summary_fields
-from dialogs.model import Directory, Person, Service
+from dialogs.model import Service
+from org.model import Directory, Person
 from store.models import RequestRow
 from store.requests import format_request_id
 

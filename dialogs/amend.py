@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import say
+from chat.i18n import say
 from dialogs.engine import DialogContext, applicable_fields, display_answer
 from dialogs.fieldtypes import parse_answer, value_to_json
 from dialogs.model import FieldDef

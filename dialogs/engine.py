@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from bot.i18n import say
-from bot.replies import Button, Card, CardField, Message, Text
+from chat.i18n import say
+from chat.replies import Button, Card, CardField, Message, Text
 from dialogs.fieldtypes import Invalid, display_value, parse_answer, value_to_json
-from dialogs.model import Directory, FieldDef, Person, Service
+from dialogs.model import FieldDef, Service
 from dialogs.prefill import prefill
 from dialogs.words import command_of, normalize
+from org.model import Directory, Person
 
 Phase = Literal["asking", "confirming", "picking_edit", "editing"]
 Outcome = Literal["continue", "submitted", "cancelled"]

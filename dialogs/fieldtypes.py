@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from dialogs.model import Directory, FieldDef
+from dialogs.model import FieldDef
 from dialogs.parsing.amounts import parse_money, parse_number
 from dialogs.parsing.booleans import parse_bool
 from dialogs.parsing.choices import parse_choice, parse_multichoice
@@ -31,6 +31,7 @@ from dialogs.parsing.people import parse_user
 from dialogs.parsing.result import Invalid, Parsed, invalid
 from dialogs.parsing.text import parse_text
 from dialogs.parsing.values import display_value, value_from_json, value_to_json
+from org.model import Directory
 
 __all__ = [
     "Invalid",

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from dialogs.loader_calendars import read_calendars
 from dialogs.loader_catalog import SERVICE_ID, read_catalog_folder
-from dialogs.loader_directory import read_directory
 from dialogs.loader_refs import check_catalog_refs
-from dialogs.loader_toml import Report
-from dialogs.model import Bundle, Calendar, Catalog, Directory, Problem, Service
+from dialogs.model import Bundle, Catalog, Service
+from org.calendar_loader import read_calendars
+from org.directory_loader import read_directory
+from org.model import Calendar, Directory, Problem
+from org.toml_tables import Report
 
 __all__ = [
     "BundleError",

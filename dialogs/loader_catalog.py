@@ -7,19 +7,13 @@ import re
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from chat.locale import I18n
 from dialogs.loader_fields import read_fields
 from dialogs.loader_flow import read_approval, read_tasks
 from dialogs.loader_refs import OWNER_KINDS, parse_reference
-from dialogs.loader_toml import Report, Table, parse_toml, read_bytes
-from dialogs.model import (
-    CompletionDef,
-    ExpediteDef,
-    I18n,
-    PolicyDef,
-    Problem,
-    Service,
-    SlaDef,
-)
+from dialogs.model import CompletionDef, ExpediteDef, PolicyDef, Service, SlaDef
+from org.model import Problem
+from org.toml_tables import Report, Table, parse_toml, read_bytes
 
 SERVICE_ID = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+")
 TOP_KEYS = ("service", "field", "approval", "task", "sla", "completion", "exceptions",

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
+from chat.locale import I18n
 from dialogs.expr import REQUESTER_NAMES, Expr, ExprError, check_types, parse_expr
-from dialogs.loader_toml import Report, Table, did_you_mean
-from dialogs.model import FIELD_TYPES, FieldDef, FieldType, I18n, Option
+from dialogs.model import FIELD_TYPES, FieldDef, FieldType, Option
+from org.toml_tables import Report, Table, did_you_mean
 
 LOCAL_ID = re.compile(r"[a-z][a-z0-9_]*")
 LOCAL_ID_RULE = "must be lowercase letters, digits and '_', starting with a letter"

@@ -8,8 +8,8 @@ from typing import Literal, cast
 
 from dialogs.loader_fields import LOCAL_ID, LOCAL_ID_RULE, Fields, read_when
 from dialogs.loader_refs import parse_reference
-from dialogs.loader_toml import Table, did_you_mean
 from dialogs.model import ApprovalRule, ApprovalStepDef, TaskDef
+from org.toml_tables import Table, did_you_mean
 
 RULE_KEYS = ("when", "steps")
 STEP_KEYS = ("approvers", "mode", "quorum")

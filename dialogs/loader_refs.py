@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from dialogs.loader_toml import did_you_mean
-from dialogs.model import Directory, Problem, Service
+from dialogs.model import Service
+from org.model import Directory, Problem
+from org.toml_tables import did_you_mean
 
 REFERENCE_KINDS = ("manager", "dept_head", "role", "group", "user", "field")
 OWNER_KINDS = ("group", "role", "user")

@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dialogs.model import Directory, FieldDef, Service
+from dialogs.model import FieldDef, Service
 from dialogs.parsing.amounts import CURRENCY_PREFIXES, CURRENCY_SUFFIXES, plain
 from dialogs.parsing.choices import option_labels
 from dialogs.parsing.dates import DateHit, find_dates
 from dialogs.parsing.numerals import NumberHit, find_numbers
 from dialogs.parsing.result import Parsed
 from dialogs.parsing.text import clean, has_cjk
+from org.model import Directory
 
 MONEY_WORDS = (
     "预算", "金额", "报销", "花了", "花费", "费用", "共计", "合计", "总共", "一共", "价格", "价值",

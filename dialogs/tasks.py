@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chat.locale import I18n
 from dialogs.engine import DialogContext, condition_env, display_answer
-from dialogs.model import I18n, TaskDef
+from dialogs.model import TaskDef
 
 _PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 

@@ -23,9 +23,9 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from bot.channel import Channel, ChannelError, UpdateUnsupported
-from bot.events import ConversationKey, MessageRef
-from bot.replies import Message, message_from_dict
+from chat.channel import Channel, ChannelError, UpdateUnsupported
+from chat.events import ConversationKey, MessageRef
+from chat.replies import Message, message_from_dict
 from store import outbox
 from store.db import Database
 from store.models import OutboxRow

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import ConversationKey
-from bot.replies import Message, message_to_dict
+from chat.events import ConversationKey
+from chat.replies import Message, message_to_dict
 from scheduler.sweeper import TimerFiring, TimerHandler
 from store import outbox, timers
 from store.models import TimerRow

@@ -7,17 +7,25 @@ successful commit.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-if TYPE_CHECKING:
-    from store.db import Database
+
+class SessionSource(Protocol):
+    """What a unit of work needs of the database (``store.db.Database`` is one)."""
+
+    dialect: str
+    writer_queue: asyncio.Lock | None
+
+    def session(self) -> AsyncSession: ...
+
 
 log = logging.getLogger("esmbot.store")
 
@@ -27,7 +35,7 @@ _CONVERSATION_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:lock_i
 
 
 class UnitOfWork:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SessionSource) -> None:
         self._db = db
         self._session: AsyncSession | None = None
         self._after_commit: list[Callable[[], None]] = []

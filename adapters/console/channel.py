@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
 from adapters.console.render import render
-from bot.channel import Capabilities, EventSink
-from bot.events import ConversationKey, MessageRef
-from bot.replies import Button, Card, Message, message_from_dict, message_to_dict
+from chat.channel import Capabilities, EventSink
+from chat.events import ConversationKey, MessageRef
+from chat.replies import Button, Card, Message, message_from_dict, message_to_dict
 
 
 class Mailbox(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.replies import Card, Message, Text
+from chat.replies import Card, Message, Text
 
 
 def render(message: Message, *, width: int = 64) -> str:

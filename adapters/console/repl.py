@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import TextIO
 
 from adapters.console.channel import ConsoleChannel
-from bot.channel import EventSink
-from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
+from chat.channel import EventSink
+from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
 
 
 class ConsoleRepl:

@@ -31,9 +31,9 @@ from adapters.dingtalk.config import DingTalkConfig, DingTalkSetupError
 from adapters.dingtalk.inbound import CARD_TOKEN, CHANNEL
 from adapters.dingtalk.openapi import OpenApi
 from adapters.dingtalk.webhooks import SessionWebhooks
-from bot.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
-from bot.events import ConversationKey, InboundEvent, MessageRef
-from bot.replies import Card, Message
+from chat.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
+from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.replies import Card, Message
 
 if TYPE_CHECKING:
     from adapters.dingtalk.stream import StreamLink

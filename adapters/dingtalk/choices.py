@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.events import ActionInvoked, MessageReceived, MessageRef
-from bot.replies import Button, Card, Message
+from chat.events import ActionInvoked, MessageReceived, MessageRef
+from chat.replies import Button, Card, Message
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.channel import ChannelError
+from chat.channel import ChannelError
 
 THROTTLING_MARKERS = ("qpslimit", "throttling", "ratelimit", "flowcontrol", "toofrequent")
 TOKEN_CODES = frozenset({"invalidauthentication", "unauthorized", "invalidaccesstoken"})

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
+from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 
 CHANNEL = "dingtalk"
 TENANT = ""

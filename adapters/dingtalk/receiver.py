@@ -11,7 +11,7 @@ from adapters.dingtalk import frames, inbound
 from adapters.dingtalk.channel import DingTalkChannel
 from adapters.dingtalk.choices import target_of
 from adapters.dingtalk.frames import Frame
-from bot.events import InboundEvent
+from chat.events import InboundEvent
 
 log = logging.getLogger("esmbot.dingtalk")
 MESSAGE_ANSWER = "OK"

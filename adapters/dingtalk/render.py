@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.replies import Button, Card, Message, Text, plain_text
+from chat.replies import Button, Card, Message, Text, plain_text
 
 TEXT_LIMIT = 4000  # conservative: DingTalk documents no exact maximum for robot messages
 TITLE_LIMIT = 60  # the title is what the notification and the chat list show

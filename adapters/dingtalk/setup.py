@@ -19,7 +19,7 @@ from adapters.dingtalk.openapi import OpenApi
 from adapters.dingtalk.receiver import DingTalkReceiver
 from adapters.dingtalk.stream import StreamLink
 from adapters.dingtalk.web import mount
-from bot.channel import Channel
+from chat.channel import Channel
 
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=20)
 

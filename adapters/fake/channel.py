@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from bot.channel import Capabilities, ChannelError, EventSink
-from bot.events import ConversationKey, MessageRef
-from bot.replies import Message
+from chat.channel import Capabilities, ChannelError, EventSink
+from chat.events import ConversationKey, MessageRef
+from chat.replies import Message
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from adapters.slack.config import SlackSetupError
 from adapters.slack.inbound import CHANNEL
 from adapters.slack.people import Roster, SlackPeople
 from adapters.slack.render import RenderError, render
-from bot.channel import Capabilities, ChannelError, EventSink
-from bot.events import ConversationKey, InboundEvent, MessageRef
-from bot.replies import Message
+from chat.channel import Capabilities, ChannelError, EventSink
+from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.replies import Message
 
 log = logging.getLogger("esmbot.slack")
 Closer = Callable[[], Awaitable[None]]

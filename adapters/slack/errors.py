@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.channel import ChannelError, UpdateUnsupported
+from chat.channel import ChannelError, UpdateUnsupported
 
 # Retrying cannot help: the token, the target or the payload is wrong.
 PERMANENT = frozenset({

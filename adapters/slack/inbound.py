@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.slack.addressing import is_direct, thread_conversation
-from bot.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
+from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 
 CHANNEL = "slack"
 Payload = Mapping[str, Any]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.slack.inbound import CHANNEL
-from bot.events import ActionInvoked, ConversationKey, MessageRef
+from chat.events import ActionInvoked, ConversationKey, MessageRef
 
 CALLBACK_ID = "esmbot.reject_reason"
 BLOCK_ID = "reason"

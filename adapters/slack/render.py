@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.replies import Button, Card, CardField, Message, Text, plain_text
+from chat.replies import Button, Card, CardField, Message, Text, plain_text
 
 Block = dict[str, Any]
 

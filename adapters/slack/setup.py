@@ -12,32 +12,19 @@ from adapters.slack.channel import SlackChannel
 from adapters.slack.config import SlackConfig
 from adapters.slack.inbound import CHANNEL
 from adapters.slack.listeners import build_bolt_app
+from adapters.slack.people import Roster
 from adapters.slack.receiver import SlackReceiver
 from adapters.slack.socket_mode import SocketModeRunner
 from adapters.slack.web import mount
-from bot import identity
-from bot.channel import Channel
-from dialogs.model import Bundle
+from chat.channel import Channel
 
 
 class ChannelHost(Protocol):
-    @property
-    def bundle(self) -> Bundle: ...
+    def roster(self, channel: str) -> Roster:
+        """The adapter's questions about people, answered from the current directory."""
+        ...
 
     async def add_channel(self, channel: Channel) -> None: ...
-
-
-class DirectoryRoster:
-    """The adapter's questions about people, answered from the host's current directory."""
-
-    def __init__(self, host: ChannelHost) -> None:
-        self.host = host
-
-    def knows(self, user_id: str) -> bool:
-        return self.host.bundle.directory.find_by_identity(CHANNEL, user_id) is not None
-
-    def reached_by_email(self, email: str) -> bool:
-        return identity.reached_by_email(self.host.bundle.directory, CHANNEL, email) is not None
 
 
 async def attach(host: ChannelHost, web_app: web.Application, config: SlackConfig
@@ -48,7 +35,7 @@ async def attach(host: ChannelHost, web_app: web.Application, config: SlackConfi
     session = aiohttp.ClientSession()
     client = AsyncWebClient(token=config.bot_token, base_url=config.api_base_url,
                             session=session)
-    channel = SlackChannel(client, bot_user_id=config.bot_user_id, roster=DirectoryRoster(host))
+    channel = SlackChannel(client, bot_user_id=config.bot_user_id, roster=host.roster(CHANNEL))
     channel.on_stop(session.close)
     socket_mode = config.mode == "socket"
     bolt_app = build_bolt_app(client, SlackReceiver(channel),

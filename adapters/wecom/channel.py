@@ -36,9 +36,9 @@ from adapters.wecom.errors import ApiError
 from adapters.wecom.inbound import CHANNEL, CardClick, Entered, Inbound
 from adapters.wecom.limits import RecipientLimiter
 from adapters.wecom.render import Outgoing, RenderError
-from bot.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
-from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
-from bot.replies import Button, Message
+from chat.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
+from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
+from chat.replies import Button, Message
 
 log = logging.getLogger("esmbot.wecom")
 GREETING_TEXT = "帮助"  # what opening the app asks the core: its help, in the member's language

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.events import MessageRef
+from chat.events import MessageRef
 
 VALIDITY = timedelta(hours=72)
 MARGIN = timedelta(minutes=5)  # a code this close to its end is not worth a call

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.channel import ChannelError
+from chat.channel import ChannelError
 
 TOKEN_REFUSED = frozenset({40014, 42001})  # invalid / expired access_token: fetch one, retry once
 THROTTLED = 45009  # "接口调用超过限制": wait (the block lasts a minute or an hour)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
+from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 
 CHANNEL = "wecom"
 RESPONSE_CODE_VALIDITY = timedelta(hours=72)  # "72小时内有效，且只能使用一次"

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.replies import Button, Card, CardField, Message, Text
+from chat.replies import Button, Card, CardField, Message, Text
 
 MAX_BUTTONS = 6
 MAX_SIDE_BY_SIDE = 6

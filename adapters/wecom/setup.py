@@ -14,7 +14,7 @@ from adapters.wecom.config import WeComConfig
 from adapters.wecom.crypto import CallbackCrypto
 from adapters.wecom.limits import RecipientLimiter
 from adapters.wecom.web import CallbackHandler, mount
-from bot.channel import Channel
+from chat.channel import Channel
 
 
 class ChannelHost(Protocol):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import say
-from bot.replies import Button, Card, CardField
 from bot.views import answer_fields, local_time, service_name
-from dialogs.model import Directory, Person, Service
+from chat.i18n import say
+from chat.replies import Button, Card, CardField
+from dialogs.model import Service
+from org.model import Directory, Person
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow
 from store.requests import format_request_id
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.model import Delegation, Directory
+from org.model import Delegation, Directory
 from store import delegations
 from store.models import DelegationRow
 

@@ -16,11 +16,11 @@ from bot.access import owners_of
 from bot.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
 from bot.approvals.delegation import delegates_of
 from bot.approvals.routing import ChainPlan, plan_chain
-from bot.i18n import say
-from bot.replies import Message, Text
 from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.views import local_time, status_label
+from chat.i18n import say
+from chat.replies import Message, Text
 from dialogs.model import Service
 from store import approvals, requests
 from store.approvals import StepPlan

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs.engine import condition_env
-from dialogs.model import ApprovalRule, ApprovalStepDef, Directory, Person, Service
+from dialogs.model import ApprovalRule, ApprovalStepDef, Service
+from org.model import Directory, Person
 
 
 @dataclass(frozen=True)

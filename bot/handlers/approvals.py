@@ -5,10 +5,10 @@ from __future__ import annotations
 from bot.approvals import flow
 from bot.approvals.delegation import delegators_of
 from bot.handlers.status import visible_request
-from bot.i18n import say
-from bot.replies import Text
 from bot.turn import Turn
 from bot.views import status_label
+from chat.i18n import say
+from chat.replies import Text
 from store import approvals, requests
 from store.requests import format_request_id
 

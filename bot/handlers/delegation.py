@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from bot.approvals import flow
 from bot.approvals.cards import name_of
 from bot.approvals.delegation import delegate_of, file_delegation_of
-from bot.i18n import say
-from bot.replies import Text
 from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Text
 from dialogs.parsing.dates import parse_date
 from dialogs.parsing.people import parse_user
 from dialogs.parsing.result import Parsed

@@ -8,9 +8,9 @@ from typing import Any
 from bot import conversation
 from bot.approvals import flow
 from bot.conversation import ConversationState
-from bot.i18n import say
-from bot.replies import Text
 from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Text
 from dialogs import engine
 from dialogs.engine import DialogContext, DialogInput, DialogState, DialogStep
 from dialogs.model import Service

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.i18n import say
-from bot.replies import Button, Card
 from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Button, Card
 
 
 async def show_help(turn: Turn) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot import conversation
 from bot.conversation import ConversationState
 from bot.handlers.forms import start_form
-from bot.i18n import say
-from bot.replies import Button, Card, Text
 from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Button, Card, Text
 from dialogs.model import Service
 
 SUGGEST_SCORE = 0.25  # below the matcher's bar, but close enough to ask "did you mean"

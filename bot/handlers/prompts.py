@@ -12,11 +12,11 @@ from bot import conversation
 from bot.approvals import flow
 from bot.conversation import ConversationState
 from bot.handlers import forms, status
-from bot.i18n import say
-from bot.replies import Text
 from bot.tasks import completion
 from bot.tasks import flow as task_flow
 from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Text
 from dialogs.words import command_of
 from store.requests import format_request_id
 from store.tasks import format_task_id

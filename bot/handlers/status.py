@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot import conversation, views
 from bot.approvals import flow
-from bot.i18n import say
 from bot.progress import progress_of
-from bot.replies import Text
 from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.visibility import may_see
+from chat.i18n import say
+from chat.replies import Text
 from store import requests
 from store.models import RequestRow
 from store.requests import format_request_id

@@ -4,11 +4,11 @@ requester's confirmation and satisfaction taps."""
 from __future__ import annotations
 
 from bot.commands import MyTasks, Queue, TaskAction, TaskCommand
-from bot.i18n import say
-from bot.replies import Text
 from bot.tasks import completion, flow
 from bot.tasks.cards import group_name
 from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Text
 from store import requests, tasks
 from store.models import TaskRow
 from store.surveys import SCORES

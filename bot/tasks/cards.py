@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.approvals.cards import name_of
-from bot.i18n import say
-from bot.replies import Button, Card, CardField
 from bot.views import answer_fields, local_time, service_name
-from dialogs.model import Directory, Person, Service
+from chat.i18n import say
+from chat.replies import Button, Card, CardField
+from dialogs.model import Service
+from org.model import Directory, Person
 from store.models import RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import FINISHED_TASK_STATES, format_task_id

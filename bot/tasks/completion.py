@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot import card_updates, conversation
 from bot.approvals.cards import name_of
-from bot.i18n import say
-from bot.replies import Button, Card, Message, Text
 from bot.turn import Turn
 from bot.views import service_name, status_label
+from chat.i18n import say
+from chat.replies import Button, Card, Message, Text
 from store import requests, surveys, tasks
 from store.models import OutboxRow, RequestRow
 from store.requests import format_request_id

@@ -11,18 +11,19 @@ from collections.abc import Sequence
 
 from bot import card_updates, conversation
 from bot.approvals.cards import name_of
-from bot.i18n import say
-from bot.replies import Message, Text
 from bot.tasks import completion
 from bot.tasks.cards import group_name, task_card, title_of, waits_for
 from bot.turn import Turn
 from bot.views import local_time
 from bot.visibility import may_see
+from chat.i18n import say
+from chat.replies import Message, Text
 from dialogs.engine import DialogContext
-from dialogs.model import Group, Person, Service
+from dialogs.model import Service
 from dialogs.parsing.people import parse_user
 from dialogs.parsing.result import Parsed
 from dialogs.tasks import plan_tasks
+from org.model import Group, Person
 from store import outbox, requests, tasks
 from store.models import OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id

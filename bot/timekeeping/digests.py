@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.approvals.delegation import delegators_of
-from bot.i18n import say
-from bot.replies import Button, Card
 from bot.services import Services
 from bot.tasks.cards import group_name, title_of
 from bot.timekeeping.handlers import late_note, system_turn
 from bot.turn import Turn
-from dialogs.model import Group, Person
+from chat.i18n import say
+from chat.replies import Button, Card
+from org.model import Group, Person
 from scheduler.sweeper import TimerFiring, TimerHandler
 from store import approvals, requests, timers
 from store.models import ApprovalSeatRow, ApprovalStepRow, TaskRow, TimerRow

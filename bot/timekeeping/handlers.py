@@ -13,9 +13,6 @@ from bot.access import owners_of
 from bot.approvals import flow as approval_flow
 from bot.approvals.cards import name_of
 from bot.approvals.delegation import delegate_of
-from bot.events import ConversationKey
-from bot.i18n import say
-from bot.replies import Text
 from bot.services import Services
 from bot.tasks import completion
 from bot.tasks.cards import title_of
@@ -25,7 +22,10 @@ from bot.timekeeping.policy import parse_quiet_hours
 from bot.timekeeping.spans import describe_span
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES, local_time
-from dialogs.model import Person
+from chat.events import ConversationKey
+from chat.i18n import say
+from chat.replies import Text
+from org.model import Person
 from scheduler.sweeper import TimerFiring, TimerHandler
 from store import approvals, requests, tasks, timers
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow

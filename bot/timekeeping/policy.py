@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dialogs.durations import parse_duration
-from dialogs.model import Bundle, Calendar, Duration, Person, Service
-from scheduler.business_time import add
+from dialogs.model import Bundle, Service
+from org.business_time import add
+from org.durations import parse_duration
+from org.model import Calendar, Duration, Person
 
 CONFIRM_TIMEOUT_DEFAULT = "5bd"
 

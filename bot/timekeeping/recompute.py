@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.events import ConversationKey
 from bot.timekeeping.handlers import SYSTEM
 from bot.timekeeping.resync import resync
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES
+from chat.events import ConversationKey
 from store import requests
 from store.requests import parse_request_id
 

@@ -24,8 +24,8 @@ from bot.timekeeping.clocks import clocks_of, policy_of
 from bot.timekeeping.policy import Policy
 from bot.timekeeping.sla import Clock
 from bot.turn import Turn
-from dialogs.model import Calendar
-from scheduler.business_time import add_working_time, length_of
+from org.business_time import add_working_time, length_of
+from org.model import Calendar
 from store import approvals, requests, tasks, timers
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow, TimerRow
 from store.tasks import parse_task_id

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from dialogs.model import Calendar, Duration, Service
-from scheduler.business_time import add_working_time, business_seconds_between, length_of
+from dialogs.model import Service
+from org.business_time import add_working_time, business_seconds_between, length_of
+from org.model import Calendar, Duration
 
 
 @dataclass(frozen=True)

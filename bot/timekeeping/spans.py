@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.i18n import say
+from chat.i18n import say
 
 
 def describe_span(span: timedelta, locale: str) -> str:

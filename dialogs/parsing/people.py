@@ -6,9 +6,9 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from dialogs.model import Directory, Person
 from dialogs.parsing.result import Invalid, Parsed, invalid
 from dialogs.parsing.text import SHORT_ANSWER_MAX, clean, has_cjk
+from org.model import Directory, Person
 
 NAME_MATCH_MIN = 90  # fuzz.WRatio to accept a Latin name with a typo, if it is the only one
 SUGGEST_MIN = 50  # close enough to be offered as "did you mean"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs.model import I18n
+from chat.locale import I18n
 
 
 @dataclass(frozen=True)

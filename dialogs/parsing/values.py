@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from dialogs.model import Directory, FieldDef
+from dialogs.model import FieldDef
 from dialogs.parsing.amounts import CENT, plain
+from org.model import Directory
 
 _ZH_WEEKDAYS = "一二三四五六日"
 _EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

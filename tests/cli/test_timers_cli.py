@@ -25,8 +25,8 @@ from sqlalchemy import func
 from sqlalchemy import select as sql_select
 from sqlmodel import col
 
-from bot.events import ConversationKey
-from bot.replies import Text
+from chat.events import ConversationKey
+from chat.replies import Text
 from devtools.host import free_port
 from scheduler.notices import schedule_notice
 from store import timers

@@ -12,9 +12,9 @@ import pytest
 from adapters.dingtalk.channel import DingTalkChannel
 from adapters.dingtalk.config import DingTalkConfig, DingTalkSetupError
 from adapters.dingtalk.openapi import OpenApi
-from bot.channel import ChannelError, UpdateUnsupported
-from bot.events import ConversationKey, InboundEvent, MessageRef
-from bot.replies import Button, Card, Text
+from chat.channel import ChannelError, UpdateUnsupported
+from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.replies import Button, Card, Text
 from devtools.host import free_port
 from tests.dingtalk.fake_dingtalk import (
     BATCH_SEND,

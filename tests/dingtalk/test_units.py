@@ -7,8 +7,8 @@ import json
 from adapters.dingtalk import frames, inbound, render, signing
 from adapters.dingtalk.choices import NumberedChoices, chosen
 from adapters.dingtalk.stream import backoff
-from bot.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
-from bot.replies import Button, Card, CardField, Text
+from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
+from chat.replies import Button, Card, CardField, Text
 from tests.dingtalk import payloads
 
 HOOK = "https://oapi.dingtalk.com/robot/sendBySession?session=x"

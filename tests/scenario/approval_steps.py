@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.replies import Button, Card
 from bot.testing import ChatDriver
+from chat.replies import Button, Card
 from store import approvals, audit, requests
 from store.models import AuditEventRow, RequestRow
 from tests.scenario.helpers import fill_form

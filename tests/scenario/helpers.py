@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.replies import Card, Message
 from bot.testing import ChatDriver
+from chat.replies import Card, Message
 
 DEFAULT_BY_TYPE = {
     "text": "客户现场拜访产生的费用",

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from bot.approvals import flow
-from bot.events import ActionInvoked
 from bot.testing import ChatDriver
+from chat.events import ActionInvoked
 from store import audit, requests
 from tests.scenario.approval_steps import (
     approve_button,

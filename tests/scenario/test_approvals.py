@@ -8,8 +8,8 @@ Purchases of 100000 or more need bob, frank, then 2 of henry, leo and grace.
 
 from __future__ import annotations
 
-from bot.replies import Card
 from bot.testing import ChatDriver
+from chat.replies import Card
 from tests.scenario.approval_steps import (
     approval_cards,
     approve_button,

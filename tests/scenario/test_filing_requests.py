@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.replies import Card
 from bot.testing import ChatDriver
+from chat.replies import Card
 from store import audit, requests
 from tests.scenario.helpers import fill_form, is_confirmation, text_of
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.events import ActionInvoked
 from bot.tasks import flow
 from bot.testing import ChatDriver
+from chat.events import ActionInvoked
 from store import requests, surveys, tasks
 from tests.scenario.approval_steps import request_row, submit, texts, trail
 from tests.scenario.helpers import fill_form, text_of

@@ -9,8 +9,8 @@ TASK-2 and TASK-3.
 
 from __future__ import annotations
 
-from bot.replies import Card
 from bot.testing import ChatDriver
+from chat.replies import Card
 from store import audit, surveys
 from tests.scenario.approval_steps import request_row, submit, texts, trail
 from tests.scenario.helpers import fill_form, text_of

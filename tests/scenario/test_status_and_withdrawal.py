@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.replies import Card
 from bot.testing import ChatDriver
+from chat.replies import Card
 from store import audit
 from tests.scenario.helpers import fill_form, text_of
 

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.testing import ChatDriver, FakeClock
-from dialogs.durations import parse_duration
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.model import Bundle, Catalog, CompletionDef, PolicyDef, SlaDef
+from org.durations import parse_duration
 from store import timers
 from tests.scenario.approval_steps import file_laptop, request_row, texts, trail
 from tests.scenario.helpers import text_of

@@ -13,9 +13,9 @@ import pytest
 
 from adapters.fake.channel import FakeChannel
 from bot.app import SWEEP_JOB, BotApp, build_app
-from bot.replies import Text
 from bot.settings import Settings, SettingsError, load_settings
 from bot.testing import FakeClock
+from chat.replies import Text
 from scheduler.notices import schedule_notice
 from scheduler.sweeper import TimerFiring
 from store import timers

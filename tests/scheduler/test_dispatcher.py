@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from adapters.fake.channel import FakeChannel
-from bot.channel import Channel, ChannelError, UpdateUnsupported
-from bot.events import ConversationKey, MessageRef
-from bot.replies import Message, Text, message_to_dict
 from bot.testing import FakeClock
+from chat.channel import Channel, ChannelError, UpdateUnsupported
+from chat.events import ConversationKey, MessageRef
+from chat.replies import Message, Text, message_to_dict
 from scheduler.dispatcher import OutboxDispatcher
 from store import outbox
 from store.db import Database

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.events import ConversationKey
-from bot.replies import Text
 from bot.testing import FakeClock
+from chat.events import ConversationKey
+from chat.replies import Text
 from scheduler.notices import NOTICE_HANDLERS, schedule_notice
 from scheduler.sweeper import Sweeper, TimerFiring, TimerHandler
 from store import outbox, timers

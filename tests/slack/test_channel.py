@@ -9,9 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channel import SlackChannel
 from adapters.slack.config import SlackSetupError
-from bot.channel import ChannelError, UpdateUnsupported
-from bot.events import ConversationKey, InboundEvent, MessageRef
-from bot.replies import Button, Card, Text
+from chat.channel import ChannelError, UpdateUnsupported
+from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.replies import Button, Card, Text
 from devtools.host import free_port
 from tests.slack.fake_slack import FakeSlack
 

@@ -11,11 +11,11 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channel import SlackChannel
-from bot.events import ConversationKey, MessageReceived
 from bot.identity import address_of, identify
-from bot.replies import Text
+from chat.events import ConversationKey, MessageReceived
+from chat.replies import Text
 from dialogs.loader import demo_paths, load_bundle
-from dialogs.model import Directory
+from org.model import Directory
 from tests.slack.conftest import running, slack_settings
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.steps import card_with, file_the_laptop, latest_version, trail

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from adapters.slack.addressing import split_conversation
 from adapters.slack.inbound import clean_text, clicks_from_block_actions, messages_from_callback
-from bot.events import ConversationKey, MessageRef
+from chat.events import ConversationKey, MessageRef
 from tests.slack import payloads
 from tests.slack.payloads import BOT
 

@@ -8,7 +8,7 @@ from adapters.slack.channel import SlackChannel
 from adapters.slack.inbound import clicks_from_block_actions
 from adapters.slack.modal import asks_for_reason, click_from_submission, reject_modal
 from adapters.slack.receiver import SlackReceiver
-from bot.events import ActionInvoked, InboundEvent
+from chat.events import ActionInvoked, InboundEvent
 from tests.slack import payloads
 
 

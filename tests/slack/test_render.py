@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.slack.render import RenderError, escape_clipped, render
-from bot.replies import Button, Card, CardField, Text
+from chat.replies import Button, Card, CardField, Text
 from tests.slack.fake_slack import block_kit_problem
 
 

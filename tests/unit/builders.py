@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from dialogs.model import Catalog, Directory, FieldDef, I18n, Option, Person, Service
+from chat.locale import I18n
+from dialogs.model import Catalog, FieldDef, Option, Service
+from org.model import Directory, Person
 
 
 def field(fid: str, ftype: str, zh: str = "", en: str = "", **extra: Any) -> FieldDef:

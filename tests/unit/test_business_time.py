@@ -1,4 +1,4 @@
-"""Business-time arithmetic (scheduler.business_time) on the demo calendars and small
+"""Business-time arithmetic (org.business_time) on the demo calendars and small
 hand-built ones: working hours, lunch breaks, weekends, holidays, make-up workdays (调休),
 the year end and daylight saving time."""
 
@@ -11,10 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.durations import parse_duration
 from dialogs.loader import demo_paths, load_calendars
-from dialogs.model import Calendar, Duration, WorkPeriod
-from scheduler.business_time import (
+from org.business_time import (
     add,
     business_seconds_between,
     is_working_day,
@@ -22,6 +20,8 @@ from scheduler.business_time import (
     next_working_moment,
     working_day_length,
 )
+from org.durations import parse_duration
+from org.model import Calendar, Duration, WorkPeriod
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.console.render import render
-from bot.replies import Button, Card, CardField
+from chat.replies import Button, Card, CardField
 
 
 def test_a_multi_line_field_value_stays_inside_the_card() -> None:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.durations import UNITS, parse_duration
-from dialogs.model import Duration
+from org.durations import UNITS, parse_duration
+from org.model import Duration
 
 
 @pytest.mark.parametrize(

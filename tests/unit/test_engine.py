@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
-from bot.replies import Card, Text
+from chat.locale import I18n
+from chat.replies import Card, Text
 from dialogs import engine
 from dialogs.engine import ClickInput, DialogContext, DialogInput, DialogState, TextInput
 from dialogs.expr import parse_expr
-from dialogs.model import FieldDef, I18n, Option, Person, Service
+from dialogs.model import FieldDef, Option, Service
+from org.model import Person
 
 TODAY = date(2026, 11, 23)
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chat.locale import I18n
 from dialogs.expr import Expr
 from dialogs.loader import (
     BundleError,
@@ -25,7 +26,7 @@ from dialogs.loader import (
     load_catalog,
     load_directory,
 )
-from dialogs.model import Duration, I18n, Problem
+from org.model import Duration, Problem
 
 SERVICE = """\
 [service]

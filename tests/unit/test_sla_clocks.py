@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.timekeeping.sla import Event, request_clocks
-from dialogs.durations import parse_duration
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.model import SlaDef
+from org.durations import parse_duration
 
 SH = ZoneInfo("Asia/Shanghai")
 BUNDLE = load_bundle(*demo_paths())

@@ -13,9 +13,9 @@ from adapters.wecom.channel import WeComChannel
 from adapters.wecom.config import WeComSetupError
 from adapters.wecom.inbound import CHANNEL, CardClick, Entered
 from adapters.wecom.limits import RecipientLimiter
-from bot.channel import ChannelError, UpdateUnsupported
-from bot.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
-from bot.replies import Button, Card, Text
+from chat.channel import ChannelError, UpdateUnsupported
+from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
+from chat.replies import Button, Card, Text
 from devtools.host import free_port
 from tests.wecom.fake_qyapi import FakeQyapi
 

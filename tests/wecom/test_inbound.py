@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from adapters.wecom.crypto import parse_xml, signature
 from adapters.wecom.inbound import CHANNEL, CardClick, Entered, event_id, fields_of, translate
 from adapters.wecom.web import query_params
-from bot.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
+from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 
 CORP, AGENT = "ww0esmbotdemo", 1000002
 # The official template_card_event sample (CHANNELS.md §2.3), with our AgentID.

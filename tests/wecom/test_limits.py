@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.wecom.codes import ResponseCodes
 from adapters.wecom.limits import RecipientLimiter
-from bot.events import MessageRef
+from chat.events import MessageRef
 
 
 def test_the_windows_slide_and_each_recipient_has_its_own() -> None:

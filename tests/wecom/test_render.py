@@ -13,7 +13,7 @@ from adapters.wecom.render import (
     for_person,
     pick,
 )
-from bot.replies import Button, Card, CardField, Text
+from chat.replies import Button, Card, CardField, Text
 from tests.wecom.fake_qyapi import card_problem, message_problem
 
 APPROVAL = Card(

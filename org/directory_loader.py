@@ -7,8 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from dialogs.loader_toml import Report, Table, did_you_mean, read_toml, valid_timezone
-from dialogs.model import LOCALES, Delegation, Dept, Directory, Group, I18n, Locale, Person, Role
+from chat.locale import LOCALES, I18n, Locale
+from org.model import Delegation, Dept, Directory, Group, Person, Role
+from org.toml_tables import Report, Table, did_you_mean, read_toml, valid_timezone
 
 TOP_KEYS = ("person", "group", "role", "dept", "delegation")
 PERSON_KEYS = ("id", "name", "dept", "level", "manager", "roles", "locale", "timezone", "email",

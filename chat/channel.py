@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.events import ConversationKey, InboundEvent, MessageRef
-from bot.replies import Message
+from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.replies import Message
 
 EventSink = Callable[[InboundEvent], Awaitable[None]]
 

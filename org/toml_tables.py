@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dialogs.durations import parse_duration
-from dialogs.model import Duration, I18n, Problem
+from chat.locale import I18n
+from org.durations import parse_duration
+from org.model import Duration, Problem
 
 I18N_KEYS = ("zh", "en")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from dialogs.model import Duration, DurationUnit
+from org.model import Duration, DurationUnit
 
 UNITS: tuple[DurationUnit, ...] = ("s", "m", "h", "d", "bh", "bd")
 _SHAPE = re.compile(r"(-?[0-9]+(?:\.[0-9]*)?)([a-z]*)")

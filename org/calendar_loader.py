@@ -7,8 +7,8 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from dialogs.loader_toml import Report, Table, did_you_mean, read_toml, valid_timezone
-from dialogs.model import Calendar, WorkPeriod
+from org.model import Calendar, WorkPeriod
+from org.toml_tables import Report, Table, did_you_mean, read_toml, valid_timezone
 
 CALENDAR_KEYS = ("id", "timezone", "hours", "weekdays", "holidays", "workdays")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dialogs.model import Calendar, Duration, WorkPeriod
+from org.model import Calendar, Duration, WorkPeriod
 
 __all__ = [
     "MAX_IDLE_DAYS",
