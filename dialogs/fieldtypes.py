@@ -52,8 +52,7 @@ def parse_answer(
         return _parse(field, text if isinstance(text, str) else "", today, directory)
     except Exception:  # a parser bug must cost one re-ask, never the conversation
         log.exception("parsing an answer for field %s (%s) failed", field.id, field.type)
-        return invalid("没看懂这个回答，请换个写法再试一次。",
-                       "I couldn't read that answer; please try writing it another way.")
+        return invalid("parse.unreadable")
 
 
 def _parse(

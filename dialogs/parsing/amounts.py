@@ -34,17 +34,15 @@ _FILLERS = (
 
 
 def money_reason() -> Invalid:
-    return invalid("金额需要是数字，例如 8000、8千 或 ¥8,000.50。",
-                   "The amount must be a number, e.g. 8000, 8k or ¥8,000.50.")
+    return invalid("parse.money.not_a_number")
 
 
 def number_reason() -> Invalid:
-    return invalid("请输入一个数字，例如 3 或 2.5。", "Please enter a number, e.g. 3 or 2.5.")
+    return invalid("parse.number.not_a_number")
 
 
 def negative_reason() -> Invalid:
-    return invalid("不能是负数，请输入一个正数。",
-                   "It cannot be negative; enter a positive number.")
+    return invalid("parse.negative")
 
 
 def plain(value: Decimal) -> str:
@@ -55,14 +53,12 @@ def plain(value: Decimal) -> str:
 def parse_money(field: FieldDef, text: str) -> Parsed | Invalid:
     s = simplify(text)
     if FOREIGN_CURRENCY.search(s):
-        return invalid("金额请用人民币（元）填写，例如 8000。",
-                       "Please give the amount in CNY (yuan), e.g. 8000.")
+        return invalid("parse.money.foreign_currency")
     found = _one_number(s, (*_FILLERS, *CURRENCY_PREFIXES, *CURRENCY_SUFFIXES), money_reason())
     if isinstance(found, Invalid):
         return found
     if found != found.quantize(CENT):
-        return invalid("金额最多两位小数（精确到分），例如 8000.50。",
-                       "Use at most two decimals for an amount, e.g. 8000.50.")
+        return invalid("parse.money.decimals")
     return in_range(field, found.quantize(CENT), money=True)
 
 
@@ -72,7 +68,7 @@ def parse_number(field: FieldDef, text: str) -> Parsed | Invalid:
     if isinstance(found, Invalid):
         return found
     if found != found.quantize(CENT):
-        return invalid("最多保留两位小数，例如 2.5。", "Use at most two decimals, e.g. 2.5.")
+        return invalid("parse.number.decimals")
     return in_range(field, found.normalize() if found == found.to_integral() else found)
 
 
@@ -91,9 +87,7 @@ def _one_number(
     if None in values:
         return reason
     if len(values) > 1:
-        what_zh, what_en = ("数", "number") if units_allowed else ("金额", "amount")
-        return invalid(f"请只填一个{what_zh}，例如 8000（不要写 8000 或 9000）。",
-                       f"Please give just one {what_en}, e.g. 8000 (not 8000 or 9000).")
+        return invalid("parse.number.one_only" if units_allowed else "parse.money.one_only")
     if not units_allowed and not only_punctuation(_without(rest, hits)):
         return reason
     value = hits[0].value
@@ -117,14 +111,13 @@ def _without(text: str, hits: list[NumberHit]) -> str:
 
 def in_range(field: FieldDef, value: Decimal, *, money: bool = False) -> Parsed | Invalid:
     low = field.min if field.min is not None else Decimal(0)
-    unit_zh, unit_en = (" 元", "CNY ") if money else ("", "")
     if value < low:
         if low == 0:
             return negative_reason()
-        return invalid(f"不能少于{' ' + plain(low)}{unit_zh}。",
-                       f"It must be at least {unit_en}{plain(low)}.")
+        return invalid("parse.money.at_least" if money else "parse.number.at_least",
+                       min=plain(low))
     high = field.max if field.max is not None else LARGEST
     if value > high:
-        return invalid(f"不能超过 {plain(high)}{unit_zh}。",
-                       f"It must be at most {unit_en}{plain(high)}.")
+        return invalid("parse.money.at_most" if money else "parse.number.at_most",
+                       max=plain(high))
     return Parsed(value)

@@ -24,7 +24,7 @@ _PARTICLES = "吧啊呀哦了呢嘛哈"
 
 
 def bool_reason() -> Invalid:
-    return invalid("请回答“是”或“否”。", "Please answer yes or no.")
+    return invalid("parse.bool.yes_or_no")
 
 
 def read_bool(text: str) -> bool | None:

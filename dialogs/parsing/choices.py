@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from dialogs.model import FieldDef, Option
 from dialogs.parsing.numerals import read_english_number, read_run
-from dialogs.parsing.result import Invalid, Parsed, invalid
+from dialogs.parsing.result import Invalid, Parsed, invalid, listing
 from dialogs.parsing.text import SHORT_ANSWER_MAX, has_cjk, simplify
 
 FUZZY_MIN_CJK = 75  # fuzz.partial_ratio for Chinese answers of 2 characters or more
@@ -40,10 +40,8 @@ def option_labels(option: Option) -> tuple[str, ...]:
 
 def choice_reason(field: FieldDef) -> Invalid:
     count = len(field.options)
-    zh = "、".join(o.label.zh for o in field.options)
-    en = ", ".join(o.label.en for o in field.options)
-    return invalid(f"请选择 1-{count} 之间的编号，或直接输入选项名称：{zh}。",
-                   f"Please pick a number from 1 to {count}, or type an option: {en}.")
+    return invalid("parse.choice.pick_a_number", count=count,
+                   options=listing([o.label for o in field.options]))
 
 
 def parse_choice(field: FieldDef, text: str) -> Parsed | Invalid:
@@ -127,10 +125,7 @@ def _fuzzy_option(field: FieldDef, s: str) -> Option | Invalid:
         return choice_reason(field)
     close = [field.options[i] for score, i in scored if best - score < FUZZY_MARGIN]
     if len(close) > 1:
-        zh = "、".join(o.label.zh for o in close)
-        en = ", ".join(o.label.en for o in close)
-        return invalid(f"“{s}”可能是：{zh}。请回复编号或完整名称。",
-                       f"“{s}” could be: {en}. Please reply with the number or the full name.")
+        return invalid("parse.choice.could_be", text=s, options=listing([o.label for o in close]))
     return field.options[index]
 
 

@@ -184,8 +184,7 @@ _FILLERS = ("on", "the", "by", "date", "是", "在", "日期", "吧", "截止", 
 
 
 def date_reason() -> Invalid:
-    return invalid("日期没看懂。可以写 2026-12-01、12月1日、明天 或 下周一。",
-                   "I couldn't read that date. Try 2026-12-01, Dec 1, tomorrow or next Monday.")
+    return invalid("parse.date.unreadable")
 
 
 def parse_date(text: str, today: date) -> Parsed | Invalid:
@@ -200,9 +199,8 @@ def parse_date(text: str, today: date) -> Parsed | Invalid:
         return date_reason()
     values = {h.value for h in hits}
     if len(values) > 1:
-        return invalid("请只给一个日期，例如 12月1日。", "Please give just one date, e.g. Dec 1.")
+        return invalid("parse.date.one_only")
     value = hits[0].value
     if value is None:
-        return invalid(f"“{hits[0].text}” 这一天不存在，请检查月份和日期。",
-                       f"“{hits[0].text}” is not a real day; please check the month and day.")
+        return invalid("parse.date.no_such_day", text=hits[0].text)
     return Parsed(value)

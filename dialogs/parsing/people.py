@@ -6,7 +6,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from dialogs.parsing.result import Invalid, Parsed, invalid
+from dialogs.parsing.result import Invalid, Parsed, Reason, invalid, listing
 from dialogs.parsing.text import SHORT_ANSWER_MAX, clean, has_cjk
 from org.model import Directory, Person
 
@@ -17,8 +17,7 @@ _ID_LIKE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
 
 def user_reason() -> Invalid:
-    return invalid("请输入同事的姓名或账号，例如 王小丽 或 @alice。",
-                   "Please type a colleague's name or id, e.g. Alice Wang or @alice.")
+    return invalid("parse.user.type_a_name")
 
 
 def parse_user(text: str, directory: Directory | None) -> Parsed | Invalid:
@@ -54,9 +53,7 @@ def _find_person(s: str, directory: Directory) -> Parsed | Invalid:
 
 def _unknown(s: str, close: list[Person]) -> Invalid:
     if not close:
-        return invalid(f"通讯录里没有找到“{s}”。请输入同事的姓名或账号。",
-                       f"I can't find “{s}” in the directory. Type a colleague's name or id.")
-    names = "、".join(f"{p.name}（{p.id}）" for p in close)
-    names_en = ", ".join(f"{p.name} ({p.id})" for p in close)
-    return invalid(f"没有找到“{s}”。你是指：{names}？请输入完整姓名或账号。",
-                   f"I can't find “{s}”. Did you mean: {names_en}? Type the full name or id.")
+        return invalid("parse.user.not_found", text=s)
+    names = listing([Reason("parse.user.name_with_id", (("name", p.name), ("id", p.id)))
+                     for p in close])
+    return invalid("parse.user.did_you_mean", text=s, names=names)

@@ -61,13 +61,11 @@ def remove_words(text: str, words: tuple[str, ...]) -> str:
 def parse_text(field: FieldDef, text: str) -> Parsed | Invalid:
     value = clean(text, keep_newlines=True)
     if not value:
-        return invalid("请输入一些文字。", "Please type some text.")
+        return invalid("parse.text.empty")
     low = field.min_length or 0
     high = field.max_length or DEFAULT_TEXT_MAX
     if len(value) < low:
-        return invalid(f"请至少写 {low} 个字。", f"Please write at least {low} characters.")
+        return invalid("parse.text.too_short", min=low)
     if len(value) > high:
-        return invalid(f"太长了，请控制在 {high} 个字以内（现在 {len(value)} 个字）。",
-                       f"That is too long: at most {high} characters please "
-                       f"(it has {len(value)}).")
+        return invalid("parse.text.too_long", max=high, length=len(value))
     return Parsed(value)

@@ -6,13 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from chat.i18n import say
 from dialogs.model import FieldDef
 from dialogs.parsing.amounts import CENT, plain
 from org.model import Directory
-
-_ZH_WEEKDAYS = "一二三四五六日"
-_EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def value_to_json(field: FieldDef, value: Any) -> Any:
@@ -51,32 +48,30 @@ def display_value(
     field: FieldDef, value: Any, locale: str, directory: Directory | None = None
 ) -> str:
     """The value as a person reads it, in ``locale`` ("zh" or "en")."""
-    en = locale == "en"
     if value is None:
         return ""
     if field.type == "money":
-        amount = plain(Decimal(value).quantize(CENT))
-        return f"CNY {amount}" if en else f"¥{amount}"
+        return say("value.money", locale, amount=plain(Decimal(value).quantize(CENT)))
     if field.type == "number":
         return plain(Decimal(value).normalize() if Decimal(value) == int(value) else Decimal(value))
     if field.type == "date":
-        return _display_date(value, en)
+        return _display_date(value, locale)
     if field.type == "bool":
-        return ("Yes" if value else "No") if en else ("是" if value else "否")
+        return say("dlg.yes" if value else "dlg.no", locale)
     if field.type == "choice":
         return _label(field, str(value), locale)
     if field.type == "multichoice":
-        return (", " if en else "、").join(_label(field, str(v), locale) for v in value)
+        return say("fmt.list_sep", locale).join(_label(field, str(v), locale) for v in value)
     if field.type == "user":
         person = directory.person(str(value)) if directory else None
         return person.name if person else str(value)
     return str(value)
 
 
-def _display_date(day: date, en: bool) -> str:
-    if en:
-        return f"{_EN_WEEKDAYS[day.weekday()]} {day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
-    return f"{day.year}年{day.month}月{day.day}日（周{_ZH_WEEKDAYS[day.weekday()]}）"
+def _display_date(day: date, locale: str) -> str:
+    weekday = say("value.weekdays", locale).split()[day.weekday()]
+    month = say("value.months", locale).split()[day.month - 1]
+    return say("value.date", locale, year=day.year, month=month, day=day.day, weekday=weekday)
 
 
 def _label(field: FieldDef, value: str, locale: str) -> str:
