@@ -16,6 +16,7 @@ from typing import Any
 from bot.app import BotApp, build_app, bundle_paths
 from bot.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, print_json
 from bot.settings import Settings
+from chat.i18n import say
 
 DEMO_PERSONA = "alice"
 
@@ -58,20 +59,10 @@ def _banner(app: BotApp, persona: str) -> str:
     manager = person.manager or "-"
     store = app.settings.store.url.split("///")[-1] if "sqlite" in app.settings.store.url \
         else "PostgreSQL"
-    return "\n".join([
-        "esmbot · 一站式办事 / one door for getting things done",
-        f"store: {store} · services: {len(app.bundle.catalog.services)} · "
-        f"people: {len(app.bundle.directory.persons)}",
-        f"You are {persona} ({person.name}, {person.dept}). Try:",
-        "  我要申请一台笔记本，预算8000        I need VPN access",
-        "  我要报销差旅费8000元                 my requests / 我的申请",
-        "  服务目录 / catalog                   REQ-1 (status of a request)",
-        f"Then /as {manager} (your manager) sees the approval card and taps 同意 (Approve);",
-        "  待我审批 / my approvals lists what waits; 委托 carol 代批到12月10日 delegates.",
-        "Agents (/as kate, /as carol) tap 认领 (Claim) and 完成 (Done); 我的任务 / my tasks.",
-        "Switch persona: /as <id> · /who lists people · /quit leaves",
-        "Buttons are numbered: type the number or the label to click.",
-    ])
+    return say("cli.banner", person.locale, store=store,
+               services=len(app.bundle.catalog.services),
+               people=len(app.bundle.directory.persons), persona=persona, name=person.name,
+               dept=person.dept, manager=manager)
 
 
 async def serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -94,8 +94,8 @@ async def _fulfilment(
     since = max((t.claimed_at or t.ready_at or t.updated_at for t in [*in_hand, *ready]),
                 default=request.updated_at)
     lines = _task_lines(turn, graph)
-    return Progress(step, "、".join(dict.fromkeys(holders)) or "-", since,
-                    (*history, *lines))
+    holder = say("fmt.names_sep", turn.locale).join(dict.fromkeys(holders)) or "-"
+    return Progress(step, holder, since, (*history, *lines))
 
 
 def _task_lines(turn: Turn, graph: Sequence[TaskRow]) -> tuple[CardField, ...]:
@@ -114,11 +114,14 @@ def _task_lines(turn: Turn, graph: Sequence[TaskRow]) -> tuple[CardField, ...]:
 
 
 
+CLOCK_KEYS = {"response": "time.response", "resolution": "time.resolution"}
+
+
 async def sla_fields(turn: Turn, request: RequestRow) -> tuple[CardField, ...]:
     """Response and resolution due times in the viewer's time zone and in business terms."""
     service = turn.services.bundle.catalog.get(request.service_id)
     calendar = policy_of(turn, service).calendar
-    return tuple(CardField(say(f"time.{clock.kind}", turn.locale),
+    return tuple(CardField(say(CLOCK_KEYS[clock.kind], turn.locale),
                            due_text(turn, clock, calendar))
                  for clock in await clocks_of(turn, request)
                  if clock.kind in ("response", "resolution"))

@@ -21,8 +21,15 @@ def local_time(moment: datetime, person: Person) -> str:
     return moment.astimezone(ZoneInfo(person.timezone)).strftime("%Y-%m-%d %H:%M")
 
 
+STATUS_KEYS = {
+    "submitted": "status.submitted", "pending_approval": "status.pending_approval",
+    "rejected": "status.rejected", "in_progress": "status.in_progress",
+    "resolved": "status.resolved", "closed": "status.closed", "withdrawn": "status.withdrawn",
+}
+
+
 def status_label(status: str, locale: str) -> str:
-    return say(f"status.{status}", locale)
+    return say(STATUS_KEYS[status], locale)
 
 
 def owner_name(directory: Directory, service: Service | None, locale: str) -> str:
@@ -33,7 +40,7 @@ def owner_name(directory: Directory, service: Service | None, locale: str) -> st
     if kind == "group" and (group := directory.groups.get(ident)):
         return group.name.get(locale)
     names = [directory.persons[p].name for p in sorted(owners_of(directory, service))]
-    return "、".join(names) or service.owner
+    return say("fmt.names_sep", locale).join(names) or service.owner
 
 
 def service_name(service: Service | None, request: RequestRow, locale: str) -> str:
@@ -79,8 +86,7 @@ def status_card(
         facts.append(CardField(say("req.field_reason", loc), request.status_reason))
     buttons: tuple[Button, ...] = ()
     if viewer.id == request.requester and not final:
-        buttons = (Button("撤回" if loc != "en" else "Withdraw", f"wd:{request.id}",
-                          style="danger"),)
+        buttons = (Button(say("req.withdraw_button", loc), f"wd:{request.id}", style="danger"),)
     return Card(
         title=say("req.status_title", loc, rid=rid, service=service_name(service, request, loc)),
         fields=(*facts, *history, *answer_fields(request, service, viewer, directory)),

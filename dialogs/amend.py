@@ -93,8 +93,7 @@ def _without_connector(rest: str) -> str:
 
 
 def _unknown_field(ctx: DialogContext, fields: list[FieldDef], rid: str) -> AmendRefused:
-    joiner = "、" if ctx.locale != "en" else ", "
-    listed = joiner.join(f.label.get(ctx.locale) for f in fields)
+    listed = say("fmt.list_sep", ctx.locale).join(f.label.get(ctx.locale) for f in fields)
     example = fields[0].label.get(ctx.locale) if fields else "-"
     return AmendRefused(say("amd.unknown_field", ctx.locale, rid=rid, fields=listed,
                             example=example))

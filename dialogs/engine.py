@@ -350,10 +350,17 @@ def _question(ctx: DialogContext, state: DialogState, fdef: FieldDef) -> Message
     return Text("\n".join(lines), asks=fdef.id)
 
 
+_HINT_KEYS = {
+    "text": "hint.text", "number": "hint.number", "money": "hint.money", "date": "hint.date",
+    "bool": "hint.bool", "choice": "hint.choice", "multichoice": "hint.multichoice",
+    "user": "hint.user",
+}
+
+
 def _hint(ctx: DialogContext, fdef: FieldDef) -> str:
     if fdef.help is not None:
         return fdef.help.get(ctx.locale)
-    return say(f"hint.{fdef.type}", ctx.locale)
+    return say(_HINT_KEYS[fdef.type], ctx.locale)
 
 
 def _answer_buttons(ctx: DialogContext, state: DialogState, fdef: FieldDef) -> tuple[Button, ...]:
@@ -404,7 +411,7 @@ def _help(ctx: DialogContext, state: DialogState) -> Text:
 
 
 def _describe_answers(ctx: DialogContext, state: DialogState, ids: tuple[str, ...]) -> str:
-    sep = "；" if ctx.locale != "en" else "; "
+    sep = say("fmt.clause_sep", ctx.locale)
     parts = []
     for fid in ids:
         fdef = ctx.service.field(fid)

@@ -29,27 +29,39 @@ def name_of(directory: Directory, person_id: str | None) -> str:
 
 
 def names(directory: Directory, people: Sequence[str], locale: str) -> str:
-    joiner = "、" if locale != "en" else ", "
-    return joiner.join(name_of(directory, p) for p in people) or "-"
+    return say("fmt.list_sep", locale).join(name_of(directory, p) for p in people) or "-"
+
+
+# One key per seat state, verdict and reason a step ended, so every key is written out.
+SEAT_STATE_KEYS = {
+    "pending": "apr.seat_pending", "waiting": "apr.seat_waiting",
+    "approved": "apr.seat_approved", "rejected": "apr.seat_rejected",
+    "retired": "apr.seat_retired",
+}
+VERDICT_KEYS = {"approved": "apr.verb_approved", "rejected": "apr.verb_rejected"}
+ENDED_BECAUSE_KEYS = {
+    "restarted": "apr.why_restarted", "withdrawn": "apr.why_withdrawn",
+    "rejected": "apr.why_rejected",
+}
 
 
 def seat_line(seat: ApprovalSeatRow, directory: Directory, viewer: Person) -> str:
     loc = viewer.locale
     who = name_of(directory, seat.approver)
     if seat.state in ("approved", "rejected") and seat.decided_at is not None:
-        state = say(f"apr.seat_{seat.state}", loc, at=local_time(seat.decided_at, viewer))
+        state = say(SEAT_STATE_KEYS[seat.state], loc, at=local_time(seat.decided_at, viewer))
         if seat.decided_by and seat.decided_by != seat.approver:
             state += say("apr.seat_by", loc, who=name_of(directory, seat.decided_by))
         if seat.comment:
-            state += f"「{seat.comment}」" if loc != "en" else f" \"{seat.comment}\""
+            state += say("apr.seat_comment", loc, comment=seat.comment)
     else:
-        state = say(f"apr.seat_{seat.state}", loc)
-    return f"{who}: {state}" if loc == "en" else f"{who}：{state}"
+        state = say(SEAT_STATE_KEYS[seat.state], loc)
+    return say("apr.seat_line", loc, who=who, state=state)
 
 
 def decisions_text(seats: Sequence[ApprovalSeatRow], directory: Directory, viewer: Person) -> str:
     decided = [s for s in seats if s.state in ("approved", "rejected")]
-    joiner = "；" if viewer.locale != "en" else "; "
+    joiner = say("fmt.clause_sep", viewer.locale)
     return joiner.join(seat_line(s, directory, viewer) for s in decided) or "-"
 
 
@@ -121,6 +133,6 @@ def _outcome(
         rejection = next((s for s in seats if s.state == "rejected"), None)
         return say("apr.outcome_rejected", loc, reason=rejection.comment if rejection else "-")
     if step.state == "cancelled":
-        why = say(f"apr.why_{step.ended_because or 'restarted'}", loc)
+        why = say(ENDED_BECAUSE_KEYS[step.ended_because or "restarted"], loc)
         return say("apr.outcome_cancelled", loc, why=why)
     return decisions_text(seats, directory, viewer)

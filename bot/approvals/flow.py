@@ -13,7 +13,15 @@ from typing import Any
 
 from bot import card_updates, conversation
 from bot.access import owners_of
-from bot.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
+from bot.approvals.cards import (
+    ENDED_BECAUSE_KEYS,
+    VERDICT_KEYS,
+    approval_card,
+    decisions_text,
+    mode_text,
+    name_of,
+    names,
+)
 from bot.approvals.delegation import delegates_of
 from bot.approvals.routing import ChainPlan, plan_chain
 from bot.tasks import flow as task_flow
@@ -281,7 +289,7 @@ async def _refuse(turn: Turn, request: RequestRow, why: str, text: str) -> None:
 async def _answer_already(turn: Turn, request: RequestRow, seat: ApprovalSeatRow) -> None:
     await turn.reply(Text(say(
         "apr.you_already", turn.locale, rid=rid_of(request),
-        verdict=say(f"apr.verb_{seat.state}", turn.locale),
+        verdict=say(VERDICT_KEYS[seat.state], turn.locale),
         at=local_time(seat.decided_at or turn.now, turn.person))))
 
 
@@ -289,7 +297,7 @@ async def _answer_closed(turn: Turn, request: RequestRow, step: ApprovalStepRow)
     """A click on a card of a step that has ended: who decided what, and when."""
     seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
     if step.state == "cancelled" or not any(s.state in ("approved", "rejected") for s in seats):
-        why = say(f"apr.why_{step.ended_because or 'restarted'}", turn.locale)
+        why = say(ENDED_BECAUSE_KEYS[step.ended_because or "restarted"], turn.locale)
         at = local_time(step.finished_at or turn.now, turn.person)
         await turn.reply(Text(say("apr.step_ended", turn.locale, why=why, at=at)))
         return

@@ -22,14 +22,6 @@ class PlannedStep:
     mode: str  # "all" | "any" | "quorum"
     required: int  # decisions needed to approve the step
 
-    def describe_mode(self, locale: str) -> str:
-        if self.mode == "any":
-            return "或签（任一人）" if locale != "en" else "any one"
-        if self.mode == "quorum":
-            return (f"{self.required}/{len(self.approvers)} 人同意" if locale != "en"
-                    else f"{self.required} of {len(self.approvers)}")
-        return "会签（全部）" if locale != "en" else "all"
-
 
 @dataclass(frozen=True)
 class ChainPlan:

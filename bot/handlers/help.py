@@ -10,8 +10,8 @@ from chat.replies import Button, Card
 async def show_help(turn: Turn) -> None:
     loc = turn.locale
     buttons = (
-        Button("服务目录" if loc != "en" else "Catalog", "cat"),
-        Button("我的申请" if loc != "en" else "My requests", "mine"),
+        Button(say("help.catalog_button", loc), "cat"),
+        Button(say("help.mine_button", loc), "mine"),
     )
     await turn.reply(Card(title=say("help.title", loc), body=say("help.body", loc),
                           buttons=buttons))

@@ -119,7 +119,7 @@ async def queue(turn: Turn, group_text: str) -> None:
                   if folded in (g.id.casefold(), g.name.zh.casefold(), g.name.en.casefold())),
                  None)
     if found is None:
-        names = "、".join(g.id for g in mine) or "-"
+        names = say("fmt.names_sep", turn.locale).join(g.id for g in mine) or "-"
         await turn.reply(Text(say("task.queue_unknown", turn.locale, group=group_text,
                                   mine=names)))
     elif found not in mine:

@@ -30,21 +30,30 @@ def waits_for(task: TaskRow, siblings: Sequence[TaskRow], locale: str) -> list[s
             if t.key in task.depends_on and t.state not in FINISHED_TASK_STATES]
 
 
+# One key per task state, so every key is written out (and a test can check it exists).
+TASK_STATE_KEYS = {
+    "blocked": "task.state_blocked", "ready": "task.state_ready",
+    "claimed": "task.state_claimed", "waiting_info": "task.state_waiting_info",
+    "done": "task.state_done", "skipped": "task.state_skipped",
+    "cancelled": "task.state_cancelled",
+}
+
+
 def state_text(
     task: TaskRow, siblings: Sequence[TaskRow], viewer: Person, directory: Directory
 ) -> str:
     loc = viewer.locale
     who = name_of(directory, task.assignee)
     if task.state == "blocked":
-        joiner = "、" if loc != "en" else ", "
+        joiner = say("fmt.list_sep", loc)
         return say("task.state_blocked", loc, waits=joiner.join(waits_for(task, siblings, loc)))
     if task.state in ("claimed", "waiting_info"):
         at = local_time(task.claimed_at or task.updated_at, viewer)
-        return say(f"task.state_{task.state}", loc, who=who, at=at)
+        return say(TASK_STATE_KEYS[task.state], loc, who=who, at=at)
     if task.state == "done":
         return say("task.state_done", loc, who=who,
                    at=local_time(task.done_at or task.updated_at, viewer))
-    return say(f"task.state_{task.state}", loc)
+    return say(TASK_STATE_KEYS[task.state], loc)
 
 
 def task_card(

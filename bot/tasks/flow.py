@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot import card_updates, conversation
 from bot.approvals.cards import name_of
 from bot.tasks import completion
-from bot.tasks.cards import group_name, task_card, title_of, waits_for
+from bot.tasks.cards import TASK_STATE_KEYS, group_name, task_card, title_of, waits_for
 from bot.turn import Turn
 from bot.views import local_time
 from bot.visibility import may_see
@@ -53,7 +53,8 @@ async def begin(turn: Turn, request: RequestRow) -> None:
     if not ready:
         await completion.resolve(turn, request)
         return
-    holders = "、".join(dict.fromkeys(group_name(directory, t.group_id, loc) for t in ready))
+    holders = say("fmt.names_sep", loc).join(
+        dict.fromkeys(group_name(directory, t.group_id, loc) for t in ready))
     await turn.tell(request.requester, Text(say("apr.all_approved", loc, rid=rid,
                                                 holder=holders)))
     for task in ready:
@@ -177,7 +178,7 @@ async def _explain_state(turn: Turn, task: TaskRow, request: RequestRow) -> None
     directory = turn.services.bundle.directory
     if task.state == "blocked":
         siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
-        joiner = "、" if loc != "en" else ", "
+        joiner = say("fmt.list_sep", loc)
         await turn.reply(Text(say("task.blocked", loc, tid=tid,
                                   waits=joiner.join(waits_for(task, siblings, loc)))))
     elif task.state in ("claimed", "waiting_info"):
@@ -185,7 +186,7 @@ async def _explain_state(turn: Turn, task: TaskRow, request: RequestRow) -> None
                                   who=name_of(directory, task.assignee),
                                   at=local_time(task.claimed_at or turn.now, turn.person))))
     else:
-        state = say(f"task.state_{task.state}", loc, who=name_of(directory, task.assignee),
+        state = say(TASK_STATE_KEYS[task.state], loc, who=name_of(directory, task.assignee),
                     at=local_time(task.done_at or task.updated_at, turn.person))
         await turn.reply(Text(say("task.finished", loc, tid=tid, state=state)))
 
