@@ -9,6 +9,7 @@ docstrings are not user-facing and are not looked at.
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 
 import pytest
 
@@ -21,8 +22,10 @@ SENTENCE = re.compile(r"[\u3400-\u9fff][”’」）)]?[，。！？；]")
 
 # Modules whose literals are the words and patterns people type (numerals 千 万 亿, units
 # 元 块, dates 明天 下周一, yes/no 是 否, commands 取消 上一步 我的申请 ...), not sentences.
-VOCABULARY_MODULES = frozenset({
+# (Shell-style patterns: a feature folder's commands.py holds its part of the command grammar.)
+VOCABULARY_MODULES = (
     "bot/commands.py",  # the command grammar: 我的申请, 同意 REQ-12, 委托 ... 代批到 ...
+    "bot/features/*/commands.py",
     "dialogs/matching.py",  # amounts in a first sentence: 8000元, 8千
     "dialogs/prefill.py",  # answers read from a first sentence: 预算, 明天, 一台
     "dialogs/words.py",  # the dialog's command words: 取消, 上一步, 跳过, 帮助, 提交, 修改
@@ -32,7 +35,7 @@ VOCABULARY_MODULES = frozenset({
     "dialogs/parsing/dates.py",  # 今天 明天 后天 周一 下周 12月1日
     "dialogs/parsing/numerals.py",  # 一 二 十 百 千 万 亿 壹 贰
     "dialogs/parsing/text.py",  # punctuation to strip, the range of CJK characters
-})
+)
 
 # Words the code outside those modules must recognise in what people type.
 VOCABULARY = frozenset({
@@ -47,7 +50,7 @@ def offending(literal: Literal) -> list[str]:
     runs = CJK_RUN.findall(literal.text)
     if not runs:
         return []
-    if literal.path in VOCABULARY_MODULES:
+    if any(fnmatch(literal.path, pattern) for pattern in VOCABULARY_MODULES):
         return [literal.text] if SENTENCE.search(literal.text) else []
     return [run for run in runs if run not in VOCABULARY]
 
@@ -74,5 +77,6 @@ def test_the_scan_finds_a_sentence_and_allows_vocabulary() -> None:
     assert offending(Literal("dialogs/parsing/booleans.py", 1, "请回答“是”或“否”。"))
     assert not offending(Literal("dialogs/parsing/dates.py", 1, "明天"))
     assert not offending(Literal("bot/commands.py", 1, r"^(?:撤回|撤销|withdraw)\s*[,，:：]?"))
+    assert not offending(Literal("bot/features/tasks/commands.py", 1, "认领|领取|claim"))
     assert not offending(Literal("dialogs/engine.py", 1, "是"))
     assert not offending(Literal("bot/views.py", 1, "Withdraw"))
