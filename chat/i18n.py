@@ -587,6 +587,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "消息太长了（超过 {limit} 个字），请精简后再发。",
         "That message is too long (over {limit} characters); please shorten it.",
     ),
+    # --- adapters: what a platform shows of its own (shown in both languages) ---------------
+    "adapter.choose_hint": ("回复数字选择", "Reply with a number"),
+    "adapter.done": ("已处理", "Done"),
+    "adapter.updated": ("已更新", "updated"),
+    "adapter.reason_title": ("驳回", "Reject"),
+    "adapter.reason_cancel": ("取消", "Cancel"),
+    "adapter.reason_label": ("驳回原因", "Reason"),
+    "adapter.reason_required": ("请写下原因", "Please give a reason"),
 }
 
 

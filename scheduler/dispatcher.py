@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from chat.channel import Channel, ChannelError, UpdateUnsupported
+from chat.channel import Channel, ChannelError, UpdateUnsupported, degrade
 from chat.events import ConversationKey, MessageRef
 from chat.replies import Message, message_from_dict
 from store import outbox
@@ -134,7 +134,9 @@ class OutboxDispatcher:
         channel = self.channels.get(row.channel)
         if channel is None:  # stopped since the claim: leave the row for whoever has it
             raise ChannelError(f"channel {row.channel!r} is not enabled here")
-        message: Message = message_from_dict(row.message)
+        # The one place a message is fitted to the channel (numbered choices for buttons it
+        # cannot show), for sends and updates alike.
+        message: Message = degrade(message_from_dict(row.message), channel.capabilities)
         if row.kind == "update" and row.target_ref:
             try:
                 return await channel.update(MessageRef.from_dict(row.target_ref), message)

@@ -12,10 +12,11 @@ import secrets
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
-from adapters.console.render import render
+from adapters.console.render import numbered, render
+from adapters.kit.choices import NumberedChoices
 from chat.channel import Capabilities, EventSink
 from chat.events import ConversationKey, MessageRef
-from chat.replies import Button, Card, Message, message_from_dict, message_to_dict
+from chat.replies import Message, message_from_dict, message_to_dict
 
 
 class Mailbox(Protocol):
@@ -33,7 +34,7 @@ class ConsoleChannel:
         self.mailbox = mailbox
         self.persona = persona
         self.jsonl = jsonl
-        self.buttons: dict[str, tuple[Button, ...]] = {}  # the latest card's buttons per person
+        self.choices = NumberedChoices()  # the latest card's numbered buttons, per person
         self.on_print: Callable[[], None] = lambda: None
 
     async def start(self, sink: EventSink) -> None:
@@ -50,6 +51,10 @@ class ConsoleChannel:
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
         await self._show(ref.conversation, message, updated=True)
         return ref
+
+    def key_of(self, person: str) -> ConversationKey:
+        """The direct conversation with ``person`` at the keyboard."""
+        return ConversationKey(channel=self.name, tenant="", conversation="", user=person)
 
     async def switch_to(self, person: str) -> int:
         """Make ``person`` the one at the keyboard and show what arrived for them meanwhile."""
@@ -68,10 +73,7 @@ class ConsoleChannel:
     def _print(self, person: str, message: Message, *, updated: bool) -> None:
         # Numbers and labels click the buttons of the latest message, and only of that one:
         # a plain question after a card must not let "2" click the card above it.
-        if isinstance(message, Card) and message.buttons:
-            self.buttons[person] = message.buttons
-        else:
-            self.buttons.pop(person, None)
+        self.choices.shown(self.key_of(person), numbered(message))
         if self.jsonl:
             line = {"recipient": person, "updated": updated, **message_to_dict(message)}
             self.out.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -102,18 +102,11 @@ class ConsoleRepl:
 
     def _event_for(self, line: str) -> InboundEvent:
         """A number or a label of the latest card's buttons clicks; anything else is text."""
-        buttons = self.channel.buttons.get(self.channel.persona, ())
-        wanted = line.strip()
-        if wanted.isdigit() and 1 <= int(wanted) <= len(buttons):
-            return self._click(buttons[int(wanted) - 1].action_id)
-        for button in buttons:
-            if wanted.casefold() == button.label.casefold():
-                return self._click(button.action_id)
-        return self._message(line)
+        message = self._message(line)
+        return self.channel.choices.as_click(message) or message
 
     def _key(self) -> ConversationKey:
-        return ConversationKey(channel="console", tenant="", conversation="",
-                               user=self.channel.persona)
+        return self.channel.key_of(self.channel.persona)
 
     def _message(self, text: str) -> MessageReceived:
         return MessageReceived(key=self._key(), event_id=secrets.token_hex(8), text=text)
