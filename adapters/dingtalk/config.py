@@ -3,11 +3,11 @@ adapter as is (``ESMBOT_DINGTALK__<KEY>`` overrides a key). The app secret is a 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
-from adapters.kit.settings import Section, http_url
+from adapters.kit.settings import Section, base_url, required_when_enabled
 
 DEFAULT_API_BASE_URL = "https://api.dingtalk.com"
 
@@ -22,27 +22,20 @@ class DingTalkSettings(Section):
     app_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
     robot_code: str = ""  # empty: the app_key (the robot code of the app's own robot)
     card_template_id: str = ""  # empty: cards as markdown with numbered replies
-    api_base_url: str = DEFAULT_API_BASE_URL
-
-    @field_validator("api_base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        return http_url(value, DEFAULT_API_BASE_URL).rstrip("/")
+    api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL)] = DEFAULT_API_BASE_URL
 
     @field_validator("app_key")
     @classmethod
     def _required_app_key(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("enabled") and not value.strip():
-            raise ValueError("required when [dingtalk] enabled = true: the app's AppKey "
-                             "(Client ID) (set it here or in ESMBOT_DINGTALK__APP_KEY)")
+        required_when_enabled("dingtalk", info, bool(value.strip()),
+                              ": the app's AppKey (Client ID)")
         return value.strip()
 
     @field_validator("app_secret")
     @classmethod
     def _required_app_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        if info.data.get("enabled") and not value.get_secret_value():
-            raise ValueError("required when [dingtalk] enabled = true: the app's AppSecret "
-                             "(Client Secret) (set it here or in ESMBOT_DINGTALK__APP_SECRET)")
+        required_when_enabled("dingtalk", info, bool(value.get_secret_value()),
+                              ": the app's AppSecret (Client Secret)")
         return value
 
     @property

@@ -8,19 +8,37 @@ the key's name (``bot.settings`` words the error).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, SecretStr, ValidationInfo
 
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def http_url(value: str, example: str) -> str:
-    """``value`` when it is an http(s) URL; else the error names an ``example``."""
-    if not value.startswith(("https://", "http://")):
-        raise ValueError(f"use an http(s) URL such as {example}")
-    return value
+def base_url(example: str, *, slash: bool = False, drop: str = "") -> AfterValidator:
+    """A platform's API base URL: http(s), ending in one ``/`` (``slash``) or none, without
+    ``drop`` at its end; the error names an ``example``."""
+    def check(value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"use an http(s) URL such as {example}")
+        if slash:
+            return value if value.endswith("/") else value + "/"  # urljoin drops a last segment
+        return value.rstrip("/").removesuffix(drop) if drop else value.rstrip("/")
+
+    return AfterValidator(check)
+
+
+def required_when_enabled(section: str, info: ValidationInfo, present: bool,
+                          hint: str = "") -> None:
+    """Refuse a missing value in an enabled section, naming where it may be set."""
+    if present or not info.data.get("enabled"):
+        return
+    env = f"ESMBOT_{section.upper()}__{str(info.field_name).upper()}"
+    raise ValueError(f"required when [{section}] enabled = true{hint} "
+                     f"(set it here or in {env})")
 
 
 def secret(value: SecretStr) -> str:
     return value.get_secret_value()
+
+

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
-from adapters.kit.settings import Section, http_url
+from adapters.kit.settings import Section, base_url, required_when_enabled
 
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com"
 
@@ -23,7 +24,9 @@ class WeComSettings(Section):
     enabled: bool = False
     corp_id: str = Field(default="", validate_default=True)
     agent_id: int = Field(default=0, ge=0, validate_default=True)
-    api_base_url: str = DEFAULT_API_BASE_URL  # without /cgi-bin: paths add it
+    # without /cgi-bin: paths are added as /cgi-bin/...
+    api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL, drop="/cgi-bin")] = \
+        DEFAULT_API_BASE_URL
     member_per_minute: int = Field(default=30, ge=1, le=30)
     member_per_hour: int = Field(default=1000, ge=1, le=1000)
     throttled_retry_seconds: float = Field(default=60.0, gt=0, le=3600)
@@ -31,38 +34,25 @@ class WeComSettings(Section):
     token: SecretStr = Field(default=SecretStr(""), validate_default=True)
     encoding_aes_key: SecretStr = Field(default=SecretStr(""), validate_default=True)
 
-    @field_validator("api_base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        # paths are added as /cgi-bin/...
-        return http_url(value, DEFAULT_API_BASE_URL).rstrip("/").removesuffix("/cgi-bin")
-
     @field_validator("corp_id")
     @classmethod
     def _required_corp_id(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("enabled") and not value.strip():
-            raise ValueError("required when [wecom] enabled = true: the CorpID (ww...) from "
-                             "My Company > Company Info (set it here or in "
-                             "ESMBOT_WECOM__CORP_ID)")
+        required_when_enabled("wecom", info, bool(value.strip()),
+                              ": the CorpID (ww...) from My Company > Company Info")
         return value.strip()
 
     @field_validator("agent_id")
     @classmethod
     def _required_agent_id(cls, value: int, info: ValidationInfo) -> int:
-        if info.data.get("enabled") and value <= 0:
-            raise ValueError("required when [wecom] enabled = true: the app's AgentId, e.g. "
-                             "1000002 (set it here or in ESMBOT_WECOM__AGENT_ID)")
+        required_when_enabled("wecom", info, value > 0, ": the app's AgentId, e.g. 1000002")
         return value
 
     @field_validator("secret", "token", "encoding_aes_key")
     @classmethod
     def _required_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        name = str(info.field_name)
         secret = value.get_secret_value()
-        if not secret and info.data.get("enabled"):
-            raise ValueError(f"required when [wecom] enabled = true (set it here or in "
-                             f"ESMBOT_WECOM__{name.upper()})")
-        if secret and name == "encoding_aes_key" and not _is_aes_key(secret):
+        required_when_enabled("wecom", info, bool(secret))
+        if secret and info.field_name == "encoding_aes_key" and not _is_aes_key(secret):
             raise ValueError("must be the 43-character EncodingAESKey shown where the callback "
                              "URL is set (letters and digits)")
         return value
