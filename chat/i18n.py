@@ -595,6 +595,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "adapter.reason_cancel": ("取消", "Cancel"),
     "adapter.reason_label": ("驳回原因", "Reason"),
     "adapter.reason_required": ("请写下原因", "Please give a reason"),
+    # --- the terminal's own lines (esmbot chat) -------------------------------------------
+    "console.personas": ("可切换的身份：{people}", "personas: {people}"),
+    "console.usage": ("/as <身份> 切换身份 · /who 列出身份 · /quit 退出",
+                      "/as <person> switch persona · /who list personas · /quit leave"),
+    "console.unknown_person": ("没有这个人 '{person}'；可选：{people}",
+                               "unknown person '{person}'; try one of: {people}"),
+    "console.now_as": ("── 现在的身份是 {person} ──", "── now chatting as {person} ──"),
+    "console.nothing_new": ("（没有新消息）", "(nothing new for you)"),
 }
 
 

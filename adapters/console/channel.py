@@ -16,6 +16,7 @@ from adapters.console.render import numbered, render
 from adapters.kit.choices import NumberedChoices
 from chat.channel import Capabilities, EventSink
 from chat.events import ConversationKey, MessageRef
+from chat.i18n import say
 from chat.replies import Message, message_from_dict, message_to_dict
 
 
@@ -78,7 +79,8 @@ class ConsoleChannel:
             line = {"recipient": person, "updated": updated, **message_to_dict(message)}
             self.out.write(json.dumps(line, ensure_ascii=False) + "\n")
         else:
-            prefix = "(已更新 updated) " if updated else ""
+            prefix = f"({say('adapter.updated', 'zh')} {say('adapter.updated', 'en')}) " \
+                if updated else ""
             self.out.write(f"\n[esmbot → {person}] {prefix}\n{render(message)}\n")
         self.out.flush()
         self.on_print()

@@ -17,6 +17,9 @@ from typing import TextIO
 from adapters.console.channel import ConsoleChannel
 from chat.channel import EventSink
 from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
+from chat.i18n import say
+
+LOCALE = "en"  # the terminal's own lines (personas, usage), as they always were
 
 
 class ConsoleRepl:
@@ -69,19 +72,20 @@ class ConsoleRepl:
         if command == "/as":
             await self.switch(argument.strip())
         elif command == "/who":
-            self._say("personas: " + ", ".join(sorted(self.people)))
+            self._say(say("console.personas", LOCALE, people=", ".join(sorted(self.people))))
         else:
-            self._say("/as <person> switch persona · /who list personas · /quit leave")
+            self._say(say("console.usage", LOCALE))
 
     async def switch(self, person: str) -> None:
         if person not in self.people:
-            self._say(f"unknown person {person!r}; try one of: " + ", ".join(sorted(self.people)))
+            self._say(say("console.unknown_person", LOCALE, person=person,
+                          people=", ".join(sorted(self.people))))
             return
         if not self.channel.jsonl:
-            self._say(f"── now chatting as {person} ──")
+            self._say(say("console.now_as", LOCALE, person=person))
         shown = await self.channel.switch_to(person)
         if shown == 0 and not self.channel.jsonl:
-            self._say("(nothing new for you)")
+            self._say(say("console.nothing_new", LOCALE))
 
     async def _json_line(self, line: str) -> None:
         try:
