@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
-from adapters.console.render import numbered, render
+from adapters.console.render import numbered_buttons, render
 from adapters.kit.choices import NumberedChoices
 from chat.channel import Capabilities, EventSink
 from chat.events import ConversationKey, MessageRef
@@ -74,7 +74,7 @@ class ConsoleChannel:
     def _print(self, person: str, message: Message, *, updated: bool) -> None:
         # Numbers and labels click the buttons of the latest message, and only of that one:
         # a plain question after a card must not let "2" click the card above it.
-        self.choices.shown(self.key_of(person), numbered(message))
+        self.choices.shown(self.key_of(person), numbered_buttons(message))
         if self.jsonl:
             line = {"recipient": person, "updated": updated, **message_to_dict(message)}
             self.out.write(json.dumps(line, ensure_ascii=False) + "\n")

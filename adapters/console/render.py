@@ -13,7 +13,7 @@ def render(message: Message, *, width: int = 64) -> str:
     return _render_card(message, width)
 
 
-def numbered(message: Message) -> tuple[Button, ...]:
+def numbered_buttons(message: Message) -> tuple[Button, ...]:
     """What a typed number clicks: a card's buttons (the terminal numbers them all)."""
     return message.buttons + message.choices if isinstance(message, Card) else ()
 
@@ -26,8 +26,8 @@ def _render_card(card: Card, width: int) -> str:
         first, *more = f.value.splitlines() or [""]
         lines.append(f"│   {f.label}: {first}")
         lines.extend(f"│   {' ' * _width(f.label)}  {line}" for line in more)
-    if numbered(card):
-        choices = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(numbered(card), 1))
+    if numbered_buttons(card):
+        choices = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(numbered_buttons(card), 1))
         lines.append(f"│ {choices}")
     if card.footer:
         lines.append(f"│ {card.footer}")

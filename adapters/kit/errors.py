@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from chat.channel import ChannelError
 
 TRANSPORT_TEXT_LIMIT = 300
+Rendered = TypeVar("Rendered")
 
 
 class SetupError(Exception):
     """A platform refused our credentials at start-up; the message names the setting to fix."""
+
+
+class RenderError(ValueError):
+    """The message cannot be shown on the platform without losing what a click must carry."""
+
+
+def rendered(platform: str, render: Callable[[], Rendered]) -> Rendered:
+    """``render()``; a message the platform cannot show fails for good (retrying cannot
+    help)."""
+    try:
+        return render()
+    except RenderError as exc:
+        raise ChannelError(f"{platform}: cannot render: {exc}", permanent=True) from exc
 
 
 def retry_after(headers: Mapping[str, Any] | None) -> float | None:

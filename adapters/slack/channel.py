@@ -21,14 +21,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.kit.choices import NumberedChoices, numbered
-from adapters.kit.errors import SetupError, transport_error
+from adapters.kit.errors import SetupError, rendered, transport_error
 from adapters.kit.host import Roster
 from adapters.kit.plumbing import Plumbing
 from adapters.slack import errors
 from adapters.slack.addressing import split_conversation
 from adapters.slack.inbound import CHANNEL
 from adapters.slack.people import SlackPeople
-from adapters.slack.render import RenderError, render
+from adapters.slack.render import render
 from chat.channel import Capabilities, ChannelError, EventSink
 from chat.events import ConversationKey, InboundEvent, MessageReceived, MessageRef
 from chat.replies import Message
@@ -133,11 +133,8 @@ class SlackChannel(Plumbing):
 
 
 def _payload(message: Message) -> dict[str, Any]:
-    try:
-        rendered = render(message)
-    except RenderError as exc:
-        raise ChannelError(f"slack: cannot render: {exc}", permanent=True) from exc
-    payload: dict[str, Any] = {"text": rendered.text}
-    if rendered.blocks:
-        payload["blocks"] = rendered.blocks
+    shown = rendered(CHANNEL, lambda: render(message))
+    payload: dict[str, Any] = {"text": shown.text}
+    if shown.blocks:
+        payload["blocks"] = shown.blocks
     return payload

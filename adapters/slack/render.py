@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.kit.choices import numbered
+from adapters.kit.errors import RenderError
 from adapters.kit.text import ELLIPSIS, bilingual, clip
 from adapters.slack import action_ids
 from chat.replies import Button, Card, CardField, Message, Text, plain_text
@@ -21,10 +22,6 @@ BUTTONS_PER_ACTIONS = 5
 BUTTON_TEXT_LIMIT = 75
 ACTION_ID_LIMIT = 255
 BUTTON_VALUE_LIMIT = 2000
-
-
-class RenderError(ValueError):
-    """The message cannot be shown on Slack without losing what a click must carry."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from adapters.kit.choices import NumberedChoices
-from adapters.kit.errors import SetupError
+from adapters.kit.errors import SetupError, rendered
 from adapters.kit.plumbing import Plumbing
 from adapters.wecom import render
 from adapters.wecom.api import WeComApi
@@ -37,7 +37,7 @@ from adapters.wecom.codes import VALIDITY, ResponseCodes
 from adapters.wecom.errors import ApiError
 from adapters.wecom.inbound import CHANNEL, CardClick, Entered, Inbound
 from adapters.wecom.limits import RecipientLimiter
-from adapters.wecom.render import Outgoing, RenderError
+from adapters.wecom.render import Outgoing
 from chat.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
 from chat.events import ConversationKey, InboundEvent, MessageReceived, MessageRef
 from chat.replies import Message
@@ -155,7 +155,7 @@ class WeComChannel(Plumbing):
         user = key.user
         self._within_budget(user)
         task_id = new_task_id()
-        outgoing = _rendered(lambda: render.for_person(message, task_id))
+        outgoing = rendered(CHANNEL, lambda: render.for_person(message, task_id))
         answer = await self.api.call("message/send", {
             "touser": user, "agentid": self.agent_id, "msgtype": outgoing.msgtype,
             outgoing.msgtype: outgoing.body, "enable_duplicate_check": 0})
@@ -169,7 +169,7 @@ class WeComChannel(Plumbing):
     async def _send_to_chat(self, chat_id: str, message: Message) -> MessageRef:
         recipient = f"chat:{chat_id}"
         self._within_budget(recipient)
-        outgoing = _rendered(lambda: render.for_chat(message))
+        outgoing = rendered(CHANNEL, lambda: render.for_chat(message))
         await self.api.call("appchat/send", {"chatid": chat_id, "msgtype": outgoing.msgtype,
                                              outgoing.msgtype: outgoing.body, "safe": 0})
         self.limiter.record(recipient)
@@ -189,9 +189,3 @@ class WeComChannel(Plumbing):
         return MessageRef(CHANNEL, user, task_id, update_token=code,
                           expires_at=self.clock() + VALIDITY if code else None)
 
-
-def _rendered(make: Callable[[], Outgoing]) -> Outgoing:
-    try:
-        return make()
-    except RenderError as exc:
-        raise ChannelError(f"wecom: cannot render: {exc}", permanent=True) from exc

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.kit.choices import numbered
+from adapters.kit.errors import RenderError
 from adapters.kit.text import bilingual, clip, clip_bytes
 from chat.replies import Button, Card, CardField, Message, Text
 
@@ -40,10 +41,6 @@ BUTTON_TEXT_LIMIT = 20
 STYLES = {"primary": 1, "danger": 2}  # "default" is left to WeCom's default (1)
 
 Json = dict[str, Any]
-
-
-class RenderError(ValueError):
-    """The message cannot be shown on WeCom without losing what a click must carry."""
 
 
 @dataclass(frozen=True)
