@@ -14,7 +14,8 @@ from typing import Any, Protocol, TextIO
 
 from adapters.console.render import numbered_buttons, render
 from adapters.kit.choices import NumberedChoices
-from chat.channel import Capabilities, EventSink
+from adapters.kit.plumbing import Plumbing
+from chat.channel import Capabilities
 from chat.events import ConversationKey, MessageRef
 from chat.i18n import say
 from chat.replies import Message, message_from_dict, message_to_dict
@@ -26,23 +27,18 @@ class Mailbox(Protocol):
     async def take_unseen(self, person: str) -> list[dict[str, Any]]: ...
 
 
-class ConsoleChannel:
+class ConsoleChannel(Plumbing):
     name = "console"
     capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
 
     def __init__(self, out: TextIO, mailbox: Mailbox, *, persona: str, jsonl: bool = False):
+        super().__init__(self.name)
         self.out = out
         self.mailbox = mailbox
         self.persona = persona
         self.jsonl = jsonl
         self.choices = NumberedChoices()  # the latest card's numbered buttons, per person
         self.on_print: Callable[[], None] = lambda: None
-
-    async def start(self, sink: EventSink) -> None:
-        self.sink = sink
-
-    async def stop(self) -> None:
-        return None
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
         await self._show(key.user, message, updated=False)
