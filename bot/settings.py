@@ -1,6 +1,8 @@
 """Configuration: a TOML file, overridden by ``ESMBOT_<SECTION>__<KEY>`` environment variables.
 
-Pydantic lives here, at the edge. A bad value stops start-up with the key and the reason.
+Pydantic lives here, at the edge. A bad value stops start-up with the key and the reason. Each
+platform's section (``[slack]``, ``[wecom]``, ``[dingtalk]``) is declared once, by its adapter
+(``adapters/<platform>/config.py``), and handed to that adapter as is.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
 )
+
+from adapters.dingtalk.config import DingTalkSettings
+from adapters.slack.config import SlackSettings
+from adapters.wecom.config import WeComSettings
 
 ENV_PREFIX = "ESMBOT_"
 DEFAULT_CONFIG_FILES = ("config.toml", "esmbot.toml")
@@ -99,144 +104,6 @@ class TimerSettings(_Section):
 
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-
-
-class SlackSettings(_Section):
-    """The Slack app: HTTP (Events API + interactivity) or Socket Mode. Secrets are SecretStr."""
-
-    enabled: bool = False
-    mode: Literal["http", "socket"] = "http"
-    api_base_url: str = "https://slack.com/api/"
-    bot_user_id: str = ""
-    bot_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
-    signing_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
-    app_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
-
-    @field_validator("api_base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("use an http(s) URL such as https://slack.com/api/")
-        return value if value.endswith("/") else value + "/"  # urljoin drops a last segment
-
-    @field_validator("bot_token", "signing_secret", "app_token")
-    @classmethod
-    def _required_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        if value.get_secret_value() or not info.data.get("enabled"):
-            return value
-        mode = info.data.get("mode")
-        needed = {"bot_token": True, "signing_secret": mode == "http",
-                  "app_token": mode == "socket"}[str(info.field_name)]
-        if needed:
-            env = f"ESMBOT_SLACK__{str(info.field_name).upper()}"
-            raise ValueError(f"required when [slack] enabled = true and mode = {mode!r} "
-                             f"(set it here or in {env})")
-        return value
-
-
-class WeComSettings(_Section):
-    """The WeCom (企业微信) self-built app: callbacks at /wecom/callback, the qyapi API out.
-
-    Secrets are SecretStr. The member limits default to WeCom's own (30 a minute and 1,000 an
-    hour per member, beyond which WeCom drops messages without an error); they may be lowered.
-    """
-
-    enabled: bool = False
-    corp_id: str = Field(default="", validate_default=True)
-    agent_id: int = Field(default=0, ge=0, validate_default=True)
-    api_base_url: str = "https://qyapi.weixin.qq.com"
-    member_per_minute: int = Field(default=30, ge=1, le=30)
-    member_per_hour: int = Field(default=1000, ge=1, le=1000)
-    throttled_retry_seconds: float = Field(default=60.0, gt=0, le=3600)
-    secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
-    token: SecretStr = Field(default=SecretStr(""), validate_default=True)
-    encoding_aes_key: SecretStr = Field(default=SecretStr(""), validate_default=True)
-
-    @field_validator("api_base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("use an http(s) URL such as https://qyapi.weixin.qq.com")
-        return value.rstrip("/").removesuffix("/cgi-bin")  # paths are added as /cgi-bin/...
-
-    @field_validator("corp_id")
-    @classmethod
-    def _required_corp_id(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("enabled") and not value.strip():
-            raise ValueError("required when [wecom] enabled = true: the CorpID (ww...) from "
-                             "My Company > Company Info (set it here or in "
-                             "ESMBOT_WECOM__CORP_ID)")
-        return value.strip()
-
-    @field_validator("agent_id")
-    @classmethod
-    def _required_agent_id(cls, value: int, info: ValidationInfo) -> int:
-        if info.data.get("enabled") and value <= 0:
-            raise ValueError("required when [wecom] enabled = true: the app's AgentId, e.g. "
-                             "1000002 (set it here or in ESMBOT_WECOM__AGENT_ID)")
-        return value
-
-    @field_validator("secret", "token", "encoding_aes_key")
-    @classmethod
-    def _required_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        name = str(info.field_name)
-        secret = value.get_secret_value()
-        if not secret and info.data.get("enabled"):
-            raise ValueError(f"required when [wecom] enabled = true (set it here or in "
-                             f"ESMBOT_WECOM__{name.upper()})")
-        if secret and name == "encoding_aes_key" and not _is_aes_key(secret):
-            raise ValueError("must be the 43-character EncodingAESKey shown where the callback "
-                             "URL is set (letters and digits)")
-        return value
-
-
-def _is_aes_key(value: str) -> bool:
-    """WeCom's EncodingAESKey: 43 base64 characters that decode (with "=") to 32 bytes."""
-    import base64
-    import binascii
-
-    if len(value) != 43:
-        return False
-    try:
-        return len(base64.b64decode(value + "=", validate=True)) == 32
-    except (binascii.Error, ValueError):
-        return False
-
-
-class DingTalkSettings(_Section):
-    """The DingTalk (钉钉) enterprise-internal app robot: stream mode (no public URL) or HTTP
-    callbacks at /dingtalk/callback; the OpenAPI out. The app secret is a SecretStr."""
-
-    enabled: bool = False
-    mode: Literal["stream", "http"] = "stream"
-    app_key: str = Field(default="", validate_default=True)
-    app_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
-    robot_code: str = ""  # empty: the app_key (the robot code of the app's own robot)
-    card_template_id: str = ""  # empty: cards as markdown with numbered replies
-    api_base_url: str = "https://api.dingtalk.com"
-
-    @field_validator("api_base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("use an http(s) URL such as https://api.dingtalk.com")
-        return value.rstrip("/")
-
-    @field_validator("app_key")
-    @classmethod
-    def _required_app_key(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("enabled") and not value.strip():
-            raise ValueError("required when [dingtalk] enabled = true: the app's AppKey "
-                             "(Client ID) (set it here or in ESMBOT_DINGTALK__APP_KEY)")
-        return value.strip()
-
-    @field_validator("app_secret")
-    @classmethod
-    def _required_app_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        if info.data.get("enabled") and not value.get_secret_value():
-            raise ValueError("required when [dingtalk] enabled = true: the app's AppSecret "
-                             "(Client Secret) (set it here or in ESMBOT_DINGTALK__APP_SECRET)")
-        return value
 
 
 class PolicySettings(_Section):

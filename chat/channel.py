@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from chat.events import ConversationKey, InboundEvent, MessageRef
-from chat.replies import Message
+from chat.replies import Card, Message
 
 EventSink = Callable[[InboundEvent], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Capabilities:
+    """What a channel can show; the core degrades each message to it (``degrade``)."""
+
     buttons: bool = True
     max_buttons: int = 25
     can_update: bool = False
     markdown: bool = False
+
+
+def degrade(message: Message, capabilities: Capabilities) -> Message:
+    """``message`` as ``capabilities`` can show it: a card whose buttons the channel cannot
+    show (none at all, or more than it may have) offers them as numbered choices instead, so
+    no choice is lost; the channel maps a reply's number back to the button."""
+    if not isinstance(message, Card) or not message.buttons:
+        return message
+    if capabilities.buttons and len(message.buttons) <= capabilities.max_buttons:
+        return message
+    return replace(message, buttons=(), choices=message.choices + message.buttons)
 
 
 class ChannelError(Exception):

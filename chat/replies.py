@@ -14,6 +14,7 @@ class Button:
     action_id: str
     value: str = ""
     style: ButtonStyle = "default"
+    needs_reason: bool = False  # the click must carry a reason (a platform may ask in a dialog)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Card:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     footer: str = ""
     asks: str | None = None
+    # Numbered choices a reply picks: the buttons of a card degraded for a channel that cannot
+    # show them (``chat.channel.degrade``); empty on every card the core builds.
+    choices: tuple[Button, ...] = field(default_factory=tuple)
 
 
 Message = Text | Card
@@ -51,13 +55,25 @@ def message_to_dict(message: Message) -> dict[str, Any]:
         "title": message.title,
         "body": message.body,
         "fields": [{"label": f.label, "value": f.value} for f in message.fields],
-        "buttons": [
-            {"label": b.label, "action_id": b.action_id, "value": b.value, "style": b.style}
-            for b in message.buttons
-        ],
+        "buttons": [_button_to_dict(b) for b in message.buttons],
         "footer": message.footer,
         "asks": message.asks,
+        **({"choices": [_button_to_dict(b) for b in message.choices]} if message.choices else {}),
     }
+
+
+def _button_to_dict(button: Button) -> dict[str, Any]:
+    data: dict[str, Any] = {"label": button.label, "action_id": button.action_id,
+                            "value": button.value, "style": button.style}
+    if button.needs_reason:
+        data["needs_reason"] = True
+    return data
+
+
+def _button_from_dict(data: dict[str, Any]) -> Button:
+    return Button(label=str(data["label"]), action_id=str(data["action_id"]),
+                  value=str(data.get("value", "")), style=data.get("style", "default"),
+                  needs_reason=bool(data.get("needs_reason", False)))
 
 
 def message_from_dict(data: dict[str, Any]) -> Message:
@@ -67,17 +83,10 @@ def message_from_dict(data: dict[str, Any]) -> Message:
         title=str(data.get("title", "")),
         body=str(data.get("body", "")),
         fields=tuple(CardField(str(f["label"]), str(f["value"])) for f in data.get("fields", [])),
-        buttons=tuple(
-            Button(
-                label=str(b["label"]),
-                action_id=str(b["action_id"]),
-                value=str(b.get("value", "")),
-                style=b.get("style", "default"),
-            )
-            for b in data.get("buttons", [])
-        ),
+        buttons=tuple(_button_from_dict(b) for b in data.get("buttons", [])),
         footer=str(data.get("footer", "")),
         asks=data.get("asks"),
+        choices=tuple(_button_from_dict(b) for b in data.get("choices", [])),
     )
 
 

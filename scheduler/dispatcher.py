@@ -5,7 +5,9 @@ channel, and marked sent with the platform's message reference (for later card u
 send is retried with backoff, honouring ``Retry-After``, and dead-lettered after its attempts;
 never dropped silently. Only rows for the channels this process has are claimed: a row for
 another channel waits for the process that has it (the terminal chat, another replica). Rows to
-one recipient go out in order (see ``store.outbox``).
+one recipient go out in order (see ``store.outbox``). Each message is fitted to its channel's
+``Capabilities`` here, once (``chat.channel.degrade``: buttons it cannot show become numbered
+choices), and an update is tried only where the channel can update at all.
 
 A claimed batch holds at most one row per recipient (``outbox.claim_due`` takes only the first
 unsent row of each), so its rows are sent at the same time without breaking that order; the
@@ -23,7 +25,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from chat.channel import Channel, ChannelError, UpdateUnsupported
+from chat.channel import Channel, ChannelError, UpdateUnsupported, degrade
 from chat.events import ConversationKey, MessageRef
 from chat.replies import Message, message_from_dict
 from store import outbox
@@ -134,8 +136,10 @@ class OutboxDispatcher:
         channel = self.channels.get(row.channel)
         if channel is None:  # stopped since the claim: leave the row for whoever has it
             raise ChannelError(f"channel {row.channel!r} is not enabled here")
-        message: Message = message_from_dict(row.message)
-        if row.kind == "update" and row.target_ref:
+        # The one place a message is fitted to the channel (numbered choices for buttons it
+        # cannot show), for sends and updates alike.
+        message: Message = degrade(message_from_dict(row.message), channel.capabilities)
+        if row.kind == "update" and row.target_ref and channel.capabilities.can_update:
             try:
                 return await channel.update(MessageRef.from_dict(row.target_ref), message)
             except UpdateUnsupported:

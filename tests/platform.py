@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from adapters.background import BackgroundTasks
+from adapters.kit.background import BackgroundTasks
 from bot.app import BotApp, build_app
 from bot.settings import Settings
 from bot.web import attach_channels, make_web_app

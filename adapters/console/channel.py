@@ -12,10 +12,13 @@ import secrets
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
-from adapters.console.render import render
-from chat.channel import Capabilities, EventSink
+from adapters.console.render import numbered_buttons, render
+from adapters.kit.choices import NumberedChoices
+from adapters.kit.plumbing import Plumbing
+from chat.channel import Capabilities
 from chat.events import ConversationKey, MessageRef
-from chat.replies import Button, Card, Message, message_from_dict, message_to_dict
+from chat.i18n import say
+from chat.replies import Message, message_from_dict, message_to_dict
 
 
 class Mailbox(Protocol):
@@ -24,23 +27,18 @@ class Mailbox(Protocol):
     async def take_unseen(self, person: str) -> list[dict[str, Any]]: ...
 
 
-class ConsoleChannel:
+class ConsoleChannel(Plumbing):
     name = "console"
     capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
 
     def __init__(self, out: TextIO, mailbox: Mailbox, *, persona: str, jsonl: bool = False):
+        super().__init__(self.name)
         self.out = out
         self.mailbox = mailbox
         self.persona = persona
         self.jsonl = jsonl
-        self.buttons: dict[str, tuple[Button, ...]] = {}  # the latest card's buttons per person
+        self.choices = NumberedChoices()  # the latest card's numbered buttons, per person
         self.on_print: Callable[[], None] = lambda: None
-
-    async def start(self, sink: EventSink) -> None:
-        self.sink = sink
-
-    async def stop(self) -> None:
-        return None
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
         await self._show(key.user, message, updated=False)
@@ -50,6 +48,10 @@ class ConsoleChannel:
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
         await self._show(ref.conversation, message, updated=True)
         return ref
+
+    def key_of(self, person: str) -> ConversationKey:
+        """The direct conversation with ``person`` at the keyboard."""
+        return ConversationKey(channel=self.name, tenant="", conversation="", user=person)
 
     async def switch_to(self, person: str) -> int:
         """Make ``person`` the one at the keyboard and show what arrived for them meanwhile."""
@@ -68,15 +70,13 @@ class ConsoleChannel:
     def _print(self, person: str, message: Message, *, updated: bool) -> None:
         # Numbers and labels click the buttons of the latest message, and only of that one:
         # a plain question after a card must not let "2" click the card above it.
-        if isinstance(message, Card) and message.buttons:
-            self.buttons[person] = message.buttons
-        else:
-            self.buttons.pop(person, None)
+        self.choices.shown(self.key_of(person), numbered_buttons(message))
         if self.jsonl:
             line = {"recipient": person, "updated": updated, **message_to_dict(message)}
             self.out.write(json.dumps(line, ensure_ascii=False) + "\n")
         else:
-            prefix = "(已更新 updated) " if updated else ""
+            prefix = f"({say('adapter.updated', 'zh')} {say('adapter.updated', 'en')}) " \
+                if updated else ""
             self.out.write(f"\n[esmbot → {person}] {prefix}\n{render(message)}\n")
         self.out.flush()
         self.on_print()

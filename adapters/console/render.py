@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import unicodedata
 
-from chat.replies import Card, Message, Text
+from chat.replies import Button, Card, Message, Text
 
 
 def render(message: Message, *, width: int = 64) -> str:
     if isinstance(message, Text):
         return message.text
     return _render_card(message, width)
+
+
+def numbered_buttons(message: Message) -> tuple[Button, ...]:
+    """What a typed number clicks: a card's buttons (the terminal numbers them all)."""
+    return message.buttons + message.choices if isinstance(message, Card) else ()
 
 
 def _render_card(card: Card, width: int) -> str:
@@ -21,9 +26,9 @@ def _render_card(card: Card, width: int) -> str:
         first, *more = f.value.splitlines() or [""]
         lines.append(f"│   {f.label}: {first}")
         lines.extend(f"│   {' ' * _width(f.label)}  {line}" for line in more)
-    if card.buttons:
-        numbered = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(card.buttons, 1))
-        lines.append(f"│ {numbered}")
+    if numbered_buttons(card):
+        choices = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(numbered_buttons(card), 1))
+        lines.append(f"│ {choices}")
     if card.footer:
         lines.append(f"│ {card.footer}")
     lines.append("└" + "─" * min(width, 40))

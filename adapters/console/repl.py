@@ -17,6 +17,9 @@ from typing import TextIO
 from adapters.console.channel import ConsoleChannel
 from chat.channel import EventSink
 from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived
+from chat.i18n import say
+
+LOCALE = "en"  # the terminal's own lines (personas, usage), as they always were
 
 
 class ConsoleRepl:
@@ -69,19 +72,20 @@ class ConsoleRepl:
         if command == "/as":
             await self.switch(argument.strip())
         elif command == "/who":
-            self._say("personas: " + ", ".join(sorted(self.people)))
+            self._say(say("console.personas", LOCALE, people=", ".join(sorted(self.people))))
         else:
-            self._say("/as <person> switch persona · /who list personas · /quit leave")
+            self._say(say("console.usage", LOCALE))
 
     async def switch(self, person: str) -> None:
         if person not in self.people:
-            self._say(f"unknown person {person!r}; try one of: " + ", ".join(sorted(self.people)))
+            self._say(say("console.unknown_person", LOCALE, person=person,
+                          people=", ".join(sorted(self.people))))
             return
         if not self.channel.jsonl:
-            self._say(f"── now chatting as {person} ──")
+            self._say(say("console.now_as", LOCALE, person=person))
         shown = await self.channel.switch_to(person)
         if shown == 0 and not self.channel.jsonl:
-            self._say("(nothing new for you)")
+            self._say(say("console.nothing_new", LOCALE))
 
     async def _json_line(self, line: str) -> None:
         try:
@@ -102,18 +106,11 @@ class ConsoleRepl:
 
     def _event_for(self, line: str) -> InboundEvent:
         """A number or a label of the latest card's buttons clicks; anything else is text."""
-        buttons = self.channel.buttons.get(self.channel.persona, ())
-        wanted = line.strip()
-        if wanted.isdigit() and 1 <= int(wanted) <= len(buttons):
-            return self._click(buttons[int(wanted) - 1].action_id)
-        for button in buttons:
-            if wanted.casefold() == button.label.casefold():
-                return self._click(button.action_id)
-        return self._message(line)
+        message = self._message(line)
+        return self.channel.choices.as_click(message) or message
 
     def _key(self) -> ConversationKey:
-        return ConversationKey(channel="console", tenant="", conversation="",
-                               user=self.channel.persona)
+        return self.channel.key_of(self.channel.persona)
 
     def _message(self, text: str) -> MessageReceived:
         return MessageReceived(key=self._key(), event_id=secrets.token_hex(8), text=text)

@@ -21,25 +21,25 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from adapters.background import BackgroundTasks
 from adapters.dingtalk import render
-from adapters.dingtalk.choices import NumberedChoices, target_of
-from adapters.dingtalk.config import DingTalkConfig, DingTalkSetupError
+from adapters.dingtalk.config import DingTalkSettings
 from adapters.dingtalk.inbound import CARD_TOKEN, CHANNEL
 from adapters.dingtalk.openapi import OpenApi
 from adapters.dingtalk.webhooks import SessionWebhooks
+from adapters.kit.choices import NumberedChoices, numbered, target_of
+from adapters.kit.errors import SetupError
+from adapters.kit.plumbing import Plumbing
 from chat.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
-from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.events import ConversationKey, MessageRef
 from chat.replies import Card, Message
 
 if TYPE_CHECKING:
     from adapters.dingtalk.stream import StreamLink
 
 log = logging.getLogger("esmbot.dingtalk")
-Closer = Callable[[], Awaitable[None]]
 
 BATCH_SEND = "/v1.0/robot/oToMessages/batchSend"
 GROUP_SEND = "/v1.0/robot/groupMessages/send"
@@ -48,52 +48,35 @@ CARD_INSTANCES = "/v1.0/card/instances"
 CARDS_REMEMBERED = 10_000
 
 
-class DingTalkChannel:
+class DingTalkChannel(Plumbing):
     name = CHANNEL
 
-    def __init__(self, api: OpenApi, config: DingTalkConfig, *,
+    def __init__(self, api: OpenApi, config: DingTalkSettings, *,
                  now: Callable[[], float] = time.time) -> None:
+        super().__init__(CHANNEL)
         self.api = api
         self.config = config
         self.now = now
         self.templated = bool(config.card_template_id)
-        self.capabilities = Capabilities(buttons=True, max_buttons=20,
+        # Buttons only on the template's interactive cards; without one, cards come degraded
+        # to numbered choices (markdown has no buttons).
+        self.capabilities = Capabilities(buttons=self.templated, max_buttons=20,
                                          can_update=self.templated, markdown=True)
         self.webhooks = SessionWebhooks()
         self.choices = NumberedChoices()
         self.cards: dict[str, str] = {}  # outTrackId -> conversation it was delivered to
-        self.tasks = BackgroundTasks("dingtalk")
         self.link: StreamLink | None = None  # the stream connection, when there is one
-        self._sink: EventSink | None = None
-        self._closers: list[Closer] = []
 
     async def start(self, sink: EventSink) -> None:
-        self._sink = sink
+        await super().start(sink)
         await self._check_credentials()
 
-    async def stop(self) -> None:
-        for close in reversed(self._closers):
-            await close()
-        await self.tasks.join()
-
-    def on_stop(self, close: Closer) -> None:
-        """Run ``close`` when the channel stops (the last registered runs first)."""
-        self._closers.append(close)
-
-    def dispatch(self, event: InboundEvent) -> None:
-        """Hand ``event`` to the core in a tracked background task; returns at once."""
-        if self._sink is not None:
-            self.tasks.spawn(self._deliver(event, self._sink), name=event.event_id)
-
-    async def _deliver(self, event: InboundEvent, sink: EventSink) -> None:
-        await sink(event)
-
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
-        if isinstance(message, Card) and self.templated:
-            return await self._deliver_card(key, message)
-        ref = await self._send_message(key, message)
-        if not self.templated:
-            self.choices.shown(target_of(key.conversation, key.user), message, ref)
+        if isinstance(message, Card) and self.templated and not message.choices:
+            ref = await self._deliver_card(key, message)
+        else:
+            ref = await self._send_message(key, message)
+        self.choices.shown(key, numbered(message), ref)
         return ref
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
@@ -150,13 +133,13 @@ class DingTalkChannel:
             await self.api.access_token()
         except ChannelError as exc:
             if exc.permanent:
-                raise DingTalkSetupError(
+                raise SetupError(
                     f"dingtalk.app_key / dingtalk.app_secret: DingTalk refused them ({exc})"
                 ) from None
             log.warning("could not get a DingTalk access token yet (%s); sends will retry", exc)
 
 
-def card_delivery(config: DingTalkConfig, key: ConversationKey, out_track_id: str,
+def card_delivery(config: DingTalkSettings, key: ConversationKey, out_track_id: str,
                   params: dict[str, str]) -> dict[str, Any]:
     """The ``createAndDeliver`` body for a card to ``key``'s group or one-to-one chat."""
     body: dict[str, Any] = {

@@ -1,26 +1,43 @@
-"""What the DingTalk adapter needs to run, as plain values (the secret kept out of ``repr``)."""
+"""The ``[dingtalk]`` settings section: declared here once, read by ``bot.settings`` and by the
+adapter as is (``ESMBOT_DINGTALK__<KEY>`` overrides a key). The app secret is a ``SecretStr``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
+
+from adapters.kit.settings import Section, base_url, required_when_enabled
 
 DEFAULT_API_BASE_URL = "https://api.dingtalk.com"
 
 
-@dataclass(frozen=True)
-class DingTalkConfig:
-    app_key: str  # the app's AppKey, also the stream clientId
-    app_secret: str = field(repr=False)
+class DingTalkSettings(Section):
+    """The DingTalk (钉钉) enterprise-internal app robot: stream mode (no public URL) or HTTP
+    callbacks at /dingtalk/callback; the OpenAPI out. The app secret is a SecretStr."""
+
+    enabled: bool = False
     mode: Literal["stream", "http"] = "stream"
-    robot_code: str = ""  # empty: the AppKey, which is the robot code of an app's own robot
-    card_template_id: str = ""  # empty: cards go out as markdown with numbered replies
-    api_base_url: str = DEFAULT_API_BASE_URL
+    app_key: str = Field(default="", validate_default=True)
+    app_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    robot_code: str = ""  # empty: the app_key (the robot code of the app's own robot)
+    card_template_id: str = ""  # empty: cards as markdown with numbered replies
+    api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL)] = DEFAULT_API_BASE_URL
+
+    @field_validator("app_key")
+    @classmethod
+    def _required_app_key(cls, value: str, info: ValidationInfo) -> str:
+        required_when_enabled("dingtalk", info, bool(value.strip()),
+                              ": the app's AppKey (Client ID)")
+        return value.strip()
+
+    @field_validator("app_secret")
+    @classmethod
+    def _required_app_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        required_when_enabled("dingtalk", info, bool(value.get_secret_value()),
+                              ": the app's AppSecret (Client Secret)")
+        return value
 
     @property
     def robot(self) -> str:
         return self.robot_code or self.app_key
-
-
-class DingTalkSetupError(Exception):
-    """DingTalk refused our credentials at start-up; the message names the setting to fix."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.kit.errors import retry_after
 from chat.channel import ChannelError
 
 THROTTLING_MARKERS = ("qpslimit", "throttling", "ratelimit", "flowcontrol", "toofrequent")
@@ -39,18 +40,3 @@ def from_response(what: str, status: int, body: Mapping[str, Any],
     if is_throttled(status, body):
         return ChannelError(message, retry_after=retry_after(headers))
     return ChannelError(message, permanent=status in PERMANENT_STATUSES)
-
-
-def from_transport_error(what: str, exc: Exception) -> ChannelError:
-    """Connection refused, reset, timed out...: worth another try later."""
-    return ChannelError(f"dingtalk {what}: {type(exc).__name__}: {exc}"[:300])
-
-
-def retry_after(headers: Mapping[str, str] | None) -> float | None:
-    for name, value in (headers or {}).items():
-        if name.lower() == "retry-after":
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                return None
-    return None

@@ -1,14 +1,14 @@
 """The DingTalk OpenAPI (``api.dingtalk.com``) over aiohttp, with the access token handled.
 
 The token (``POST /v1.0/oauth2/accessToken`` with appKey/appSecret) is cached until five
-minutes before ``expireIn`` runs out, fetched by one caller at a time, and fetched anew when a
-call answers 401 / ``InvalidAuthentication`` (that call is then made once more). Failures come
+minutes before ``expireIn`` runs out, fetched by one caller at a time
+(``adapters.kit.tokens``), and fetched anew when a call answers 401 /
+``InvalidAuthentication`` (that call is then made once more). Failures come
 out as ``ChannelError`` (see ``errors``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -17,10 +17,11 @@ from typing import Any
 import aiohttp
 
 from adapters.dingtalk import errors
+from adapters.kit.errors import transport_error
+from adapters.kit.tokens import TokenCache
 
 TOKEN_PATH = "/v1.0/oauth2/accessToken"
 TOKEN_HEADER = "x-acs-dingtalk-access-token"
-TOKEN_MARGIN_SECONDS = 300
 
 
 class OpenApi:
@@ -30,17 +31,14 @@ class OpenApi:
         self.base_url = base_url.rstrip("/")
         self.app_key = app_key
         self._app_secret = app_secret
-        self.now = now
-        self._token = ""
-        self._token_until = 0.0
-        self._token_lock = asyncio.Lock()
+        self.tokens = TokenCache(self._fetch_token, clock=now)
 
     async def call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """``method`` ``path`` with a JSON ``body`` and the access token; the answer's JSON."""
         token = await self.access_token()
         status, answer, headers = await self._request(method, path, body, token)
         if errors.is_bad_token(status, answer):
-            self.forget_token(token)
+            self.tokens.forget(token)
             status, answer, headers = await self._request(method, path, body,
                                                           await self.access_token())
         if status >= 400:
@@ -55,27 +53,20 @@ class OpenApi:
         return answer
 
     async def access_token(self) -> str:
-        async with self._token_lock:
-            if self._token and self.now() < self._token_until:
-                return self._token
-            body = {"appKey": self.app_key, "appSecret": self._app_secret}
-            status, answer, headers = await self._send("POST", self.base_url + TOKEN_PATH,
-                                                       body, {}, TOKEN_PATH)
-            token = str(answer.get("accessToken") or "")
-            if status >= 400 or not token:
-                error = errors.from_response(TOKEN_PATH, status, answer, headers)
-                # wrong app_key/app_secret: no retry helps (throttling is not that)
-                error.permanent = 400 <= status < 500 and error.retry_after is None \
-                    and not errors.is_throttled(status, answer)
-                raise error
-            lifetime = float(answer.get("expireIn") or 7200)
-            self._token = token
-            self._token_until = self.now() + max(60.0, lifetime - TOKEN_MARGIN_SECONDS)
-            return token
+        return await self.tokens.get()
 
-    def forget_token(self, token: str) -> None:
-        if self._token == token:
-            self._token, self._token_until = "", 0.0
+    async def _fetch_token(self) -> tuple[str, float]:
+        body = {"appKey": self.app_key, "appSecret": self._app_secret}
+        status, answer, headers = await self._send("POST", self.base_url + TOKEN_PATH,
+                                                   body, {}, TOKEN_PATH)
+        token = str(answer.get("accessToken") or "")
+        if status >= 400 or not token:
+            error = errors.from_response(TOKEN_PATH, status, answer, headers)
+            # wrong app_key/app_secret: no retry helps (throttling is not that)
+            error.permanent = 400 <= status < 500 and error.retry_after is None \
+                and not errors.is_throttled(status, answer)
+            raise error
+        return token, float(answer.get("expireIn") or 7200)
 
     async def _request(self, method: str, path: str, body: dict[str, Any], token: str
                        ) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -88,7 +79,7 @@ class OpenApi:
                 text = await response.text()
                 return response.status, _json_object(text), dict(response.headers)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            raise errors.from_transport_error(what, exc) from exc
+            raise transport_error("dingtalk", what, exc) from exc
 
 
 def _json_object(text: str) -> dict[str, Any]:

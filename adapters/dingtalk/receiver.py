@@ -9,8 +9,8 @@ from typing import Any
 
 from adapters.dingtalk import frames, inbound
 from adapters.dingtalk.channel import DingTalkChannel
-from adapters.dingtalk.choices import target_of
 from adapters.dingtalk.frames import Frame
+from adapters.kit.choices import target_of
 from chat.events import InboundEvent
 
 log = logging.getLogger("esmbot.dingtalk")
@@ -23,8 +23,8 @@ class DingTalkReceiver:
         self.channel = channel
 
     def on_robot_message(self, data: Mapping[str, Any]) -> None:
-        """A message to the robot: its sessionWebhook is kept, and, without a card template,
-        a number or a label naming a button of the latest card becomes that click."""
+        """A message to the robot: its sessionWebhook is kept, and a number or a label naming
+        a numbered choice of the latest card becomes that click."""
         message = inbound.robot_message(data)
         if message is None:
             log.info("robot message ignored (type %s)", data.get("msgtype"))
@@ -35,9 +35,7 @@ class DingTalkReceiver:
                       data.get("conversationTitle") or "")
         self.channel.webhooks.remember(target_of(key.conversation, key.user), message.webhook,
                                        message.webhook_expires_ms)
-        event: InboundEvent = message.event
-        if not self.channel.templated:
-            event = self.channel.choices.as_click(message.event) or event
+        event: InboundEvent = self.channel.choices.as_click(message.event) or message.event
         self.channel.dispatch(event)
 
     def on_card_callback(self, data: Mapping[str, Any], event_id: str) -> dict[str, Any]:

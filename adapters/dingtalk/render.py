@@ -4,8 +4,9 @@
 - ``Card`` with a card template -> ``cardParamMap`` for the template (every value a string;
   ``buttons`` is a JSON array), see README "Connecting DingTalk" for the variables.
 - ``Card`` without a template -> a markdown message (``sampleMarkdown`` / webhook
-  ``markdown``) whose buttons are numbered: the person replies with the number (or the
-  label), which ``choices.NumberedChoices`` maps back to the button.
+  ``markdown``); the core degrades its buttons to numbered choices (without a template the
+  channel has no buttons): the person replies with the number (or the label), which
+  ``adapters.kit.choices`` maps back to the button.
 """
 
 from __future__ import annotations
@@ -13,16 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from adapters.kit.text import bilingual, clip
 from chat.replies import Button, Card, Message, Text, plain_text
 
 TEXT_LIMIT = 4000  # conservative: DingTalk documents no exact maximum for robot messages
 TITLE_LIMIT = 60  # the title is what the notification and the chat list show
-ELLIPSIS = "…"
 BUTTON_COLORS = {"primary": "blue", "danger": "red", "default": "gray"}
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
 
 
 def title_of(message: Message) -> str:
@@ -33,11 +30,11 @@ def title_of(message: Message) -> str:
 
 
 def markdown(card: Card) -> str:
-    """The whole card as one markdown message, buttons numbered."""
+    """The whole card as one markdown message, its choices numbered."""
     blocks = [f"#### {card.title}"] if card.title else []
     blocks.extend(_content(card))
-    if card.buttons:
-        blocks.append(numbered_hint(card.buttons))
+    if card.choices:
+        blocks.append(numbered_hint(card.choices))
     if card.footer:
         blocks.append(f"<font color=#888888>{card.footer}</font>")
     return clip("\n\n".join(blocks), TEXT_LIMIT)
@@ -62,7 +59,7 @@ def _lines(text: str) -> str:
 
 def numbered_hint(buttons: tuple[Button, ...]) -> str:
     choices = " · ".join(f"**{i}** {b.label}" for i, b in enumerate(buttons, 1))
-    return f"回复数字选择 · Reply with a number: {choices}"
+    return f"{bilingual('adapter.choose_hint')}: {choices}"
 
 
 def robot_message(message: Message) -> tuple[str, dict[str, str]]:

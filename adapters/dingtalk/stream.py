@@ -30,8 +30,8 @@ from urllib.parse import quote_plus
 import aiohttp
 
 from adapters.dingtalk import frames
-from adapters.dingtalk.config import DingTalkSetupError
 from adapters.dingtalk.frames import Frame
+from adapters.kit.errors import SetupError
 
 log = logging.getLogger("esmbot.dingtalk.stream")
 OPEN_PATH = "/v1.0/gateway/connections/open"
@@ -85,7 +85,7 @@ class StreamLink:
             ticket = await self.open()
         except GatewayError as exc:
             if exc.permanent:
-                raise DingTalkSetupError(
+                raise SetupError(
                     f"dingtalk.app_key / dingtalk.app_secret: the stream gateway refused them "
                     f"({exc})") from None
             log.warning("stream gateway not reachable yet (%s); retrying", exc)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from chat.channel import Capabilities, ChannelError, EventSink
+from adapters.kit.plumbing import Plumbing
+from chat.channel import Capabilities, ChannelError
 from chat.events import ConversationKey, MessageRef
 from chat.replies import Message
 
@@ -18,20 +19,15 @@ class Delivery:
     updated: bool = False
 
 
-class FakeChannel:
+class FakeChannel(Plumbing):
     name = "fake"
 
     def __init__(self, capabilities: Capabilities | None = None) -> None:
+        super().__init__(self.name)
         self.capabilities = capabilities or Capabilities(buttons=True, can_update=True)
         self.deliveries: list[Delivery] = []
         self.failures: list[ChannelError] = []  # raised, in order, by the next sends
         self._ids = itertools.count(1)
-
-    async def start(self, sink: EventSink) -> None:
-        self.sink = sink
-
-    async def stop(self) -> None:
-        return None
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
         if self.failures:

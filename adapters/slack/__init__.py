@@ -15,9 +15,11 @@ Addressing (``ConversationKey`` for Slack):
   the directory does not know are looked up with ``users.info`` and, if their email is such a
   person's, carry that email as ``user``, so both directions meet in one key.
 
-A Reject click (``...:reject``) opens a modal asking for the reason; its submission becomes the
-click again with the reason as its ``text``, so the core decides without asking. When the modal
-cannot be opened the click goes to the core at once and it asks in chat instead.
+A click on a button that needs a reason (``Button(needs_reason=True)``, e.g. Reject; its Slack
+``action_id`` carries a mark, see ``action_ids``) opens a modal asking for the reason; its
+submission becomes the click again with the reason as its ``text``, so the core decides without
+asking. When the modal cannot be opened the click goes to the core at once and it asks in chat
+instead.
 
 Requests are acknowledged as soon as they are parsed; the events go to the core in tracked
 background tasks (awaited when the channel stops). Redeliveries keep their ``event_id`` and the

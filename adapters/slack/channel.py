@@ -20,54 +20,40 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.background import BackgroundTasks
+from adapters.kit.choices import NumberedChoices, numbered
+from adapters.kit.errors import SetupError, rendered, transport_error
+from adapters.kit.host import Roster
+from adapters.kit.plumbing import Plumbing
 from adapters.slack import errors
 from adapters.slack.addressing import split_conversation
-from adapters.slack.config import SlackSetupError
 from adapters.slack.inbound import CHANNEL
-from adapters.slack.people import Roster, SlackPeople
-from adapters.slack.render import RenderError, render
+from adapters.slack.people import SlackPeople
+from adapters.slack.render import render
 from chat.channel import Capabilities, ChannelError, EventSink
-from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.events import ConversationKey, InboundEvent, MessageReceived, MessageRef
 from chat.replies import Message
 
 log = logging.getLogger("esmbot.slack")
-Closer = Callable[[], Awaitable[None]]
 
 
-class SlackChannel:
+class SlackChannel(Plumbing):
     name = CHANNEL
     # Slack renders mrkdwn, but the core's text is shown as typed (the adapter escapes it).
     capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
 
     def __init__(self, client: AsyncWebClient, *, bot_user_id: str = "",
                  roster: Roster | None = None) -> None:
+        super().__init__(CHANNEL)
         self.client = client
         self.bot_user_id = bot_user_id
         self.roster = roster
         self.people = SlackPeople(client)
-        self.tasks = BackgroundTasks("slack")
-        self._sink: EventSink | None = None
-        self._closers: list[Closer] = []
+        self.choices = NumberedChoices()  # only for cards with more buttons than Slack takes
 
     async def start(self, sink: EventSink) -> None:
-        self._sink = sink
+        await super().start(sink)
         if not self.bot_user_id:
             await self._learn_bot_user_id()
-
-    async def stop(self) -> None:
-        for close in reversed(self._closers):
-            await close()
-        await self.tasks.join()
-
-    def on_stop(self, close: Closer) -> None:
-        """Run ``close`` when the channel stops (before in-flight events are awaited)."""
-        self._closers.append(close)
-
-    def dispatch(self, event: InboundEvent) -> None:
-        """Hand ``event`` to the core in a tracked background task; returns at once."""
-        if self._sink is not None:
-            self.tasks.spawn(self._deliver(event, self._sink), name=event.event_id)
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
         channel_id, thread_ts = await self._target(key)
@@ -76,8 +62,9 @@ class SlackChannel:
             payload["thread_ts"] = thread_ts
         response = await self._call("chat.postMessage", self.client.chat_postMessage,
                                     channel=channel_id, **payload)
-        return MessageRef(CHANNEL, str(response.get("channel") or channel_id),
-                          str(response["ts"]))
+        ref = MessageRef(CHANNEL, str(response.get("channel") or channel_id), str(response["ts"]))
+        self.choices.shown(key, numbered(message), ref)
+        return ref
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
         payload = _payload(message)
@@ -111,20 +98,23 @@ class SlackChannel:
         except SlackApiError as exc:
             raise errors.from_api_error(exc, method) from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            raise errors.from_transport_error(exc, method) from exc
+            raise transport_error(CHANNEL, method, exc) from exc
 
     async def _learn_bot_user_id(self) -> None:
         try:
             response = await self._call("auth.test", self.client.auth_test)
         except ChannelError as exc:
             if exc.permanent:
-                raise SlackSetupError(f"slack.bot_token: Slack refused it ({exc})") from None
+                raise SetupError(f"slack.bot_token: Slack refused it ({exc})") from None
             log.warning("auth.test failed (%s); our own messages are told apart per event", exc)
             return
         self.bot_user_id = str(response.get("user_id") or "")
 
     async def _deliver(self, event: InboundEvent, sink: EventSink) -> None:
-        await sink(await self.identified(event))
+        event = await self.identified(event)
+        if isinstance(event, MessageReceived):
+            event = self.choices.as_click(event) or event
+        await sink(event)
 
     async def identified(self, event: InboundEvent) -> InboundEvent:
         """``event``, from the email address of its sender when the roster knows them only by
@@ -143,11 +133,8 @@ class SlackChannel:
 
 
 def _payload(message: Message) -> dict[str, Any]:
-    try:
-        rendered = render(message)
-    except RenderError as exc:
-        raise ChannelError(f"slack: cannot render: {exc}", permanent=True) from exc
-    payload: dict[str, Any] = {"text": rendered.text}
-    if rendered.blocks:
-        payload["blocks"] = rendered.blocks
+    shown = rendered(CHANNEL, lambda: render(message))
+    payload: dict[str, Any] = {"text": shown.text}
+    if shown.blocks:
+        payload["blocks"] = shown.blocks
     return payload

@@ -1,22 +1,35 @@
-"""What the Slack adapter needs to run, as plain values (secrets kept out of ``repr``)."""
+"""The ``[slack]`` settings section: declared here once, read by ``bot.settings`` and by the
+adapter as is (``ESMBOT_SLACK__<KEY>`` overrides a key). Secrets are ``SecretStr``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
+
+from adapters.kit.settings import Section, base_url, required_when_enabled
 
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
 
 
-@dataclass(frozen=True)
-class SlackConfig:
-    bot_token: str = field(repr=False)
+class SlackSettings(Section):
+    """The Slack app: HTTP (Events API + interactivity) or Socket Mode. Secrets are SecretStr."""
+
+    enabled: bool = False
     mode: Literal["http", "socket"] = "http"
-    signing_secret: str = field(default="", repr=False)
-    app_token: str = field(default="", repr=False)
-    api_base_url: str = DEFAULT_API_BASE_URL
+    api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL, slash=True)] = \
+        DEFAULT_API_BASE_URL
     bot_user_id: str = ""
+    bot_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    signing_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    app_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
 
-
-class SlackSetupError(Exception):
-    """Slack refused our credentials at start-up; the message names the setting to fix."""
+    @field_validator("bot_token", "signing_secret", "app_token")
+    @classmethod
+    def _required_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        mode = info.data.get("mode")
+        needed = {"bot_token": True, "signing_secret": mode == "http",
+                  "app_token": mode == "socket"}[str(info.field_name)]
+        present = bool(value.get_secret_value()) or not needed
+        required_when_enabled("slack", info, present, f" and mode = {mode!r}")
+        return value

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from adapters.kit.errors import retry_after
 from chat.channel import ChannelError, UpdateUnsupported
 
 # Retrying cannot help: the token, the target or the payload is wrong.
@@ -36,18 +36,3 @@ def from_api_error(exc: SlackApiError, method: str) -> ChannelError:
     if code in NOT_UPDATABLE:
         return UpdateUnsupported(message, permanent=True)
     return ChannelError(message, permanent=code in PERMANENT)
-
-
-def from_transport_error(exc: Exception, method: str) -> ChannelError:
-    """Connection refused, reset, timed out...: worth another try later."""
-    return ChannelError(f"slack {method}: {type(exc).__name__}: {exc}"[:300])
-
-
-def retry_after(headers: Mapping[str, Any] | None) -> float | None:
-    for name, value in (headers or {}).items():
-        if name.lower() == "retry-after":
-            try:
-                return max(0.0, float(value))
-            except (TypeError, ValueError):
-                return None
-    return None

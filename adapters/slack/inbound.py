@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.slack import action_ids
 from adapters.slack.addressing import is_direct, thread_conversation
 from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 
@@ -34,6 +35,7 @@ _SPACES = re.compile(r"[ \t]{2,}")
 class Click:
     event: ActionInvoked
     trigger_id: str = ""
+    needs_reason: bool = False  # the button said so (``Button.needs_reason``)
 
 
 def messages_from_callback(body: Payload, bot_user_id: str = "") -> list[MessageReceived]:
@@ -90,12 +92,15 @@ def clicks_from_block_actions(body: Payload) -> list[Click]:
     key = _click_key(body, container, str(user))
     source = _source(container)
     buttons = [a for a in body.get("actions") or () if a.get("type") == "button"]
-    return [
-        Click(ActionInvoked(key, _action_event_id(action, user, i), str(action["action_id"]),
-                            str(action.get("value") or ""), source),
-              str(body.get("trigger_id") or ""))
-        for i, action in enumerate(buttons)
-    ]
+    return [_click(body, key, source, action, str(user), i) for i, action in enumerate(buttons)]
+
+
+def _click(body: Payload, key: ConversationKey, source: MessageRef | None, action: Payload,
+           user: str, index: int) -> Click:
+    action_id, needs_reason = action_ids.unwrap(str(action["action_id"]))
+    event = ActionInvoked(key, _action_event_id(action, user, index), action_id,
+                          str(action.get("value") or ""), source)
+    return Click(event, str(body.get("trigger_id") or ""), needs_reason)
 
 
 def _click_key(body: Payload, container: Payload, user: str) -> ConversationKey:

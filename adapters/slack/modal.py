@@ -1,4 +1,5 @@
-"""The reject-reason modal: a Reject click asks for the reason in a Slack modal. Pure.
+"""The reason modal: a click on a button that needs a reason (``Button.needs_reason``, e.g.
+Reject) asks for it in a Slack modal. Pure.
 
 The click itself rides in the modal's ``private_metadata`` (action id, value, conversation and
 the card it came from). The submission becomes that click again, carrying the reason as its
@@ -11,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.kit.text import bilingual
 from adapters.slack.inbound import CHANNEL
 from chat.events import ActionInvoked, ConversationKey, MessageRef
 
@@ -19,11 +21,6 @@ BLOCK_ID = "reason"
 INPUT_ID = "text"
 METADATA_LIMIT = 3000
 REASON_LIMIT = 3000
-
-
-def asks_for_reason(action_id: str) -> bool:
-    """``apr:<step>:<seat>:reject`` and any other ``...:reject`` action."""
-    return action_id.endswith(":reject")
 
 
 def reject_modal(click: ActionInvoked) -> dict[str, Any] | None:
@@ -35,13 +32,13 @@ def reject_modal(click: ActionInvoked) -> dict[str, Any] | None:
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "private_metadata": metadata,
-        "title": _plain("驳回 · Reject"),
-        "submit": _plain("驳回 · Reject"),
-        "close": _plain("取消 · Cancel"),
+        "title": _plain(bilingual("adapter.reason_title")),
+        "submit": _plain(bilingual("adapter.reason_title")),
+        "close": _plain(bilingual("adapter.reason_cancel")),
         "blocks": [{
             "type": "input",
             "block_id": BLOCK_ID,
-            "label": _plain("驳回原因 · Reason"),
+            "label": _plain(bilingual("adapter.reason_label")),
             "element": {"type": "plain_text_input", "action_id": INPUT_ID, "multiline": True,
                         "max_length": REASON_LIMIT},
         }],

@@ -8,21 +8,7 @@ the email ``email_of`` finds, so both directions use the same ``ConversationKey`
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from slack_sdk.web.async_client import AsyncWebClient
-
-
-class Roster(Protocol):
-    """What the adapter may ask the directory (``setup.attach`` wires it to the core's)."""
-
-    def knows(self, user_id: str) -> bool:
-        """Someone in the directory has this Slack user id."""
-        ...
-
-    def reached_by_email(self, email: str) -> bool:
-        """Someone in the directory has no Slack id and this email address."""
-        ...
 
 
 def normalise_email(email: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.kit.text import bilingual
 from adapters.slack import inbound, modal
 from adapters.slack.addressing import is_direct
 from adapters.slack.channel import SlackChannel
@@ -22,11 +23,12 @@ class SlackReceiver:
             self.channel.dispatch(message)
 
     def on_action(self, body: Mapping[str, Any]) -> None:
-        """``block_actions``: a Reject click first asks for the reason; others go to the core."""
+        """``block_actions``: a click that needs a reason first asks for it; others go to the
+        core."""
         for click in inbound.clicks_from_block_actions(body):
             if click.event.source is not None:
                 self._remember_dm(click.event.key.user, click.event.source.conversation)
-            if modal.asks_for_reason(click.event.action_id) and click.trigger_id:
+            if click.needs_reason and click.trigger_id:
                 self.channel.tasks.spawn(self._ask_reason(click), name=click.event.event_id)
             else:
                 self.channel.dispatch(click.event)
@@ -35,7 +37,7 @@ class SlackReceiver:
         """The reason modal: errors to show in it, or None once the click (carrying the
         reason) is on its way."""
         if not modal.reason_of(body):
-            return {modal.BLOCK_ID: "请写下原因 · Please give a reason"}
+            return {modal.BLOCK_ID: bilingual("adapter.reason_required")}
         click = modal.click_from_submission(body)
         if click is not None:
             self.channel.dispatch(click)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.kit.choices import numbered
+from adapters.kit.errors import RenderError
+from adapters.kit.text import ELLIPSIS, bilingual, clip
+from adapters.slack import action_ids
 from chat.replies import Button, Card, CardField, Message, Text, plain_text
 
 Block = dict[str, Any]
@@ -18,11 +22,6 @@ BUTTONS_PER_ACTIONS = 5
 BUTTON_TEXT_LIMIT = 75
 ACTION_ID_LIMIT = 255
 BUTTON_VALUE_LIMIT = 2000
-ELLIPSIS = "…"
-
-
-class RenderError(ValueError):
-    """The message cannot be shown on Slack without losing what a click must carry."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,8 @@ def card_blocks(card: Card) -> list[Block]:
     blocks = [block for block in [_heading(card)] if block]
     blocks.extend(_field_sections(card.fields))
     blocks.extend(_action_blocks(card.buttons))
+    if numbered(card):
+        blocks.append(_choices(numbered(card)))
     if card.footer:
         blocks.append(_footer(card.footer))
     return blocks
@@ -50,10 +51,6 @@ def card_blocks(card: Card) -> list[Block]:
 def escape(text: str) -> str:
     """Slack's three control characters in mrkdwn and ``text``."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
 
 
 def escape_clipped(text: str, limit: int) -> str:
@@ -101,14 +98,23 @@ def _action_blocks(buttons: tuple[Button, ...]) -> list[Block]:
     ]
 
 
+def _choices(choices: tuple[Button, ...]) -> Block:
+    """Numbered choices (a card with more buttons than Slack takes): a reply picks one."""
+    lines = [bilingual("adapter.choose_hint") + ":"]
+    lines.extend(f"{i}. {b.label}" for i, b in enumerate(choices, 1))
+    return {"type": "section", "text": _mrkdwn(escape_clipped("\n".join(lines),
+                                                               SECTION_TEXT_LIMIT))}
+
+
 def button_element(button: Button) -> Block:
-    if not button.action_id or len(button.action_id) > ACTION_ID_LIMIT:
+    action_id = action_ids.wrap(button)
+    if not button.action_id or len(action_id) > ACTION_ID_LIMIT:
         raise RenderError(f"action_id must be 1-{ACTION_ID_LIMIT} chars: {button.action_id!r}")
     if len(button.value) > BUTTON_VALUE_LIMIT:
         raise RenderError(f"button value over {BUTTON_VALUE_LIMIT} chars: {button.action_id}")
     element: Block = {
         "type": "button",
-        "action_id": button.action_id,
+        "action_id": action_id,
         "text": {"type": "plain_text", "text": clip(button.label or "·", BUTTON_TEXT_LIMIT),
                  "emoji": True},
     }

@@ -13,7 +13,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.config import SlackSetupError
+from adapters.kit.errors import SetupError
 from adapters.slack.errors import api_error_code
 
 
@@ -27,7 +27,7 @@ class SocketModeRunner:
             self.handler.client.wss_uri = await self.handler.client.issue_new_wss_url()
         except SlackApiError as exc:
             code = api_error_code(exc) or "error"
-            raise SlackSetupError(f"slack.app_token: Slack refused it ({code}); it must be an "
+            raise SetupError(f"slack.app_token: Slack refused it ({code}); it must be an "
                                   "app-level token (xapp-...) with connections:write") from None
         self._connecting = asyncio.create_task(self.handler.connect_async())
 

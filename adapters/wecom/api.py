@@ -2,13 +2,12 @@
 
 ``POST {base}/cgi-bin/<path>?access_token=...`` with a JSON body; the token comes from
 ``GET {base}/cgi-bin/gettoken?corpid=...&corpsecret=...`` and is kept until shortly before its
-``expires_in``. A call answered 40014 (invalid token) or 42001 (expired) fetches a new token
-and is made once more. One token fetch at a time: callers waiting for it share its result.
+``expires_in`` (``adapters.kit.tokens``). A call answered 40014 (invalid token) or 42001
+(expired) fetches a new token and is made once more.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -16,12 +15,13 @@ from typing import Any
 
 import aiohttp
 
+from adapters.kit.errors import transport_error
+from adapters.kit.tokens import TokenCache
 from adapters.wecom import errors
 from adapters.wecom.errors import ApiError
 
 log = logging.getLogger("esmbot.wecom")
 TIMEOUT_SECONDS = 10.0
-TOKEN_MARGIN_SECONDS = 300.0  # renew this long before WeCom's expires_in runs out
 
 Json = dict[str, Any]
 
@@ -34,11 +34,8 @@ class WeComApi:
         self.corp_id = corp_id
         self._secret = secret
         self.throttled_retry_seconds = throttled_retry_seconds
-        self.clock = clock
         self._session: aiohttp.ClientSession | None = None
-        self._token = ""
-        self._token_until = 0.0
-        self._token_lock = asyncio.Lock()
+        self.tokens = TokenCache(self._fetch_token, clock=clock)
 
     def __repr__(self) -> str:  # never the secret or the token
         return f"WeComApi({self.base_url!r}, corp_id={self.corp_id!r})"
@@ -60,32 +57,21 @@ class WeComApi:
         if _errcode(answer) in errors.TOKEN_REFUSED:
             log.info("wecom %s: token refused (errcode %s); fetching a new one", path,
                      _errcode(answer))
-            self._forget(token)
+            self.tokens.forget(token)
             answer = await self._post(path, await self.access_token(), payload)
         return self._checked(path, answer)
 
     async def access_token(self) -> str:
-        if self._token and self.clock() < self._token_until:
-            return self._token
-        async with self._token_lock:
-            if not (self._token and self.clock() < self._token_until):
-                await self._fetch_token()
-            return self._token
+        return await self.tokens.get()
 
-    async def _fetch_token(self) -> None:
+    async def _fetch_token(self) -> tuple[str, float]:
         params = {"corpid": self.corp_id, "corpsecret": self._secret}
         answer = await self._request("GET", "gettoken", params=params)
         self._checked("gettoken", answer)
         token = str(answer.get("access_token") or "")
         if not token:
             raise ApiError("gettoken", -1, "no access_token in the answer")
-        expires_in = float(answer.get("expires_in") or 7200)
-        self._token = token
-        self._token_until = self.clock() + max(60.0, expires_in - TOKEN_MARGIN_SECONDS)
-
-    def _forget(self, token: str) -> None:
-        if self._token == token:  # another call may have renewed it meanwhile
-            self._token, self._token_until = "", 0.0
+        return token, float(answer.get("expires_in") or 7200)
 
     async def _post(self, path: str, token: str, payload: Json) -> Json:
         return await self._request("POST", path, params={"access_token": token}, json=payload)
@@ -98,13 +84,12 @@ class WeComApi:
         try:
             async with self._session.request(method, url, **kwargs) as response:
                 if response.status != 200:
-                    raise errors.from_transport_error(
-                        RuntimeError(f"HTTP {response.status}"), path)
+                    raise _transport_error(RuntimeError(f"HTTP {response.status}"), path)
                 answer = await response.json(content_type=None)
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
-            raise errors.from_transport_error(exc, path) from None
+            raise _transport_error(exc, path) from None
         if not isinstance(answer, dict):
-            raise errors.from_transport_error(ValueError("not a JSON object"), path)
+            raise _transport_error(ValueError("not a JSON object"), path)
         return answer
 
     def _checked(self, path: str, answer: Json) -> Json:
@@ -117,6 +102,11 @@ class WeComApi:
             else logging.WARNING
         log.log(level, "%s", error)
         raise error
+
+
+def _transport_error(exc: BaseException, path: str) -> Exception:
+    """The text never carries the access token or the secret (they travel in the query)."""
+    return transport_error("wecom", path, exc, scrub=errors.scrub)
 
 
 def _errcode(answer: Json) -> int:

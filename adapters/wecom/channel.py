@@ -14,8 +14,9 @@ WeCom, and the outbox, which keeps each recipient's messages in order, tries aga
 
 Inbound events reach the core through ``receive`` as tracked tasks. A member's reply that
 names one of the numbered choices of the last message they got (a card with more than 6
-buttons) becomes the click; ``enter_agent`` becomes the question "帮助" (help) at most once per
-member every ``GREETING_INTERVAL``, since WeCom reports every time someone opens the app.
+buttons, degraded by the core) becomes the click (``adapters.kit.choices``); ``enter_agent``
+becomes the question "帮助" (help) at most once per member every ``GREETING_INTERVAL``, since
+WeCom reports every time someone opens the app.
 """
 
 from __future__ import annotations
@@ -27,18 +28,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters.background import BackgroundTasks
+from adapters.kit.choices import NumberedChoices
+from adapters.kit.errors import SetupError, rendered
+from adapters.kit.plumbing import Plumbing
 from adapters.wecom import render
 from adapters.wecom.api import WeComApi
 from adapters.wecom.codes import VALIDITY, ResponseCodes
-from adapters.wecom.config import WeComSetupError
 from adapters.wecom.errors import ApiError
 from adapters.wecom.inbound import CHANNEL, CardClick, Entered, Inbound
 from adapters.wecom.limits import RecipientLimiter
-from adapters.wecom.render import Outgoing, RenderError
+from adapters.wecom.render import Outgoing
 from chat.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
-from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
-from chat.replies import Button, Message
+from chat.events import ConversationKey, InboundEvent, MessageReceived, MessageRef
+from chat.replies import Message
 
 log = logging.getLogger("esmbot.wecom")
 GREETING_TEXT = "帮助"  # what opening the app asks the core: its help, in the member's language
@@ -56,7 +58,7 @@ def new_task_id() -> str:
     return f"esm-{time.time_ns():x}-{secrets.token_hex(6)}"
 
 
-class WeComChannel:
+class WeComChannel(Plumbing):
     name = CHANNEL
     capabilities = Capabilities(buttons=True, max_buttons=render.MAX_BUTTONS, can_update=True,
                                 markdown=False)
@@ -64,33 +66,33 @@ class WeComChannel:
     def __init__(self, api: WeComApi, *, corp_id: str, agent_id: int,
                  limiter: RecipientLimiter | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
+        super().__init__(CHANNEL)
         self.api = api
         self.corp_id = corp_id
         self.agent_id = agent_id
         self.limiter = limiter if limiter is not None else RecipientLimiter(DEFAULT_LIMITS)
         self.clock = clock
         self.codes = ResponseCodes(clock)
-        self.tasks = BackgroundTasks("wecom")
-        self.choices: dict[str, tuple[Button, ...]] = {}  # member -> numbered choices offered
+        self.choices = NumberedChoices()  # member -> numbered choices of their last message
         self._greeted: dict[str, datetime] = {}
-        self._sink: EventSink | None = None
 
     async def start(self, sink: EventSink) -> None:
         """Opens the HTTP session and checks the credentials with a first token."""
-        self._sink = sink
+        await super().start(sink)
         await self.api.open()
         try:
             await self.api.access_token()
         except ApiError as exc:
             key = SETUP_ERRORS.get(exc.errcode)
             if key is not None:
-                raise WeComSetupError(f"{key}: WeCom refused it ({exc})") from None
+                raise SetupError(f"{key}: WeCom refused it ({exc})") from None
             log.warning("could not fetch a WeCom access token at start (%s); will retry", exc)
         except ChannelError as exc:
             log.warning("WeCom unreachable at start (%s); will retry on each send", exc)
 
     async def stop(self) -> None:
-        await self.tasks.join()
+        await self.tasks.join()  # in-flight events first: they may still send
+        await super().stop()
         await self.api.close()
 
     # --- inbound --------------------------------------------------------------------------
@@ -98,12 +100,8 @@ class WeComChannel:
     def receive(self, item: Inbound) -> None:
         """Hand what a callback said to the core in a tracked task; returns at once."""
         event = self.translate(item)
-        if event is not None and self._sink is not None:
-            self.tasks.spawn(self._deliver(event, self._sink), name=event.event_id)
-
-    @staticmethod
-    async def _deliver(event: InboundEvent, sink: EventSink) -> None:
-        await sink(event)
+        if event is not None:
+            self.dispatch(event)
 
     def translate(self, item: Inbound) -> InboundEvent | None:
         if isinstance(item, CardClick):  # its code is good for 72 h from now, the click
@@ -112,7 +110,7 @@ class WeComChannel:
         if isinstance(item, Entered):
             return self._greeting(item)
         if isinstance(item, MessageReceived):
-            return self._numbered_choice(item) or item
+            return self.choices.as_click(item) or item
         return item
 
     def _greeting(self, entered: Entered) -> MessageReceived | None:
@@ -124,13 +122,6 @@ class WeComChannel:
         return MessageReceived(entered.key, entered.event_id, GREETING_TEXT,
                                entered.received_at)
 
-    def _numbered_choice(self, message: MessageReceived) -> ActionInvoked | None:
-        chosen = render.pick(self.choices.get(message.key.user, ()), message.text)
-        if chosen is None:
-            return None
-        return ActionInvoked(message.key, message.event_id, chosen.action_id, chosen.value,
-                             received_at=message.received_at)
-
     # --- outbound -------------------------------------------------------------------------
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
@@ -138,7 +129,7 @@ class WeComChannel:
             return await self._send_to_chat(key.conversation, message)
         if not key.user:
             raise ChannelError("wecom: a message needs a member or a group chat", permanent=True)
-        return await self._send_to_member(key.user, message)
+        return await self._send_to_member(key, message)
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
         card = render.card_update(message)
@@ -160,10 +151,11 @@ class WeComChannel:
         raise UpdateUnsupported("wecom: no unused response_code left for this card",
                                 permanent=True)
 
-    async def _send_to_member(self, user: str, message: Message) -> MessageRef:
+    async def _send_to_member(self, key: ConversationKey, message: Message) -> MessageRef:
+        user = key.user
         self._within_budget(user)
         task_id = new_task_id()
-        outgoing = _rendered(lambda: render.for_person(message, task_id))
+        outgoing = rendered(CHANNEL, lambda: render.for_person(message, task_id))
         answer = await self.api.call("message/send", {
             "touser": user, "agentid": self.agent_id, "msgtype": outgoing.msgtype,
             outgoing.msgtype: outgoing.body, "enable_duplicate_check": 0})
@@ -171,13 +163,13 @@ class WeComChannel:
             raise ChannelError(f"wecom message/send: {user} is not a member the app can reach",
                                permanent=True)
         self.limiter.record(user)
-        self._remember_choices(user, outgoing)
+        self.choices.shown(key, outgoing.choices)  # a reply's number picks only from these
         return self._ref(user, outgoing, answer, task_id)
 
     async def _send_to_chat(self, chat_id: str, message: Message) -> MessageRef:
         recipient = f"chat:{chat_id}"
         self._within_budget(recipient)
-        outgoing = _rendered(lambda: render.for_chat(message))
+        outgoing = rendered(CHANNEL, lambda: render.for_chat(message))
         await self.api.call("appchat/send", {"chatid": chat_id, "msgtype": outgoing.msgtype,
                                              outgoing.msgtype: outgoing.body, "safe": 0})
         self.limiter.record(recipient)
@@ -189,13 +181,6 @@ class WeComChannel:
             raise ChannelError(f"wecom: {recipient} had its share of messages for now; "
                                f"next in {wait:.0f} s", retry_after=wait)
 
-    def _remember_choices(self, user: str, outgoing: Outgoing) -> None:
-        """Numbers in a reply pick from the last message's choices, and only from those."""
-        if outgoing.choices:
-            self.choices[user] = outgoing.choices
-        else:
-            self.choices.pop(user, None)
-
     def _ref(self, user: str, outgoing: Outgoing, answer: dict[str, Any], task_id: str
              ) -> MessageRef:
         if outgoing.msgtype != "template_card":
@@ -204,9 +189,3 @@ class WeComChannel:
         return MessageRef(CHANNEL, user, task_id, update_token=code,
                           expires_at=self.clock() + VALIDITY if code else None)
 
-
-def _rendered(make: Callable[[], Outgoing]) -> Outgoing:
-    try:
-        return make()
-    except RenderError as exc:
-        raise ChannelError(f"wecom: cannot render: {exc}", permanent=True) from exc

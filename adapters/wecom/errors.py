@@ -57,11 +57,5 @@ def from_answer(method: str, errcode: int, errmsg: str, *, throttled_retry: floa
     return ApiError(method, errcode, errmsg, permanent=errcode in PERMANENT)
 
 
-def from_transport_error(exc: BaseException, method: str) -> ChannelError:
-    """Connection refused, reset, timed out, not JSON...: worth another try later. The text
-    never carries the access token or the secret (they travel in the query string)."""
-    return ChannelError(scrub(f"wecom {method}: {type(exc).__name__}: {exc}")[:300])
-
-
 def scrub(text: str) -> str:
     return _SECRETS.sub(r"\1=***", text)

@@ -6,9 +6,10 @@
   the body and the footer as ``sub_title_text``, one button per neutral button whose ``key`` is
   the action id (a button's ``value`` is not carried: action ids say everything).
 - A ``Card`` without buttons -> ``markdown``.
-- A ``Card`` with more than 6 buttons (WeCom's limit) -> ``markdown`` with the choices
-  numbered; the person replies with the number (or the label) and the channel maps it back to
-  the action (``Outgoing.choices``). Dropping buttons would lose choices, so none is dropped.
+- A ``Card`` with more than 6 buttons (WeCom's limit) comes degraded by the core
+  (``chat.channel.degrade``): its buttons are numbered ``choices``, sent as ``markdown``; the
+  person replies with the number (or the label) and the channel maps it back to the action
+  (``Outgoing.choices``). Dropping buttons would lose choices, so none is dropped.
 - In a group chat (``appchat/send``, which has no cards and whose replies never reach the app)
   cards are ``markdown`` without their buttons; the core's footers say what to type instead.
 
@@ -22,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.kit.choices import numbered
+from adapters.kit.errors import RenderError
+from adapters.kit.text import bilingual, clip, clip_bytes
 from chat.replies import Button, Card, CardField, Message, Text
 
 MAX_BUTTONS = 6
@@ -34,16 +38,9 @@ SUBTITLE_LIMIT = 512
 KEYNAME_LIMIT = 10  # longer labels go below instead of being cut
 SIDE_VALUE_LIMIT = 30  # longer (or multi-line) values go below instead of being cut
 BUTTON_TEXT_LIMIT = 20
-ELLIPSIS = "…"
-DONE_TEXT = "已处理 · Done"  # the grey, unclickable button of a card left without buttons
-CHOOSE_HINT = "回复数字选择 · Reply with a number:"
 STYLES = {"primary": 1, "danger": 2}  # "default" is left to WeCom's default (1)
 
 Json = dict[str, Any]
-
-
-class RenderError(ValueError):
-    """The message cannot be shown on WeCom without losing what a click must carry."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +55,8 @@ def for_person(message: Message, task_id: str) -> Outgoing:
     if isinstance(message, Text):
         return Outgoing("text", {"content": clip_bytes(message.text, TEXT_LIMIT_BYTES)})
     if not message.buttons:
-        return Outgoing("markdown", {"content": markdown(message)})
-    if len(message.buttons) > MAX_BUTTONS:
-        return Outgoing("markdown", {"content": markdown(message, numbered=True)},
-                        choices=message.buttons)
+        return Outgoing("markdown", {"content": markdown(message, with_choices=True)},
+                        choices=numbered(message))
     return Outgoing("template_card", template_card(message, task_id))
 
 
@@ -69,16 +64,17 @@ def for_chat(message: Message) -> Outgoing:
     """What ``appchat/send`` sends to a group chat: no buttons there."""
     if isinstance(message, Text):
         return Outgoing("text", {"content": clip_bytes(message.text, TEXT_LIMIT_BYTES)})
-    return Outgoing("markdown", {"content": markdown(message, buttons=False)})
+    return Outgoing("markdown", {"content": markdown(message, with_choices=False)})
 
 
 def card_update(message: Message) -> Json | None:
     """The ``template_card`` that replaces a card in ``update_template_card`` (the task id
-    stays the card's own); None when it cannot be a card (more than 6 buttons)."""
+    stays the card's own); None when it cannot be a card (numbered choices, or more buttons
+    than a card takes)."""
     if isinstance(message, Text):
         title, _, rest = message.text.strip().partition("\n")
         message = Card(title=title, body=rest.strip())
-    if len(message.buttons) > MAX_BUTTONS:
+    if numbered(message) or len(message.buttons) > MAX_BUTTONS:
         return None
     return template_card(message, task_id=None)
 
@@ -106,11 +102,14 @@ def template_card(card: Card, task_id: str | None) -> Json:
     if card.buttons:
         result["button_list"] = button_list(card.buttons)
     else:
-        result["replace_text"] = DONE_TEXT
+        result["replace_text"] = bilingual("adapter.done")  # the grey, unclickable button
     return result
 
 
 def button_list(buttons: tuple[Button, ...]) -> list[Json]:
+    if len(buttons) > MAX_BUTTONS:
+        raise RenderError(f"{len(buttons)} buttons: the core offers more than "
+                          f"{MAX_BUTTONS} as numbered choices")
     keys = [b.action_id for b in buttons]
     if len(set(keys)) != len(keys):
         raise RenderError(f"two buttons do the same action: {keys}")
@@ -127,26 +126,19 @@ def button_list(buttons: tuple[Button, ...]) -> list[Json]:
     return result
 
 
-def markdown(card: Card, *, numbered: bool = False, buttons: bool = True) -> str:
-    """WeCom markdown: the title in bold, fields as ``label：value``, the footer in grey."""
+def markdown(card: Card, *, with_choices: bool) -> str:
+    """WeCom markdown: the title in bold, fields as ``label：value``, the numbered choices
+    when a reply can pick them, the footer in grey."""
     lines = [f"**{card.title.strip()}**"] if card.title.strip() else []
     if card.body.strip():
         lines.append(card.body.strip())
     lines.extend(_field_line(f) for f in card.fields)
-    if buttons and numbered and card.buttons:
-        lines.append(CHOOSE_HINT)
-        lines.extend(f"{i}. {b.label}" for i, b in enumerate(card.buttons, 1))
+    if with_choices and card.choices:
+        lines.append(bilingual("adapter.choose_hint") + ":")
+        lines.extend(f"{i}. {b.label}" for i, b in enumerate(card.choices, 1))
     if card.footer.strip():
         lines.append(f'<font color="comment">{card.footer.strip()}</font>')
     return clip_bytes("\n".join(lines), TEXT_LIMIT_BYTES)
-
-
-def pick(choices: tuple[Button, ...], reply: str) -> Button | None:
-    """The choice a reply names: its number (1-based) or its label, case-insensitive."""
-    wanted = reply.strip()
-    if wanted.isdigit() and 1 <= int(wanted) <= len(choices):
-        return choices[int(wanted) - 1]
-    return next((b for b in choices if b.label.strip().casefold() == wanted.casefold()), None)
 
 
 def _split_fields(fields: tuple[CardField, ...]) -> tuple[list[CardField], list[str]]:
@@ -167,16 +159,3 @@ def _split_fields(fields: tuple[CardField, ...]) -> tuple[list[CardField], list[
 def _field_line(item: CardField) -> str:
     value = item.value.strip()
     return f"{item.label}：{value}" if "\n" not in value else f"{item.label}：\n{value}"
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
-
-
-def clip_bytes(text: str, limit: int) -> str:
-    """Cut ``text`` to at most ``limit`` UTF-8 bytes, on a character boundary."""
-    data = text.encode()
-    if len(data) <= limit:
-        return text
-    room = limit - len(ELLIPSIS.encode())
-    return data[:room].decode(errors="ignore") + ELLIPSIS

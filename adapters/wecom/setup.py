@@ -3,38 +3,35 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Protocol
 
 from aiohttp import web
 
+from adapters.kit.host import ChannelHost
+from adapters.kit.settings import secret
 from adapters.wecom import inbound
 from adapters.wecom.api import WeComApi
 from adapters.wecom.channel import WeComChannel
-from adapters.wecom.config import WeComConfig
+from adapters.wecom.config import WeComSettings
 from adapters.wecom.crypto import CallbackCrypto
 from adapters.wecom.limits import RecipientLimiter
 from adapters.wecom.web import CallbackHandler, mount
-from chat.channel import Channel
 
 
-class ChannelHost(Protocol):
-    async def add_channel(self, channel: Channel) -> None: ...
-
-
-def build_channel(config: WeComConfig) -> WeComChannel:
-    api = WeComApi(config.api_base_url, config.corp_id, config.secret,
+def build_channel(config: WeComSettings) -> WeComChannel:
+    api = WeComApi(config.api_base_url, config.corp_id, secret(config.secret),
                    throttled_retry_seconds=config.throttled_retry_seconds)
     limiter = RecipientLimiter([(60.0, config.member_per_minute),
                                 (3600.0, config.member_per_hour)])
     return WeComChannel(api, corp_id=config.corp_id, agent_id=config.agent_id, limiter=limiter)
 
 
-async def attach(host: ChannelHost, web_app: web.Application, config: WeComConfig
+async def attach(host: ChannelHost, web_app: web.Application, config: WeComSettings
                  ) -> WeComChannel:
     """Mount ``GET``/``POST /wecom/callback`` on ``web_app`` and start the channel (which
     checks the CorpID and secret with a first access token)."""
     channel = build_channel(config)
-    crypto = CallbackCrypto(config.token, config.encoding_aes_key, config.corp_id)
+    crypto = CallbackCrypto(secret(config.token), secret(config.encoding_aes_key),
+                            config.corp_id)
     translate = partial(inbound.translate, corp_id=config.corp_id, agent_id=config.agent_id)
     mount(web_app, CallbackHandler(crypto, translate, channel.receive))
     await host.add_channel(channel)

@@ -118,7 +118,8 @@ def _buttons(step: ApprovalStepRow, seat: str, request: RequestRow, loc: str
              ) -> tuple[Button, ...]:
     return (
         Button(say("apr.approve", loc), approve_action(step, seat, "approve"), style="primary"),
-        Button(say("apr.reject", loc), approve_action(step, seat, "reject"), style="danger"),
+        Button(say("apr.reject", loc), approve_action(step, seat, "reject"), style="danger",
+               needs_reason=True),
         Button(say("apr.details", loc), f"st:{request.id}"),
     )
 

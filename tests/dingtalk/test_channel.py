@@ -10,8 +10,9 @@ import aiohttp
 import pytest
 
 from adapters.dingtalk.channel import DingTalkChannel
-from adapters.dingtalk.config import DingTalkConfig, DingTalkSetupError
+from adapters.dingtalk.config import DingTalkSettings
 from adapters.dingtalk.openapi import OpenApi
+from adapters.kit.errors import SetupError
 from chat.channel import ChannelError, UpdateUnsupported
 from chat.events import ConversationKey, InboundEvent, MessageRef
 from chat.replies import Button, Card, Text
@@ -48,9 +49,10 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 def make(fake: FakeDingTalk, session: aiohttp.ClientSession, *, template: str = "tpl-1",
          secret: str = "", base_url: str = "") -> DingTalkChannel:
-    config = DingTalkConfig(app_key=fake.app_key, app_secret=secret or fake.app_secret,
-                            card_template_id=template, api_base_url=base_url or fake.url)
-    api = OpenApi(session, config.api_base_url, config.app_key, config.app_secret)
+    config = DingTalkSettings(app_key=fake.app_key, app_secret=secret or fake.app_secret,
+                              card_template_id=template, api_base_url=base_url or fake.url)
+    api = OpenApi(session, config.api_base_url, config.app_key,
+                  config.app_secret.get_secret_value())
     return DingTalkChannel(api, config)
 
 
@@ -184,7 +186,7 @@ async def test_refused_credentials_stop_start_up_naming_the_keys(
     fake_dingtalk: FakeDingTalk, session: aiohttp.ClientSession,
 ) -> None:
     channel = make(fake_dingtalk, session, secret="wrong-secret")
-    with pytest.raises(DingTalkSetupError, match=r"dingtalk\.app_key / dingtalk\.app_secret"):
+    with pytest.raises(SetupError, match=r"dingtalk\.app_key / dingtalk\.app_secret"):
         await channel.start(ignore)
 
 

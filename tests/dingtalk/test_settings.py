@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.settings import DingTalkSettings, SettingsError, load_settings
-from bot.web import dingtalk_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,17 +42,17 @@ def test_an_unknown_mode_or_key_is_refused() -> None:
 def test_the_robot_code_defaults_to_the_app_key() -> None:
     settings = load_settings(None, env(enabled="true", app_key="dingkey", app_secret="s",
                                        api_base_url="http://proxy.local/ding/"))
-    config = dingtalk_config(settings.dingtalk)
+    config = settings.dingtalk
     assert config.robot == "dingkey" and config.api_base_url == "http://proxy.local/ding"
     settings = load_settings(None, env(enabled="true", app_key="dingkey", app_secret="s",
                                        robot_code="robot-1"))
-    assert dingtalk_config(settings.dingtalk).robot == "robot-1"
+    assert settings.dingtalk.robot == "robot-1"
 
 
 def test_the_secret_never_shows_in_repr_or_in_errors() -> None:
     settings = load_settings(None, env(enabled="true", app_key="k", app_secret="ding-SECRET"))
     assert "SECRET" not in repr(settings) and "SECRET" not in str(settings)
-    assert "SECRET" not in repr(dingtalk_config(settings.dingtalk))
+    assert "SECRET" not in repr(settings.dingtalk)
     with pytest.raises(SettingsError) as raised:
         load_settings(None, env(enabled="true", app_secret="ding-SECRET", mode="bad"))
     assert "SECRET" not in str(raised.value)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from adapters.dingtalk import frames, inbound, render, signing
-from adapters.dingtalk.choices import NumberedChoices, chosen
 from adapters.dingtalk.stream import backoff
+from adapters.kit.choices import NumberedChoices, numbered, pick
+from chat.channel import Capabilities, degrade
 from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 from chat.replies import Button, Card, CardField, Text
 from tests.dingtalk import payloads
@@ -16,6 +17,7 @@ CARD = Card(title="审批 REQ-1", body="预算 ¥800\n请审批", fields=(CardFi
             buttons=(Button("同意", "apr:1:bob:approve", style="primary"),
                      Button("驳回", "apr:1:bob:reject", "r", style="danger")),
             footer="也可以回复「同意 REQ-1」")
+PLAIN = degrade(CARD, Capabilities(buttons=False))  # what the core sends without a template
 
 # --- signing (CHANNELS.md §3.5 vectors) -----------------------------------------------------
 
@@ -153,7 +155,7 @@ def test_card_params_are_all_strings_with_buttons_as_json() -> None:
 
 
 def test_without_a_template_a_card_is_markdown_with_numbered_choices() -> None:
-    key, param = render.robot_message(CARD)
+    key, param = render.robot_message(PLAIN)
     assert key == "sampleMarkdown" and param["title"] == "审批 REQ-1"
     assert param["text"].startswith("#### 审批 REQ-1\n\n预算 ¥800  \n请审批")
     assert "回复数字选择 · Reply with a number: **1** 同意 · **2** 驳回" in param["text"]
@@ -162,7 +164,7 @@ def test_without_a_template_a_card_is_markdown_with_numbered_choices() -> None:
 
 def test_webhook_bodies_notify_the_sender_in_a_group() -> None:
     assert render.webhook_message(Text("hi")) == {"msgtype": "text", "text": {"content": "hi"}}
-    body = render.webhook_message(CARD, at_user="u1")
+    body = render.webhook_message(PLAIN, at_user="u1")
     assert body["msgtype"] == "markdown" and body["at"] == {"atUserIds": ["u1"]}
 
 
@@ -182,7 +184,7 @@ def said(text: str, conversation: str = "", user: str = "u1") -> MessageReceived
 def test_a_number_or_a_label_clicks_the_latest_cards_button() -> None:
     choices = NumberedChoices()
     ref = MessageRef("dingtalk", "", "pqk-1")
-    choices.shown("@u1", CARD, ref)
+    choices.shown(said("").key, numbered(PLAIN), ref)
     click = choices.as_click(said("2"))
     assert click is not None and (click.action_id, click.value, click.source) == \
         ("apr:1:bob:reject", "r", ref)
@@ -193,8 +195,8 @@ def test_a_number_or_a_label_clicks_the_latest_cards_button() -> None:
 
 def test_a_plain_message_after_a_card_makes_numbers_text_again() -> None:
     choices = NumberedChoices()
-    choices.shown("cid-1", CARD, None)
+    choices.shown(said("", conversation="cid-1").key, numbered(PLAIN), None)
     assert choices.as_click(said("1", conversation="cid-1", user="anyone")) is not None
-    choices.shown("cid-1", Text("申请原因？"), None)
+    choices.shown(said("", conversation="cid-1").key, numbered(Text("申请原因？")), None)
     assert choices.as_click(said("1", conversation="cid-1")) is None
-    assert chosen(CARD.buttons, "１") == CARD.buttons[0]  # a full-width digit
+    assert pick(CARD.buttons, "１") == CARD.buttons[0]  # a full-width digit

@@ -10,9 +10,9 @@ import pytest
 from aiohttp import web
 
 from adapters.dingtalk.channel import DingTalkChannel
-from adapters.dingtalk.config import DingTalkSetupError
 from adapters.dingtalk.frames import Frame
 from adapters.dingtalk.stream import StreamLink
+from adapters.kit.errors import SetupError
 from bot.app import build_app
 from bot.settings import Settings, SettingsError
 from bot.web import attach_channels, make_web_app
@@ -87,7 +87,7 @@ async def test_a_gateway_refusing_the_credentials_stops_start_up(
         link = StreamLink(session, api_base_url=fake_dingtalk.url,
                           client_id=fake_dingtalk.app_key, client_secret="x",
                           topics=["/v1.0/im/bot/messages/get"], on_callback=never_called)
-        with pytest.raises(DingTalkSetupError, match=r"dingtalk\.app_key / dingtalk\.app_secret"):
+        with pytest.raises(SetupError, match=r"dingtalk\.app_key / dingtalk\.app_secret"):
             await link.start()
         await link.stop()
 

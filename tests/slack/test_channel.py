@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.kit.errors import SetupError
 from adapters.slack.channel import SlackChannel
-from adapters.slack.config import SlackSetupError
 from chat.channel import ChannelError, UpdateUnsupported
 from chat.events import ConversationKey, InboundEvent, MessageRef
 from chat.replies import Button, Card, Text
@@ -43,7 +43,7 @@ async def test_start_learns_the_bot_user_id(channel: SlackChannel) -> None:
 
 async def test_a_rejected_bot_token_stops_start_up_naming_the_key(fake_slack: FakeSlack) -> None:
     channel = SlackChannel(AsyncWebClient(token="xoxb-wrong", base_url=fake_slack.api_url))
-    with pytest.raises(SlackSetupError, match=r"slack\.bot_token.*invalid_auth"):
+    with pytest.raises(SetupError, match=r"slack\.bot_token.*invalid_auth"):
         await channel.start(ignore)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from adapters.slack.action_ids import REASON_MARK
 from tests.slack import payloads
 from tests.slack.conftest import SlackHarness, signed
 
@@ -126,7 +127,7 @@ async def test_a_person_outside_the_directory_is_told_so(slack: SlackHarness) ->
 async def test_a_reject_click_opens_a_modal_and_its_reason_reaches_the_core(
     slack: SlackHarness,
 ) -> None:
-    click = payloads.block_actions(BOB, "apr:1:bob:reject", trigger_id="9.9.trigger")
+    click = payloads.block_actions(BOB, REASON_MARK + "apr:1:bob:reject", trigger_id="9.9.trigger")
     assert (await slack.interact(click)).status == 200
     await slack.settle()
     [opened] = slack.fake.calls_to("views.open")
@@ -150,7 +151,8 @@ async def test_an_empty_reason_keeps_the_modal_open(slack: SlackHarness) -> None
 
 async def test_when_the_modal_cannot_open_the_click_goes_to_the_core(slack: SlackHarness) -> None:
     slack.fake.fail_next("views.open", status=200, error="expired_trigger_id", retry_after=None)
-    click = payloads.block_actions(BOB, "apr:1:bob:reject", action_ts="1700000400.000001")
+    click = payloads.block_actions(BOB, REASON_MARK + "apr:1:bob:reject",
+                                   action_ts="1700000400.000001")
     assert (await slack.interact(click)).status == 200
     await slack.settle()
     assert await slack.inbound_ids() == [f"act:1700000400.000001:{BOB}"]

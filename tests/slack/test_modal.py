@@ -6,21 +6,31 @@ from typing import Any
 
 from adapters.slack.channel import SlackChannel
 from adapters.slack.inbound import clicks_from_block_actions
-from adapters.slack.modal import asks_for_reason, click_from_submission, reject_modal
+from adapters.slack.modal import click_from_submission, reject_modal
 from adapters.slack.receiver import SlackReceiver
+from adapters.slack.render import button_element
 from chat.events import ActionInvoked, InboundEvent
+from chat.replies import Button
 from tests.slack import payloads
+
+REJECT = button_element(Button("驳回", "apr:3:bob:reject", "3", needs_reason=True))["action_id"]
 
 
 def a_reject_click(**extra: Any) -> ActionInvoked:
-    body = payloads.block_actions("U01BOB", "apr:3:bob:reject", value="3", channel="C0OPS",
+    body = payloads.block_actions("U01BOB", REJECT, value="3", channel="C0OPS",
                                   message_ts="1700.9", thread_ts="1700.1", **extra)
     return clicks_from_block_actions(body)[0].event
 
 
-def test_only_reject_actions_ask_for_a_reason() -> None:
-    assert asks_for_reason("apr:3:bob:reject")
-    assert not asks_for_reason("apr:3:bob:approve") and not asks_for_reason("rejected")
+def test_only_buttons_that_need_a_reason_ask_for_one() -> None:
+    def asks(button: Button) -> bool:
+        body = payloads.block_actions("U01BOB", button_element(button)["action_id"])
+        [click] = clicks_from_block_actions(body)
+        assert click.event.action_id == button.action_id  # the core's id, as it made it
+        return click.needs_reason
+
+    assert asks(Button("驳回", "apr:3:bob:reject", needs_reason=True))
+    assert not asks(Button("同意", "apr:3:bob:approve")) and not asks(Button("x", "rejected"))
 
 
 def test_the_submission_replays_the_click_carrying_the_reason_in_its_conversation() -> None:
@@ -63,7 +73,7 @@ async def test_the_core_hears_the_click_only_after_the_reason() -> None:
     channel = RecordingChannel(opens=True)
     await channel.start(channel.hear)
     receiver = SlackReceiver(channel)
-    receiver.on_action(payloads.block_actions("U01BOB", "apr:3:bob:reject"))
+    receiver.on_action(payloads.block_actions("U01BOB", REJECT))
     await channel.tasks.join()
     assert channel.heard == [] and len(channel.views) == 1
     metadata = channel.views[0]["private_metadata"]
@@ -80,7 +90,7 @@ async def test_the_core_hears_the_click_only_after_the_reason() -> None:
 async def test_without_a_modal_the_click_goes_straight_to_the_core() -> None:
     channel = RecordingChannel(opens=False)
     await channel.start(channel.hear)
-    SlackReceiver(channel).on_action(payloads.block_actions("U01BOB", "apr:3:bob:reject"))
+    SlackReceiver(channel).on_action(payloads.block_actions("U01BOB", REJECT))
     await channel.tasks.join()
     assert [e.action_id for e in channel.heard if isinstance(e, ActionInvoked)] \
         == ["apr:3:bob:reject"]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, SlackSettings, load_settings
-from bot.web import slack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +48,7 @@ def test_secrets_never_show_in_repr_or_in_errors() -> None:
     settings = load_settings(None, env(enabled="true", bot_token="xoxb-SECRET",
                                        signing_secret="sig-SECRET"))
     assert "SECRET" not in repr(settings) and "SECRET" not in str(settings)
-    assert "SECRET" not in repr(slack_config(settings.slack))
+    assert "SECRET" not in repr(settings.slack)
     with pytest.raises(SettingsError) as raised:
         load_settings(None, env(enabled="true", bot_token="xoxb-SECRET", mode="bad"))
     assert "SECRET" not in str(raised.value)

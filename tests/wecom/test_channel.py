@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.kit.errors import SetupError
 from adapters.wecom.api import WeComApi
 from adapters.wecom.channel import WeComChannel
-from adapters.wecom.config import WeComSetupError
 from adapters.wecom.inbound import CHANNEL, CardClick, Entered
 from adapters.wecom.limits import RecipientLimiter
-from chat.channel import ChannelError, UpdateUnsupported
+from chat.channel import ChannelError, UpdateUnsupported, degrade
 from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
 from chat.replies import Button, Card, Text
 from devtools.host import free_port
@@ -22,8 +22,10 @@ from tests.wecom.fake_qyapi import FakeQyapi
 CARD = Card(title="审批 REQ-1「笔记本电脑申请」", body="预算 ¥8,000",
             buttons=(Button("同意", "apr:1:bob:approve", style="primary"),
                      Button("驳回", "apr:1:bob:reject", style="danger")))
-SEVEN = Card(title="选一个服务", buttons=tuple(Button(f"服务{i}", f"pick:s{i}")
-                                              for i in range(1, 8)))
+# as the core sends it: WeCom shows at most 6 buttons, so these are numbered choices
+SEVEN = degrade(Card(title="选一个服务", buttons=tuple(Button(f"服务{i}", f"pick:s{i}")
+                                                      for i in range(1, 8))),
+                WeComChannel.capabilities)
 
 
 def to(user: str = "zhaoqiang", chat: str = "") -> ConversationKey:
@@ -244,6 +246,6 @@ async def test_refused_credentials_stop_start_up_naming_the_key(
 
     channel = WeComChannel(WeComApi(fake_qyapi.base_url, corp_id, secret), corp_id=corp_id,
                            agent_id=1000002)
-    with pytest.raises(WeComSetupError, match=rf"^{key}: WeCom refused it"):
+    with pytest.raises(SetupError, match=rf"^{key}: WeCom refused it"):
         await channel.start(ignore)
     await channel.stop()

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.wecom.render import (
-    DONE_TEXT,
-    RenderError,
-    card_update,
-    clip_bytes,
-    for_chat,
-    for_person,
-    pick,
-)
+from adapters.kit.choices import pick
+from adapters.kit.text import bilingual, clip_bytes
+from adapters.wecom.channel import WeComChannel
+from adapters.wecom.render import RenderError, card_update, for_chat, for_person
+from chat.channel import degrade
 from chat.replies import Button, Card, CardField, Text
 from tests.wecom.fake_qyapi import card_problem, message_problem
 
@@ -74,7 +70,7 @@ def test_a_card_without_buttons_is_markdown() -> None:
 
 def test_more_than_six_buttons_are_numbered_choices() -> None:
     buttons = tuple(Button(f"服务{i}", f"pick:s{i}") for i in range(1, 8))
-    out = for_person(Card(title="选一个", buttons=buttons), "t")
+    out = for_person(degrade(Card(title="选一个", buttons=buttons), WeComChannel.capabilities), "t")
     assert out.msgtype == "markdown" and out.choices == buttons
     assert "回复数字选择" in out.body["content"] and "7. 服务7" in out.body["content"]
     assert message_problem({"msgtype": "markdown", "markdown": out.body}) is None
@@ -94,7 +90,7 @@ def test_an_update_is_a_card_without_task_id_and_a_text_greys_the_buttons() -> N
     text = card_update(Text("已撤回\nREQ-7 已被申请人撤回"))
     assert text == {"card_type": "button_interaction",
                     "main_title": {"title": "已撤回", "desc": "REQ-7 已被申请人撤回"},
-                    "replace_text": DONE_TEXT}
+                    "replace_text": bilingual("adapter.done")}
     many = Card(title="x", buttons=tuple(Button(str(i), f"a{i}") for i in range(7)))
     assert card_update(many) is None
 

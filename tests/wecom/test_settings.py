@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, WeComSettings, load_settings
-from bot.web import wecom_config
 
 ROOT = Path(__file__).resolve().parents[2]
 AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
@@ -64,7 +63,7 @@ def test_bad_values_are_refused_naming_the_key() -> None:
 def test_secrets_never_show_in_repr_or_in_errors() -> None:
     settings = load_settings(None, complete())
     assert "SECRET" not in repr(settings) and "SECRET" not in str(settings)
-    config = wecom_config(settings.wecom)
+    config = settings.wecom
     assert "SECRET" not in repr(config) and AES_KEY not in repr(config)
     with pytest.raises(SettingsError) as raised:
         load_settings(None, complete(agent_id="not-a-number"))

@@ -1,0 +1,29 @@
+"""What an adapter may ask of the app it attaches to (``bot.app.BotApp`` provides it)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from chat.channel import Channel
+
+
+class Roster(Protocol):
+    """What an adapter may ask the directory about the people of its platform."""
+
+    def knows(self, user_id: str) -> bool:
+        """Someone in the directory has this platform user id."""
+        ...
+
+    def reached_by_email(self, email: str) -> bool:
+        """Someone in the directory has no id on this platform and this email address."""
+        ...
+
+
+class ChannelHost(Protocol):
+    def roster(self, channel: str) -> Roster:
+        """The adapter's questions about people, answered from the current directory."""
+        ...
+
+    async def add_channel(self, channel: Channel) -> None:
+        """Register ``channel`` and start it with the core as its sink."""
+        ...
