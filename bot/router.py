@@ -21,9 +21,9 @@ from bot.commands import (
     Withdraw,
     parse_command,
 )
-from bot.conversation import ConversationState
 from bot.handlers import amend, approvals, delegation, forms, intake, prompts, status, tasks
 from bot.handlers.help import show_help
+from bot.state import ConversationState, DoneState, FormState, PromptState
 from bot.turn import Turn
 from chat.events import ActionInvoked, InboundEvent, MessageReceived
 from chat.i18n import say
@@ -50,20 +50,19 @@ def _clean(text: str) -> str:
 
 
 async def _route_text(turn: Turn, text: str, state: ConversationState | None) -> None:
-    kind = state.get("kind") if state else None
     if len(text) > MAX_MESSAGE_CHARS:
         await turn.reply(Text(say("err.too_long", turn.locale, limit=MAX_MESSAGE_CHARS)))
-        if state is not None and kind == "form":
+        if isinstance(state, FormState):
             await forms.reprompt(turn, state)
         return
-    if state is not None and kind == "form":
+    if isinstance(state, FormState):
         await forms.continue_form(turn, state, TextInput(text))
         return
     command = parse_command(text)
     if isinstance(command, Delegate) and not command.until and not delegation.looks_like_a_person(
             turn, command.to):
         command = None  # "委托书怎么开" is a question for the catalog, not a delegation
-    if state is not None and kind == "prompt":
+    if isinstance(state, PromptState):
         if command is None:
             await prompts.answer_prompt(turn, state, text)
             return
@@ -121,7 +120,7 @@ async def _route_click(
     turn: Turn, action: str, state: ConversationState | None, text: str = ""
 ) -> None:
     prefix, _, rest = action.partition(":")
-    if state is not None and state.get("kind") == "prompt":
+    if isinstance(state, PromptState):
         state = await conversation.end_prompt(turn, state)  # a tap elsewhere drops the question
     if prefix == "apr":
         await approvals.click(turn, rest, text)
@@ -150,12 +149,11 @@ async def _route_click(
 async def _dialog_click(turn: Turn, rest: str, state: ConversationState | None) -> None:
     """A button of a form: only the form's current instance may act."""
     instance, _, action = rest.partition(":")
-    if state is not None and state.get("instance") == instance:
-        if state.get("kind") == "form":
-            await forms.continue_form(turn, state, ClickInput(action))
-            return
-        if state.get("kind") == "done":
-            rid = format_request_id(int(state.get("request") or 0))
-            await turn.reply(Text(say("req.already_submitted", turn.locale, rid=rid)))
-            return
+    if isinstance(state, FormState) and state.dialog.instance == instance:
+        await forms.continue_form(turn, state, ClickInput(action))
+        return
+    if isinstance(state, DoneState) and state.instance == instance:
+        rid = format_request_id(state.request)
+        await turn.reply(Text(say("req.already_submitted", turn.locale, rid=rid)))
+        return
     await turn.reply(Text(say("dlg.stale", turn.locale)))

@@ -16,6 +16,7 @@ from bot.access import owners_of
 from bot.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
 from bot.approvals.delegation import delegates_of
 from bot.approvals.routing import ChainPlan, plan_chain
+from bot.state import PromptState
 from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.views import local_time, status_label
@@ -299,8 +300,8 @@ async def _answer_closed(turn: Turn, request: RequestRow, step: ApprovalStepRow)
 
 
 async def ask_reason(turn: Turn, request: RequestRow, step: ApprovalStepRow, seat: str) -> None:
-    await conversation.ask(turn, {"purpose": "reject", "request": request.id, "step": step.id,
-                                  "seat": seat})
+    await conversation.ask(turn, PromptState("reject", request=request.id or 0,
+                                             step=step.id or 0, seat=seat))
     await turn.reply(Text(say("apr.ask_reason", turn.locale, rid=rid_of(request))))
 
 

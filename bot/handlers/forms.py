@@ -7,7 +7,7 @@ from typing import Any
 
 from bot import conversation
 from bot.approvals import flow
-from bot.conversation import ConversationState
+from bot.state import DoneState, FormState
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text
@@ -33,8 +33,8 @@ async def start_form(turn: Turn, service: Service, text: str) -> None:
     await _apply(turn, service, step)
 
 
-async def continue_form(turn: Turn, state: ConversationState, given: DialogInput) -> None:
-    dialog = DialogState.from_json(state)
+async def continue_form(turn: Turn, state: FormState, given: DialogInput) -> None:
+    dialog = state.dialog
     service = turn.services.bundle.catalog.get(dialog.service_id)
     if service is None:  # the service was removed from the catalog while the form was open
         await conversation.clear(turn)
@@ -43,9 +43,9 @@ async def continue_form(turn: Turn, state: ConversationState, given: DialogInput
     await _apply(turn, service, engine.handle(dialog_context(turn, service), dialog, given))
 
 
-async def reprompt(turn: Turn, state: ConversationState) -> None:
+async def reprompt(turn: Turn, state: FormState) -> None:
     """Ask the form's current question again, unchanged."""
-    dialog = DialogState.from_json(state)
+    dialog = state.dialog
     service = turn.services.bundle.catalog.get(dialog.service_id)
     if service is not None:
         for message in engine.resume(dialog_context(turn, service), dialog).replies:
@@ -60,7 +60,7 @@ async def _apply(turn: Turn, service: Service, step: DialogStep) -> None:
     elif step.state is None:
         await conversation.clear(turn)
     else:
-        await conversation.save(turn, {"kind": "form", **step.state.to_json()})
+        await conversation.save(turn, FormState(step.state))
 
 
 async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
@@ -84,8 +84,7 @@ async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
     await turn.audit("request.submitted", rid, {
         "service": service.id, "version": service.version, "answers": answers,
     })
-    await conversation.save(turn, {"kind": "done", "instance": dialog.instance,
-                                   "request": row.id})
+    await conversation.save(turn, DoneState(dialog.instance, row.id or 0))
     name = service.name.get(turn.locale)
     await turn.reply(Text(say("req.submitted", turn.locale, rid=rid, service=name)))
     await flow.start(turn, row, plan)

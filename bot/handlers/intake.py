@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import conversation
-from bot.conversation import ConversationState
 from bot.handlers.forms import start_form
+from bot.state import ChooseState, ConversationState
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Button, Card, Text
@@ -24,15 +24,13 @@ async def from_text(turn: Turn, text: str) -> None:
             return
     if result.kind == "ambiguous":
         options = [s for c in result.candidates if (s := catalog.get(c.service_id))]
-        await conversation.save(turn, {"kind": "choose", "text": text,
-                                       "options": [s.id for s in options]})
+        await conversation.save(turn, ChooseState(text, tuple(s.id for s in options)))
         await turn.reply(_choice_card(turn, say("match.ambiguous", turn.locale), options))
         return
     near = [s for c in turn.services.matcher.suggest(text)
             if c.score >= SUGGEST_SCORE and (s := catalog.get(c.service_id))]
     if near:
-        await conversation.save(turn, {"kind": "choose", "text": text,
-                                       "options": [s.id for s in near]})
+        await conversation.save(turn, ChooseState(text, tuple(s.id for s in near)))
         await turn.reply(_choice_card(turn, say("match.ambiguous", turn.locale), near))
     await turn.reply(Text(say("match.none", turn.locale)))
     await show_catalog(turn)
@@ -45,8 +43,8 @@ async def pick(turn: Turn, service_id: str, state: ConversationState | None) -> 
         await turn.reply(Text(say("dlg.stale", turn.locale)))
         return
     sentence = ""
-    if state and state.get("kind") == "choose" and service_id in state.get("options", []):
-        sentence = str(state.get("text", ""))
+    if isinstance(state, ChooseState) and service_id in state.options:
+        sentence = state.text
     await start_form(turn, service, sentence)
 
 

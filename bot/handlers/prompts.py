@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bot import conversation
 from bot.approvals import flow
-from bot.conversation import ConversationState
 from bot.handlers import forms, status
+from bot.state import FormState, PromptState
 from bot.tasks import completion
 from bot.tasks import flow as task_flow
 from bot.turn import Turn
@@ -28,9 +28,9 @@ _KEPT = {
 }
 
 
-async def answer_prompt(turn: Turn, state: ConversationState, text: str) -> None:
-    purpose = str(state.get("purpose"))
-    request_id = int(state.get("request") or 0)
+async def answer_prompt(turn: Turn, state: PromptState, text: str) -> None:
+    purpose = state.purpose
+    request_id = state.request
     word = command_of(text)
     if word == "cancel" or (word == "skip" and purpose == "csat_comment"):
         resumed = await conversation.end_prompt(turn, state)
@@ -46,13 +46,13 @@ async def answer_prompt(turn: Turn, state: ConversationState, text: str) -> None
     await _resume(turn, resumed)
 
 
-def _tid(state: ConversationState) -> str:
-    return format_task_id(int(state.get("task") or 0))
+def _tid(state: PromptState) -> str:
+    return format_task_id(state.task)
 
 
-async def _answer(turn: Turn, purpose: str, state: ConversationState, text: str) -> None:
-    request_id = int(state.get("request") or 0)
-    task_id = int(state.get("task") or 0)
+async def _answer(turn: Turn, purpose: str, state: PromptState, text: str) -> None:
+    request_id = state.request
+    task_id = state.task
     if purpose == "handover":
         await task_flow.hand_over(turn, task_id, text)
     elif purpose == "question":
@@ -66,11 +66,10 @@ async def _answer(turn: Turn, purpose: str, state: ConversationState, text: str)
     elif purpose == "withdraw":
         await status.withdraw(turn, request_id, text)
     elif purpose == "reject":
-        await flow.decide(turn, step_id=int(state.get("step") or 0),
-                          seat=str(state.get("seat") or "") or None, verdict="rejected",
+        await flow.decide(turn, step_id=state.step, seat=state.seat or None, verdict="rejected",
                           comment=text)
 
 
-async def _resume(turn: Turn, resumed: ConversationState | None) -> None:
-    if resumed is not None and resumed.get("kind") == "form":
+async def _resume(turn: Turn, resumed: FormState | None) -> None:
+    if resumed is not None:
         await forms.reprompt(turn, resumed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import conversation, views
 from bot.approvals import flow
 from bot.progress import progress_of
+from bot.state import PromptState
 from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.visibility import may_see
@@ -43,7 +44,7 @@ async def ask_withdraw_reason(turn: Turn, request_id: int) -> None:
     row = await _withdrawable(turn, request_id)
     if row is None:
         return
-    await conversation.save(turn, {"kind": "prompt", "purpose": "withdraw", "request": row.id})
+    await conversation.save(turn, PromptState("withdraw", request=row.id or 0))
     await turn.reply(Text(say("req.withdraw_ask_reason", turn.locale,
                               rid=format_request_id(request_id))))
 

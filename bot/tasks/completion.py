@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot import card_updates, conversation
 from bot.approvals.cards import name_of
+from bot.state import PromptState
 from bot.turn import Turn
 from bot.views import service_name, status_label
 from chat.i18n import say
@@ -60,7 +61,7 @@ async def confirm(turn: Turn, request_id: int, answer: str) -> None:
     if answer == "yes":
         await close(turn, request, confirmed=True)
         return
-    await conversation.ask(turn, {"purpose": "reopen", "request": request_id})
+    await conversation.ask(turn, PromptState("reopen", request=request_id))
     await turn.reply(Text(say("cfm.ask_reason", turn.locale)))
 
 
@@ -163,7 +164,7 @@ async def rate(turn: Turn, request_id: int, score: int) -> None:
         return survey_card(turn, request, score)
 
     await card_updates.refresh(turn, f"csat:{request_id}:", render)
-    await conversation.ask(turn, {"purpose": "csat_comment", "request": request_id})
+    await conversation.ask(turn, PromptState("csat_comment", request=request_id))
     await turn.reply(Text(say("csat.thanks", turn.locale, score=score)))
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot import card_updates, conversation
 from bot.approvals.cards import name_of
+from bot.state import PromptState
 from bot.tasks import completion
 from bot.tasks.cards import group_name, task_card, title_of, waits_for
 from bot.turn import Turn
@@ -328,7 +329,7 @@ async def ask_handover_target(turn: Turn, task_id: int) -> None:
     found = await locked_task(turn, task_id)
     if found is None or not await _may_hand_over(turn, *found):
         return
-    await conversation.ask(turn, {"purpose": "handover", "task": task_id})
+    await conversation.ask(turn, PromptState("handover", task=task_id))
     await turn.reply(Text(say("task.ask_handover", turn.locale, tid=format_task_id(task_id))))
 
 
@@ -351,7 +352,7 @@ async def hand_over(turn: Turn, task_id: int, target: str) -> None:
     target = _without_to(target)
     to_group, to_person = _handover_target(turn, target)
     if to_group is None and to_person is None:
-        await conversation.ask(turn, {"purpose": "handover", "task": task_id})
+        await conversation.ask(turn, PromptState("handover", task=task_id))
         await turn.reply(Text(say("task.handover_unknown", turn.locale, who=target)))
         return
     if to_person is not None:
@@ -408,7 +409,7 @@ async def ask_question_prompt(turn: Turn, task_id: int) -> None:
     found = await locked_task(turn, task_id)
     if found is None or not await _is_assignee(turn, *found):
         return
-    await conversation.ask(turn, {"purpose": "question", "task": task_id})
+    await conversation.ask(turn, PromptState("question", task=task_id))
     await turn.reply(Text(say("task.ask_question", turn.locale)))
 
 
@@ -428,7 +429,8 @@ async def ask_requester(turn: Turn, task_id: int, question: str) -> None:
     await turn.audit("task.info_requested", rid, {"task": tid, "question": question.strip()})
     loc = turn.locale_of(request.requester)
     await conversation.ask_person(turn, request.requester,
-                                  {"purpose": "info", "task": task_id, "request": request.id})
+                                  PromptState("info", task=task_id,
+                                                              request=request.id or 0))
     await turn.tell(request.requester, Text(say(
         "task.question_to_requester", loc, who=turn.person.name, rid=rid, tid=tid,
         title=title_of(task, loc), question=question.strip())))
