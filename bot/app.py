@@ -12,11 +12,11 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.features.time.install import add_digest_jobs, install_timer_kinds
 from bot.identity import DirectoryRoster
 from bot.pipeline import Pipeline
 from bot.services import Services, utc_now
 from bot.settings import Settings
-from bot.timekeeping.install import add_digest_jobs, install_timer_kinds
 from chat.channel import Channel
 from chat.events import InboundEvent
 from dialogs.loader import demo_paths, load_bundle

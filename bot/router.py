@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import conversation
+from bot import conversation, prompts
 from bot.commands import (
     Amend,
     Approve,
@@ -21,8 +21,14 @@ from bot.commands import (
     Withdraw,
     parse_command,
 )
-from bot.handlers import amend, approvals, delegation, forms, intake, prompts, status, tasks
-from bot.handlers.help import show_help
+from bot.features.amendment import flow as amend
+from bot.features.approvals import handlers as approvals
+from bot.features.delegation import flow as delegation
+from bot.features.forms import flow as forms
+from bot.features.help.flow import show_help
+from bot.features.intake import flow as intake
+from bot.features.status import flow as status
+from bot.features.tasks import handlers as tasks
 from bot.state import ConversationState, DoneState, FormState, PromptState
 from bot.turn import Turn
 from chat.events import ActionInvoked, InboundEvent, MessageReceived

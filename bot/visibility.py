@@ -7,7 +7,7 @@ Decided in the core on every look, never by who happened to get a card.
 from __future__ import annotations
 
 from bot.access import can_see
-from bot.approvals.delegation import delegate_of
+from bot.delegates import delegate_of
 from bot.turn import Turn
 from store import approvals, tasks
 from store.models import RequestRow

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import conversation
-from bot.handlers.forms import start_form
+from bot.features.forms.flow import start_form
 from bot.state import ChooseState, ConversationState
 from bot.turn import Turn
 from chat.i18n import say

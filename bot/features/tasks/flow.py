@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import card_updates, conversation
-from bot.approvals.cards import name_of
+from bot.features.approvals.cards import name_of
+from bot.features.completion import flow as completion
+from bot.features.tasks.cards import group_name, task_card, title_of, waits_for
 from bot.state import PromptState
-from bot.tasks import completion
-from bot.tasks.cards import group_name, task_card, title_of, waits_for
 from bot.turn import Turn
 from bot.views import local_time
 from bot.visibility import may_see

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.approvals.cards import name_of
+from bot.features.approvals.cards import name_of
 from bot.views import answer_fields, local_time, service_name
 from chat.i18n import say
 from chat.replies import Button, Card, CardField

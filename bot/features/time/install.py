@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.features.time.digests import DigestHandlers, plan_digests
+from bot.features.time.timers import Handlers
 from bot.settings import SettingsError
-from bot.timekeeping.digests import DigestHandlers, plan_digests
-from bot.timekeeping.handlers import Handlers
 
 if TYPE_CHECKING:
     from bot.app import BotApp

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.approvals import flow
-from bot.approvals.delegation import delegators_of
-from bot.handlers.status import visible_request
+from bot.delegates import delegators_of
+from bot.features.approvals import flow
+from bot.features.status.flow import visible_request
 from bot.turn import Turn
 from bot.views import status_label
 from chat.i18n import say

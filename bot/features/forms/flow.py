@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from bot import conversation
-from bot.approvals import flow
+from bot.features.approvals import flow
 from bot.state import DoneState, FormState
 from bot.turn import Turn
 from chat.i18n import say

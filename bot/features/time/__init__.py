@@ -9,7 +9,7 @@ from store.requests import parse_request_id
 
 async def resync_touched(turn: Turn) -> None:
     """Bring the timers of every request this turn changed in line with its history."""
-    from bot.timekeeping.resync import resync
+    from bot.features.time.resync import resync
 
     for subject in sorted(turn.touched):
         request_id = parse_request_id(subject)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.timekeeping.handlers import SYSTEM
-from bot.timekeeping.resync import resync
+from bot.features.time.resync import resync
+from bot.features.time.timers import SYSTEM
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES
 from chat.events import ConversationKey

@@ -4,8 +4,9 @@ requester's confirmation and satisfaction taps."""
 from __future__ import annotations
 
 from bot.commands import MyTasks, Queue, TaskAction, TaskCommand
-from bot.tasks import completion, flow
-from bot.tasks.cards import group_name
+from bot.features.completion import flow as completion
+from bot.features.tasks import flow
+from bot.features.tasks.cards import group_name
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.approvals import flow
-from bot.approvals.cards import name_of
-from bot.approvals.delegation import delegate_of, file_delegation_of
+from bot.delegates import delegate_of, file_delegation_of
+from bot.features.approvals import flow
+from bot.features.approvals.cards import name_of
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text

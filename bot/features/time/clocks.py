@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.timekeeping.policy import Policy, policy_for
-from bot.timekeeping.sla import Clock, Event, request_clocks
+from bot.features.time.policy import Policy, policy_for
+from bot.features.time.sla import Clock, Event, request_clocks
 from bot.turn import Turn
 from dialogs.model import Service
 from store import audit

@@ -13,11 +13,11 @@ from typing import Any
 
 from bot import card_updates, conversation
 from bot.access import owners_of
-from bot.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
-from bot.approvals.delegation import delegates_of
-from bot.approvals.routing import ChainPlan, plan_chain
+from bot.delegates import delegates_of
+from bot.features.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
+from bot.features.approvals.routing import ChainPlan, plan_chain
+from bot.features.tasks import flow as task_flow
 from bot.state import PromptState
-from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.views import local_time, status_label
 from chat.i18n import say

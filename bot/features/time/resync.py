@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.timekeeping.clocks import clocks_of, policy_of
-from bot.timekeeping.policy import Policy
-from bot.timekeeping.sla import Clock
+from bot.features.time.clocks import clocks_of, policy_of
+from bot.features.time.policy import Policy
+from bot.features.time.sla import Clock
 from bot.turn import Turn
 from org.business_time import add_working_time, length_of
 from org.model import Calendar

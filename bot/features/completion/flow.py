@@ -4,7 +4,7 @@ requester, closed, and then a one-tap satisfaction survey."""
 from __future__ import annotations
 
 from bot import card_updates, conversation
-from bot.approvals.cards import name_of
+from bot.features.approvals.cards import name_of
 from bot.state import PromptState
 from bot.turn import Turn
 from bot.views import service_name, status_label
@@ -100,7 +100,7 @@ async def reopen(turn: Turn, request_id: int, reason: str) -> None:
     agent = last.assignee or ""
     await turn.reply(Text(say("cfm.reopened", turn.locale, rid=_rid(request),
                               who=name_of(turn.services.bundle.directory, agent))))
-    from bot.tasks.flow import refresh_cards, send_card
+    from bot.features.tasks.flow import refresh_cards, send_card
 
     loc = turn.locale_of(agent)
     await turn.tell(agent, Text(say("task.reopened_to_agent", loc, who=turn.person.name,

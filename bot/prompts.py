@@ -9,11 +9,12 @@ with its current question.
 from __future__ import annotations
 
 from bot import conversation
-from bot.approvals import flow
-from bot.handlers import forms, status
+from bot.features.approvals import flow
+from bot.features.completion import flow as completion
+from bot.features.forms import flow as forms
+from bot.features.status import flow as status
+from bot.features.tasks import flow as task_flow
 from bot.state import FormState, PromptState
-from bot.tasks import completion
-from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text

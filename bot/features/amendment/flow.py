@@ -6,8 +6,8 @@ step; approvers who had already seen the request are told why.
 
 from __future__ import annotations
 
-from bot.approvals import flow
-from bot.handlers.status import visible_request
+from bot.features.approvals import flow
+from bot.features.status.flow import visible_request
 from bot.turn import Turn
 from bot.views import status_label
 from chat.i18n import say

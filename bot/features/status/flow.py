@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot import conversation, views
-from bot.approvals import flow
-from bot.progress import progress_of
+from bot.features.approvals import flow
+from bot.features.status.progress import progress_of
+from bot.features.tasks import flow as task_flow
 from bot.state import PromptState
-from bot.tasks import flow as task_flow
 from bot.turn import Turn
 from bot.visibility import may_see
 from chat.i18n import say
