@@ -12,7 +12,8 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.features.time.install import add_digest_jobs, install_timer_kinds
+from bot.features import REGISTRY
+from bot.features.time.install import add_digest_jobs, check_policy_calendar
 from bot.identity import DirectoryRoster
 from bot.pipeline import Pipeline
 from bot.services import Services, utc_now
@@ -171,7 +172,8 @@ async def build_app(
                  dispatcher=dispatcher, sweeper=sweeper, timer_handlers=timer_handlers,
                  scheduler=AsyncIOScheduler(timezone=UTC), channels=channels)
     try:
-        install_timer_kinds(app)
+        check_policy_calendar(settings, bundle)
+        timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(app.channels)))
     except BaseException:
         await db.close()
         raise

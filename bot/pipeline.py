@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.time import resync_touched
+from bot.features.time.resync import resync_touched
 from bot.identity import identify
 from bot.router import route
 from bot.services import Services

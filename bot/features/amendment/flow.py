@@ -6,10 +6,11 @@ step; approvers who had already seen the request are told why.
 
 from __future__ import annotations
 
+from bot.features.amendment.commands import Amend
 from bot.features.approvals import flow
-from bot.features.status.flow import visible_request
 from bot.turn import Turn
 from bot.views import status_label
+from bot.visibility import visible_request
 from chat.i18n import say
 from chat.replies import Text
 from dialogs.amend import AmendRefused, amend
@@ -47,3 +48,7 @@ async def amend_request(turn: Turn, request_id: int, change_text: str) -> None:
                                               "new": result.answers.get(field)})
     await turn.reply(Text(say("amd.done", turn.locale, rid=rid, change=result.change)))
     await flow.restart(turn, request, result.change)
+
+
+async def amend_command(turn: Turn, command: Amend) -> None:
+    await amend_request(turn, command.request_id, command.change)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.features.approvals.actions import ApprovalClick, Verb
+from bot.people import name_of
+from bot.status_link import StatusClick
 from bot.views import answer_fields, local_time, service_name
 from chat.i18n import say
 from chat.replies import Button, Card, CardField
@@ -21,16 +24,6 @@ def mode_text(step: ApprovalStepRow, seats: int, locale: str) -> str:
     if step.mode == "quorum":
         return say("apr.mode_quorum", locale, required=step.required, of=seats)
     return say("apr.mode_all", locale)
-
-
-def name_of(directory: Directory, person_id: str | None) -> str:
-    person = directory.person(person_id or "")
-    return person.name if person else (person_id or "-")
-
-
-def names(directory: Directory, people: Sequence[str], locale: str) -> str:
-    joiner = "、" if locale != "en" else ", "
-    return joiner.join(name_of(directory, p) for p in people) or "-"
 
 
 def seat_line(seat: ApprovalSeatRow, directory: Directory, viewer: Person) -> str:
@@ -53,8 +46,8 @@ def decisions_text(seats: Sequence[ApprovalSeatRow], directory: Directory, viewe
     return joiner.join(seat_line(s, directory, viewer) for s in decided) or "-"
 
 
-def approve_action(step: ApprovalStepRow, seat: str, verb: str) -> str:
-    return f"apr:{step.id}:{seat}:{verb}"
+def approve_action(step: ApprovalStepRow, seat: str, verb: Verb) -> str:
+    return ApprovalClick(step.id or 0, seat, verb).format()
 
 
 def approval_card(
@@ -89,7 +82,7 @@ def approval_card(
         title=say("apr.card_title", loc, rid=rid, service=service_name(service, request, loc)),
         fields=tuple(facts),
         buttons=_buttons(step, seat, request, loc) if open_ else (
-            Button(say("apr.details", loc), f"st:{request.id}"),),
+            Button(say("apr.details", loc), StatusClick(request.id or 0).format()),),
         footer=say("apr.footer_open", loc, rid=rid) if open_ else _outcome(step, seats, viewer,
                                                                           directory),
     )

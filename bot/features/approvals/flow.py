@@ -14,9 +14,11 @@ from typing import Any
 from bot import card_updates, conversation
 from bot.access import owners_of
 from bot.delegates import delegates_of
-from bot.features.approvals.cards import approval_card, decisions_text, mode_text, name_of, names
+from bot.features.approvals.actions import ApprovalCardCopy
+from bot.features.approvals.cards import approval_card, decisions_text, mode_text
 from bot.features.approvals.routing import ChainPlan, plan_chain
 from bot.features.tasks import flow as task_flow
+from bot.people import name_of, names
 from bot.state import PromptState
 from bot.turn import Turn
 from bot.views import local_time, status_label
@@ -179,7 +181,7 @@ async def send_card(
         return
     card = approval_card(request, service, step, seats, seat=seat, viewer=viewer,
                          directory=directory)
-    await turn.tell(to, card, correlation=f"apr:{step.id}:{seat}:{to}")
+    await turn.tell(to, card, correlation=ApprovalCardCopy(step.id or 0, seat, to).format())
 
 
 async def refresh_cards(
@@ -196,14 +198,14 @@ async def refresh_cards(
     directory = turn.services.bundle.directory
 
     def render(row: OutboxRow) -> Message | None:
-        _, _, seat, to = (row.correlation or "").split(":", 3)
-        viewer = directory.person(to)
-        if viewer is None:
+        copy = ApprovalCardCopy.parse(row.correlation or "")
+        viewer = directory.person(copy.to) if copy else None
+        if copy is None or viewer is None:
             return None
-        return approval_card(request, service, step, seats, seat=seat, viewer=viewer,
+        return approval_card(request, service, step, seats, seat=copy.seat, viewer=viewer,
                              directory=directory)
 
-    await card_updates.refresh(turn, f"apr:{step.id}:", render)
+    await card_updates.refresh(turn, ApprovalCardCopy.of_step(step.id or 0), render)
 
 
 # --- deciding -----------------------------------------------------------------------------

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 from bot.delegates import delegators_of
 from bot.features.approvals import flow
-from bot.features.status.flow import visible_request
+from bot.features.approvals.actions import ApprovalClick
+from bot.features.approvals.commands import Approve, MyApprovals, Reject
+from bot.features.registry import Click
 from bot.turn import Turn
 from bot.views import status_label
+from bot.visibility import visible_request
 from chat.i18n import say
 from chat.replies import Text
 from store import approvals, requests
 from store.requests import format_request_id
 
 MY_APPROVALS_LIMIT = 10
-VERBS = {"approve": "approved", "reject": "rejected"}
 
 
-async def click(turn: Turn, rest: str, comment: str = "") -> None:
-    """``apr:<step>:<seat>:approve|reject`` from a card; ``comment`` when the platform asked
-    for the reason itself (a modal), so it is not asked again."""
-    step_id, _, tail = rest.partition(":")
-    seat, _, verb = tail.rpartition(":")
-    if not step_id.isdigit() or verb not in VERBS or not seat:
-        await turn.reply(Text(say("dlg.stale", turn.locale)))
-        return
-    await flow.decide(turn, step_id=int(step_id), seat=seat, verdict=VERBS[verb],
-                      comment=comment)
+async def click(turn: Turn, click: ApprovalClick, tapped: Click) -> None:
+    """Approve or Reject on a card; ``tapped.text`` is the reason when the platform asked for
+    it itself (a modal), so it is not asked again."""
+    await flow.decide(turn, step_id=click.step, seat=click.seat, verdict=click.verdict,
+                      comment=tapped.text)
+
+
+async def approve(turn: Turn, command: Approve) -> None:
+    await by_text(turn, command.request_id, "approved", command.comment)
+
+
+async def reject(turn: Turn, command: Reject) -> None:
+    await by_text(turn, command.request_id, "rejected", command.reason)
 
 
 async def by_text(turn: Turn, request_id: int, verdict: str, comment: str) -> None:
@@ -44,7 +49,7 @@ async def by_text(turn: Turn, request_id: int, verdict: str, comment: str) -> No
                       comment=comment)
 
 
-async def my_approvals(turn: Turn) -> None:
+async def my_approvals(turn: Turn, command: MyApprovals | None = None) -> None:
     """Everything waiting for this person (or for those they approve for), each as a card."""
     directory = turn.services.bundle.directory
     me = turn.person.id

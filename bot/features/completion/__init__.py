@@ -1,0 +1,17 @@
+"""The end of a request: resolved when its tasks are finished, confirmed (or not) by the
+requester, closed, and the satisfaction survey. "Not solved" hands the last task back through
+the tasks feature's prompt ``reopen``; the confirmation timeout is in ``bot.features.time``.
+"""
+
+from __future__ import annotations
+
+from bot.features.completion import handlers
+from bot.features.completion.actions import CONFIRM, SURVEY, ConfirmClick, SurveyClick
+from bot.features.registry import Feature, on_click
+
+FEATURE = Feature(
+    name="completion",
+    actions={CONFIRM: on_click(ConfirmClick, handlers.confirm_click),
+             SURVEY: on_click(SurveyClick, handlers.survey_click)},
+    prompts=handlers.PROMPTS,
+)

@@ -4,14 +4,15 @@ requester, closed, and then a one-tap satisfaction survey."""
 from __future__ import annotations
 
 from bot import card_updates, conversation
-from bot.features.approvals.cards import name_of
+from bot.features.completion.actions import CONFIRM, SURVEY, ConfirmClick, SurveyClick, card_of
+from bot.people import name_of
 from bot.state import PromptState
 from bot.turn import Turn
 from bot.views import service_name, status_label
 from chat.i18n import say
 from chat.replies import Button, Card, Message, Text
 from store import requests, surveys, tasks
-from store.models import OutboxRow, RequestRow
+from store.models import OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import format_task_id
 
@@ -28,7 +29,7 @@ async def resolve(turn: Turn, request: RequestRow) -> None:
     service = turn.services.bundle.catalog.get(request.service_id)
     if service is not None and service.completion.confirm_by_requester:
         await turn.tell(request.requester, confirm_card(turn, request),
-                        correlation=f"cfm:{request.id}:{request.requester}")
+                        correlation=card_of(CONFIRM, request.id or 0, request.requester))
         return
     await close(turn, request)
 
@@ -41,8 +42,10 @@ def confirm_card(turn: Turn, request: RequestRow) -> Card:
         title=say("cfm.title", loc, rid=_rid(request),
                   service=service_name(service, request, loc)),
         body=say("cfm.body", loc) if open_ else status_label(request.status, loc),
-        buttons=(Button(say("cfm.yes", loc), f"cfm:{request.id}:yes", style="primary"),
-                 Button(say("cfm.no", loc), f"cfm:{request.id}:no")) if open_ else (),
+        buttons=(Button(say("cfm.yes", loc), ConfirmClick(request.id or 0, "yes").format(),
+                        style="primary"),
+                 Button(say("cfm.no", loc), ConfirmClick(request.id or 0, "no").format())
+                 ) if open_ else (),
     )
 
 
@@ -50,7 +53,7 @@ async def _refresh_confirm_card(turn: Turn, request: RequestRow) -> None:
     def render(row: OutboxRow) -> Message:
         return confirm_card(turn, request)
 
-    await card_updates.refresh(turn, f"cfm:{request.id}:", render)
+    await card_updates.refresh(turn, card_of(CONFIRM, request.id or 0), render)
 
 
 async def confirm(turn: Turn, request_id: int, answer: str) -> None:
@@ -78,11 +81,14 @@ async def _confirmable(turn: Turn, request_id: int) -> RequestRow | None:
     return request
 
 
-async def reopen(turn: Turn, request_id: int, reason: str) -> None:
-    """Not solved: the last finished task goes back to its agent with the reason."""
+async def reopen(
+    turn: Turn, request_id: int, reason: str
+) -> tuple[RequestRow, TaskRow] | None:
+    """Not solved: in progress again, and the last finished task back with its agent (returned,
+    for the tasks feature to hand it back); None when there is none."""
     request = await _confirmable(turn, request_id)
     if request is None:
-        return
+        return None
     done = [t for t in await tasks.tasks_of(turn.session, request_id=request_id)
             if t.state == "done"]
     last = max(done, key=lambda t: (t.done_at or t.updated_at, t.id or 0), default=None)
@@ -92,7 +98,7 @@ async def reopen(turn: Turn, request_id: int, reason: str) -> None:
     await _refresh_confirm_card(turn, request)
     if last is None:
         await turn.reply(Text(say("cfm.reopened", turn.locale, rid=_rid(request), who="-")))
-        return
+        return None
     await tasks.move(turn.session, task=last, from_states=("done",), to_state="claimed",
                      now=turn.now, note=reason, done_at=None)
     tid = format_task_id(last.id or 0)
@@ -100,15 +106,7 @@ async def reopen(turn: Turn, request_id: int, reason: str) -> None:
     agent = last.assignee or ""
     await turn.reply(Text(say("cfm.reopened", turn.locale, rid=_rid(request),
                               who=name_of(turn.services.bundle.directory, agent))))
-    from bot.features.tasks.flow import refresh_cards, send_card
-
-    loc = turn.locale_of(agent)
-    await turn.tell(agent, Text(say("task.reopened_to_agent", loc, who=turn.person.name,
-                                    rid=_rid(request), tid=tid, reason=reason,
-                                    title=str(last.title.get(loc) or last.key))))
-    await refresh_cards(turn, request, last)
-    siblings = await tasks.tasks_of(turn.session, request_id=request_id)
-    await send_card(turn, request, last, siblings, agent)
+    return request, last
 
 
 async def close(turn: Turn, request: RequestRow, *, confirmed: bool = False) -> None:
@@ -133,13 +131,13 @@ async def _send_survey(turn: Turn, request: RequestRow) -> None:
                               service_id=request.service_id,
                               groups=[t.group_id for t in worked], now=turn.now)
     await turn.tell(request.requester, survey_card(turn, request),
-                    correlation=f"csat:{request.id}:{request.requester}")
+                    correlation=card_of(SURVEY, request.id or 0, request.requester))
 
 
 def survey_card(turn: Turn, request: RequestRow, score: int | None = None) -> Card:
     loc = turn.locale_of(request.requester)
     service = turn.services.bundle.catalog.get(request.service_id)
-    buttons = () if score else tuple(Button(str(n), f"csat:{request.id}:{n}")
+    buttons = () if score else tuple(Button(str(n), SurveyClick(request.id or 0, n).format())
                                      for n in surveys.SCORES)
     return Card(title=say("csat.title", loc, rid=_rid(request),
                           service=service_name(service, request, loc)),
@@ -163,7 +161,7 @@ async def rate(turn: Turn, request_id: int, score: int) -> None:
     def render(row: OutboxRow) -> Message:
         return survey_card(turn, request, score)
 
-    await card_updates.refresh(turn, f"csat:{request_id}:", render)
+    await card_updates.refresh(turn, card_of(SURVEY, request_id), render)
     await conversation.ask(turn, PromptState("csat_comment", request=request_id))
     await turn.reply(Text(say("csat.thanks", turn.locale, score=score)))
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from bot.delegates import delegate_of, file_delegation_of
 from bot.features.approvals import flow
-from bot.features.approvals.cards import name_of
+from bot.people import name_of
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text

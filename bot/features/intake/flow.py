@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import conversation
 from bot.features.forms.flow import start_form
+from bot.features.intake.actions import CatalogClick, PickClick
 from bot.state import ChooseState, ConversationState
 from bot.turn import Turn
 from chat.i18n import say
@@ -50,7 +51,7 @@ async def pick(turn: Turn, service_id: str, state: ConversationState | None) -> 
 
 async def show_catalog(turn: Turn) -> None:
     departments = sorted(turn.services.bundle.catalog.by_department())
-    buttons = tuple(Button(dept, f"cat:{dept}") for dept in departments)
+    buttons = tuple(Button(dept, CatalogClick(dept).format()) for dept in departments)
     await turn.reply(Card(title=say("catalog.title", turn.locale), buttons=buttons))
 
 
@@ -67,5 +68,5 @@ async def show_department(turn: Turn, department: str) -> None:
 def _choice_card(turn: Turn, title: str, services: list[Service]) -> Card:
     loc = turn.locale
     lines = [f"· {s.name.get(loc)}: {s.description.get(loc)}" for s in services]
-    buttons = tuple(Button(s.name.get(loc), f"pick:{s.id}") for s in services)
+    buttons = tuple(Button(s.name.get(loc), PickClick(s.id).format()) for s in services)
     return Card(title=title, body="\n".join(lines), buttons=buttons)

@@ -8,7 +8,7 @@ from bot.features.status.progress import progress_of
 from bot.features.tasks import flow as task_flow
 from bot.state import PromptState
 from bot.turn import Turn
-from bot.visibility import may_see
+from bot.visibility import visible_request
 from chat.i18n import say
 from chat.replies import Text
 from store import requests
@@ -63,20 +63,6 @@ async def withdraw(turn: Turn, request_id: int, reason: str) -> None:
                               reason=reason.strip(), now=turn.now)
     await turn.audit("request.withdrawn", rid, {"reason": reason.strip()})
     await turn.reply(Text(say("req.withdrawn", turn.locale, rid=rid, reason=reason.strip())))
-
-
-async def visible_request(
-    turn: Turn, request_id: int, *, lock: bool = False
-) -> RequestRow | None:
-    """The request if this person may see it (locked for a change when ``lock``), else None
-    after saying it was not found."""
-    find = requests.lock_request if lock else requests.get_request
-    row = await find(turn.session, request_id=request_id)
-    if row is None or not await may_see(turn, row):
-        await turn.reply(Text(say("req.not_found", turn.locale,
-                                  rid=format_request_id(request_id))))
-        return None
-    return row
 
 
 async def _withdrawable(

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.features.approvals.cards import mode_text, name_of, names, seat_line
+from bot.features.approvals.cards import mode_text, seat_line
 from bot.features.tasks.cards import group_name, state_text, title_of
 from bot.features.time.clocks import clocks_of, policy_of
 from bot.features.time.sla import Clock
 from bot.features.time.spans import describe_span
+from bot.people import name_of, names
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES, local_time, owner_name
 from chat.i18n import say

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.features.approvals.cards import name_of
+from bot.features.tasks.actions import TaskClick, TaskVerb
+from bot.people import name_of
+from bot.status_link import StatusClick
 from bot.views import answer_fields, local_time, service_name
 from chat.i18n import say
 from chat.replies import Button, Card, CardField
@@ -83,20 +85,24 @@ def _in_group(directory: Directory, task: TaskRow, viewer: Person) -> bool:
                                   or viewer.id == group.lead)
 
 
+def _tap(task: TaskRow, verb: TaskVerb) -> str:
+    return TaskClick(task.id or 0, verb).format()
+
+
 def _actions(
     task: TaskRow, viewer: Person, request: RequestRow, loc: str, in_group: bool
 ) -> tuple[tuple[Button, ...], str]:
     tid = format_task_id(task.id or 0)
-    details = Button(say("apr.details", loc), f"st:{request.id}")
+    details = Button(say("apr.details", loc), StatusClick(request.id or 0).format())
     if task.state == "ready" and in_group:
-        return ((Button(say("task.claim", loc), f"tsk:{task.id}:claim", style="primary"),
+        return ((Button(say("task.claim", loc), _tap(task, "claim"), style="primary"),
                  details), say("task.footer_ready", loc, tid=tid))
     if task.state in ("claimed", "waiting_info") and task.assignee == viewer.id:
         return ((
-            Button(say("task.done", loc), f"tsk:{task.id}:done", style="primary"),
-            Button(say("task.info", loc), f"tsk:{task.id}:info"),
-            Button(say("task.handover", loc), f"tsk:{task.id}:handover"),
-            Button(say("task.release", loc), f"tsk:{task.id}:release"),
+            Button(say("task.done", loc), _tap(task, "done"), style="primary"),
+            Button(say("task.info", loc), _tap(task, "info")),
+            Button(say("task.handover", loc), _tap(task, "handover")),
+            Button(say("task.release", loc), _tap(task, "release")),
             details,
         ), say("task.footer_mine", loc, tid=tid))
     return (details,), ""

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import card_updates, conversation
-from bot.features.approvals.cards import name_of
 from bot.features.completion import flow as completion
+from bot.features.tasks.actions import TaskCardCopy
 from bot.features.tasks.cards import group_name, task_card, title_of, waits_for
+from bot.people import name_of
 from bot.state import PromptState
 from bot.turn import Turn
 from bot.views import local_time
@@ -95,7 +96,8 @@ async def announce(turn: Turn, request: RequestRow, task: TaskRow) -> None:
     chat = group.chat.get(turn.key.channel)
     if chat:
         card = _card_for(turn, request, task, siblings, _group_viewer(turn, group))
-        await turn.post_to_chat(chat, card, correlation=f"tsk:{task.id}:{GROUP_SEAT}")
+        copy = TaskCardCopy(task.id or 0, GROUP_SEAT)
+        await turn.post_to_chat(chat, card, correlation=copy.format())
         return
     for member in _members(group):
         await send_card(turn, request, task, siblings, member)
@@ -124,7 +126,7 @@ async def send_card(
     viewer = turn.services.bundle.directory.person(to)
     if viewer is not None:
         await turn.tell(to, _card_for(turn, request, task, siblings, viewer),
-                        correlation=f"tsk:{task.id}:{to}")
+                        correlation=TaskCardCopy(task.id or 0, to).format())
 
 
 async def refresh_cards(turn: Turn, request: RequestRow, task: TaskRow) -> None:
@@ -133,13 +135,14 @@ async def refresh_cards(turn: Turn, request: RequestRow, task: TaskRow) -> None:
     directory = turn.services.bundle.directory
 
     def render(row: OutboxRow) -> Message | None:
-        to = (row.correlation or "").split(":", 2)[-1]
+        copy = TaskCardCopy.parse(row.correlation or "")
+        to = copy.to if copy else ""
         group = directory.groups.get(task.group_id)
         viewer = (_group_viewer(turn, group) if to == GROUP_SEAT and group
                   else directory.person(to))
         return _card_for(turn, request, task, siblings, viewer) if viewer else None
 
-    await card_updates.refresh(turn, f"tsk:{task.id}:", render)
+    await card_updates.refresh(turn, TaskCardCopy.of_task(task.id or 0), render)
 
 
 # --- finding a task and checking who may act ------------------------------------------------
@@ -229,12 +232,13 @@ async def _give_holder_a_card(turn: Turn, request: RequestRow, task: TaskRow) ->
     """A task claimed from a group chat: its holder gets their own card with Done and the rest
     (the group's copy only says who has it)."""
     holder = task.assignee or ""
-    mine = await outbox.cards_with_prefix(turn.session, prefix=f"tsk:{task.id}:{holder}")
+    copy = TaskCardCopy(task.id or 0, holder)
+    mine = await outbox.cards_with_prefix(turn.session, prefix=copy.format())
     viewer = turn.services.bundle.directory.person(holder)
-    if viewer and not any((row.correlation or "").endswith(f":{holder}") for row in mine):
+    if viewer and not any(TaskCardCopy.parse(row.correlation or "") == copy for row in mine):
         siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
         await turn.notify(holder, _card_for(turn, request, task, siblings, viewer),
-                          correlation=f"tsk:{task.id}:{holder}")  # their direct chat
+                          correlation=copy.format())  # their direct chat
 
 
 async def finish(turn: Turn, task_id: int, note: str) -> None:
@@ -470,3 +474,16 @@ async def end_for_withdrawal(turn: Turn, request: RequestRow) -> None:
             await turn.audit("task.cancelled", format_request_id(request.id or 0),
                              {"task": format_task_id(task.id or 0)})
             await refresh_cards(turn, request, task)
+
+
+async def hand_back(turn: Turn, request: RequestRow, task: TaskRow, reason: str) -> None:
+    """A reopened request's task is its agent's again: they are told why, and get the card."""
+    agent = task.assignee or ""
+    loc = turn.locale_of(agent)
+    await turn.tell(agent, Text(say("task.reopened_to_agent", loc, who=turn.person.name,
+                                    rid=format_request_id(request.id or 0),
+                                    tid=format_task_id(task.id or 0), reason=reason,
+                                    title=str(task.title.get(loc) or task.key))))
+    await refresh_cards(turn, request, task)
+    siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
+    await send_card(turn, request, task, siblings, agent)

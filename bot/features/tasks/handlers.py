@@ -1,89 +1,62 @@
-"""Agents in chat: task card clicks, "我的任务", "队列 it-desk", "完成 TASK-7 已交付"; and the
-requester's confirmation and satisfaction taps."""
+"""Agents in chat: task card clicks, "我的任务", "队列 it-desk", "完成 TASK-7 已交付"."""
 
 from __future__ import annotations
 
-from bot.commands import MyTasks, Queue, TaskAction, TaskCommand
-from bot.features.completion import flow as completion
+from collections.abc import Awaitable, Callable
+
+from bot.features.registry import Click
 from bot.features.tasks import flow
+from bot.features.tasks.actions import TaskClick, TaskVerb
 from bot.features.tasks.cards import group_name
+from bot.features.tasks.commands import MyTasks, Queue, TaskAction
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text
 from store import requests, tasks
 from store.models import TaskRow
-from store.surveys import SCORES
 
 LIST_LIMIT = 10
 
 
-async def click(turn: Turn, rest: str) -> None:
-    """``tsk:<id>:claim|done|info|handover|release``."""
-    task_id, _, verb = rest.partition(":")
-    if not task_id.isdigit():
-        await _stale(turn)
-    elif verb == "claim":
-        await flow.claim(turn, int(task_id))
-    elif verb == "done":
-        await flow.finish(turn, int(task_id), "")
-    elif verb == "release":
-        await flow.release(turn, int(task_id))
-    elif verb == "handover":
-        await flow.ask_handover_target(turn, int(task_id))
-    elif verb == "info":
-        await flow.ask_question_prompt(turn, int(task_id))
+async def click(turn: Turn, click: TaskClick, tapped: Click) -> None:
+    """Claim, Done, Need info, Hand over or Release on a task card."""
+    await _CLICKS[click.verb](turn, click.task)
+
+
+async def _finish_without_note(turn: Turn, task_id: int) -> None:
+    await flow.finish(turn, task_id, "")
+
+
+_CLICKS: dict[TaskVerb, Callable[[Turn, int], Awaitable[None]]] = {
+    "claim": flow.claim, "done": _finish_without_note, "release": flow.release,
+    "handover": flow.ask_handover_target, "info": flow.ask_question_prompt,
+}
+
+
+async def act(turn: Turn, command: TaskAction) -> None:
+    """"认领 TASK-7", "完成 TASK-7 已交付", "转交 TASK-7 给 bob", "问 TASK-7 ...", "TASK-7"."""
+    await _ACTS.get(command.verb, _show)(turn, command)
+
+
+async def _hand_over(turn: Turn, command: TaskAction) -> None:
+    if command.text:
+        await flow.hand_over(turn, command.task_id, command.text)
     else:
-        await _stale(turn)
+        await flow.ask_handover_target(turn, command.task_id)
 
 
-async def confirm_click(turn: Turn, rest: str) -> None:
-    """``cfm:<request>:yes|no``."""
-    request_id, _, answer = rest.partition(":")
-    if request_id.isdigit() and answer in ("yes", "no"):
-        await completion.confirm(turn, int(request_id), answer)
-    else:
-        await _stale(turn)
+async def _show(turn: Turn, command: TaskAction) -> None:
+    await show(turn, command.task_id)
 
 
-async def survey_click(turn: Turn, rest: str) -> None:
-    """``csat:<request>:<1-5>``."""
-    request_id, _, score = rest.partition(":")
-    if request_id.isdigit() and score.isdigit() and int(score) in SCORES:
-        await completion.rate(turn, int(request_id), int(score))
-    else:
-        await _stale(turn)
-
-
-async def _stale(turn: Turn) -> None:
-    await turn.reply(Text(say("dlg.stale", turn.locale)))
-
-
-async def run(turn: Turn, command: TaskCommand) -> None:
-    if isinstance(command, MyTasks):
-        await my_tasks(turn)
-    elif isinstance(command, Queue):
-        await queue(turn, command.group)
-    else:
-        await _act(turn, command)
-
-
-async def _act(turn: Turn, command: TaskAction) -> None:
-    verb, task_id, text = command.verb, command.task_id, command.text
-    if verb == "claim":
-        await flow.claim(turn, task_id)
-    elif verb == "done":
-        await flow.finish(turn, task_id, text)
-    elif verb == "release":
-        await flow.release(turn, task_id)
-    elif verb == "handover":
-        await (flow.hand_over(turn, task_id, text) if text
-               else flow.ask_handover_target(turn, task_id))
-    elif verb == "ask":
-        await flow.ask_requester(turn, task_id, text)
-    elif verb == "reply":
-        await flow.answer_requester_question(turn, task_id, text)
-    else:
-        await show(turn, task_id)
+_ACTS: dict[str, Callable[[Turn, TaskAction], Awaitable[None]]] = {
+    "claim": lambda turn, c: flow.claim(turn, c.task_id),
+    "done": lambda turn, c: flow.finish(turn, c.task_id, c.text),
+    "release": lambda turn, c: flow.release(turn, c.task_id),
+    "handover": _hand_over,
+    "ask": lambda turn, c: flow.ask_requester(turn, c.task_id, c.text),
+    "reply": lambda turn, c: flow.answer_requester_question(turn, c.task_id, c.text),
+}
 
 
 async def show(turn: Turn, task_id: int) -> None:
@@ -95,7 +68,7 @@ async def show(turn: Turn, task_id: int) -> None:
     await flow.send_card(turn, request, task, siblings, turn.person.id)
 
 
-async def my_tasks(turn: Turn) -> None:
+async def my_tasks(turn: Turn, command: MyTasks | None = None) -> None:
     mine = await tasks.assigned_to(turn.session, person=turn.person.id, limit=LIST_LIMIT)
     if not mine:
         await turn.reply(Text(say("task.mine_none", turn.locale)))
@@ -104,7 +77,8 @@ async def my_tasks(turn: Turn) -> None:
     await _cards(turn, mine)
 
 
-async def queue(turn: Turn, group_text: str) -> None:
+async def queue(turn: Turn, command: Queue) -> None:
+    group_text = command.group
     directory = turn.services.bundle.directory
     mine = [g for g in directory.groups.values()
             if turn.person.id in (*g.members, g.lead)]

@@ -1,18 +1,22 @@
-"""Time: SLA clocks from history, timers kept in step with them, reminders, escalations,
-breaches, confirmation timeouts and morning digests."""
+"""Time: SLA clocks from history (sla, clocks, policy), timers kept in step with them (resync),
+and what each timer kind does when due (timers: approval reminders and escalations, task
+reminders, breaches and escalations, request breaches, confirmation timeouts; digests: the
+morning digests). ``install`` checks the policy calendar and adds the digest cron jobs."""
 
 from __future__ import annotations
 
-from bot.turn import Turn
-from store.requests import parse_request_id
+from collections.abc import Mapping
+
+from bot.features.registry import ChannelNames, Feature
+from bot.features.time.digests import DigestHandlers
+from bot.features.time.timers import Handlers
+from bot.services import Services
+from scheduler.sweeper import TimerHandler
 
 
-async def resync_touched(turn: Turn) -> None:
-    """Bring the timers of every request this turn changed in line with its history."""
-    from bot.features.time.resync import resync
+def timer_kinds(services: Services, channels: ChannelNames) -> Mapping[str, TimerHandler]:
+    return {**Handlers(services, channels).registry(),
+            **DigestHandlers(services, channels).registry()}
 
-    for subject in sorted(turn.touched):
-        request_id = parse_request_id(subject)
-        if request_id is not None:
-            await resync(turn, request_id)
-    turn.touched.clear()
+
+FEATURE = Feature(name="time", timers=timer_kinds)

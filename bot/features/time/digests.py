@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.delegates import delegators_of
+from bot.features.approvals.actions import ApprovalClick
 from bot.features.tasks.cards import group_name, title_of
 from bot.features.time.timers import late_note, system_turn
 from bot.services import Services
+from bot.status_link import StatusClick
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Button, Card
@@ -100,8 +102,9 @@ class DigestHandlers:
             rid = format_request_id(request.id or 0)
             lines.append(f"{rid} {request.title}")
             buttons.append(Button(f"{say('apr.approve', person.locale)} {rid}",
-                                  f"apr:{step.id}:{seat.approver}:approve", style="primary"))
-            buttons.append(Button(rid, f"st:{request.id}"))
+                                  ApprovalClick(step.id or 0, seat.approver, "approve").format(),
+                                  style="primary"))
+            buttons.append(Button(rid, StatusClick(request.id or 0).format()))
         if not lines:
             return
         title = say("time.digest_approvals", person.locale, n=len(lines))
@@ -119,7 +122,7 @@ class DigestHandlers:
                 continue
             lines = [f"{format_task_id(t.id or 0)} {title_of(t, person.locale)}"
                      for t in late[:DIGEST_ITEMS]]
-            buttons = tuple(Button(format_task_id(t.id or 0), f"st:{t.request_id}")
+            buttons = tuple(Button(format_task_id(t.id or 0), StatusClick(t.request_id).format())
                             for t in late[:5])
             title = say("time.digest_overdue", person.locale,
                         group=group_name(self.services.bundle.directory, group.id,

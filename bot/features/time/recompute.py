@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.features.time.install import RunningBot
 from bot.features.time.resync import resync
 from bot.features.time.timers import SYSTEM
 from bot.turn import Turn
@@ -12,11 +11,8 @@ from chat.events import ConversationKey
 from store import requests
 from store.requests import parse_request_id
 
-if TYPE_CHECKING:
-    from bot.app import BotApp
 
-
-async def recompute(app: BotApp, request_text: str | None = None) -> int:
+async def recompute(app: RunningBot, request_text: str | None = None) -> int:
     """Recompute one request (``REQ-12``) or every request that is not finished."""
     if request_text:
         number = parse_request_id(request_text)

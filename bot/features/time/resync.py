@@ -28,6 +28,7 @@ from org.business_time import add_working_time, length_of
 from org.model import Calendar
 from store import approvals, requests, tasks, timers
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow, TimerRow
+from store.requests import parse_request_id
 from store.tasks import parse_task_id
 from store.timers import Moment
 
@@ -167,3 +168,12 @@ async def _sync_seats(book: TimerBook, seats: Sequence[Seat], policy: Policy) ->
 
 
 _NO_CALENDAR = Calendar(id="-", timezone="UTC", hours=(), weekdays=frozenset())
+
+
+async def resync_touched(turn: Turn) -> None:
+    """Bring the timers of every request this turn changed in line with its history."""
+    for subject in sorted(turn.touched):
+        request_id = parse_request_id(subject)
+        if request_id is not None:
+            await resync(turn, request_id)
+    turn.touched.clear()

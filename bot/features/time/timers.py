@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from bot.access import owners_of
 from bot.delegates import delegate_of
 from bot.features.approvals import flow as approval_flow
-from bot.features.approvals.cards import name_of
 from bot.features.completion import flow as completion
 from bot.features.tasks.cards import title_of
-from bot.features.time import resync_touched
 from bot.features.time.clocks import policy_of
-from bot.features.time.policy import parse_quiet_hours
+from bot.features.time.resync import resync_touched
 from bot.features.time.spans import describe_span
+from bot.people import name_of
+from bot.quiet_hours import parse_quiet_hours
 from bot.services import Services
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES, local_time
