@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Self
 
+from bot.action_ids import id_fields
+
 PREFIX = "apr"
 Verb = Literal["approve", "reject"]
 VERDICTS: dict[str, str] = {"approve": "approved", "reject": "rejected"}
@@ -27,13 +29,10 @@ class ApprovalClick:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        prefix, _, rest = text.partition(":")
-        step, _, tail = rest.partition(":")
+        step, tail = id_fields(text, PREFIX, 2) or ("", "")
         seat, _, verb = tail.rpartition(":")
         known = _VERBS.get(verb)
-        if prefix != PREFIX or not step.isdigit() or not seat or known is None:
-            return None
-        return cls(int(step), seat, known)
+        return cls(int(step), seat, known) if step.isdigit() and seat and known else None
 
     def format(self) -> str:
         return f"{PREFIX}:{self.step}:{self.seat}:{self.verb}"
@@ -52,10 +51,8 @@ class ApprovalCardCopy:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        parts = text.split(":", 3)
-        if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit():
-            return None
-        return cls(int(parts[1]), parts[2], parts[3])
+        step, seat, to = id_fields(text, PREFIX, 3) or ("", "", "")
+        return cls(int(step), seat, to) if step.isdigit() and to else None
 
     def format(self) -> str:
         return f"{self.of_step(self.step)}{self.seat}:{self.to}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Self
 
+from bot.action_ids import numbered_choice
 from store.surveys import SCORES
 
 CONFIRM = "cfm"
@@ -25,12 +26,8 @@ class ConfirmClick:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        prefix, _, rest = text.partition(":")
-        request, _, answer = rest.partition(":")
-        known = _ANSWERS.get(answer)
-        if prefix != CONFIRM or not request.isdigit() or known is None:
-            return None
-        return cls(int(request), known)
+        found: tuple[int, Answer] | None = numbered_choice(text, CONFIRM, _answer)
+        return cls(*found) if found else None
 
     def format(self) -> str:
         return f"{CONFIRM}:{self.request}:{self.answer}"
@@ -43,14 +40,19 @@ class SurveyClick:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        prefix, _, rest = text.partition(":")
-        request, _, score = rest.partition(":")
-        if prefix != SURVEY or not request.isdigit() or not score.isdigit():
-            return None
-        return cls(int(request), int(score)) if int(score) in SCORES else None
+        found = numbered_choice(text, SURVEY, _score)
+        return cls(*found) if found else None
 
     def format(self) -> str:
         return f"{SURVEY}:{self.request}:{self.score}"
+
+
+def _answer(text: str) -> Answer | None:
+    return _ANSWERS.get(text)
+
+
+def _score(text: str) -> int | None:
+    return int(text) if text.isdigit() and int(text) in SCORES else None
 
 
 def card_of(kind: str, request: int, to: str = "") -> str:

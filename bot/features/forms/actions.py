@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Self
 
+from bot.action_ids import id_fields
 from dialogs.engine import ACTION_PREFIX
 
 
@@ -16,9 +17,8 @@ class DialogClick:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        prefix, _, rest = text.partition(":")
-        instance, _, action = rest.partition(":")
-        return cls(instance, action) if prefix == ACTION_PREFIX else None
+        fields = id_fields(text, ACTION_PREFIX, 2)
+        return cls(*fields) if fields is not None else None
 
     def format(self) -> str:
         return f"{ACTION_PREFIX}:{self.instance}:{self.action}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Self
 
+from bot.action_ids import id_fields
+
 
 @dataclass(frozen=True)
 class CatalogClick:
@@ -13,8 +15,8 @@ class CatalogClick:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        prefix, _, department = text.partition(":")
-        return cls(department) if prefix == "cat" else None
+        fields = id_fields(text, "cat", 1)
+        return cls(fields[0]) if fields is not None else None
 
     def format(self) -> str:
         return f"cat:{self.department}" if self.department else "cat"
@@ -26,8 +28,8 @@ class PickClick:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        prefix, _, service = text.partition(":")
-        return cls(service) if prefix == "pick" else None
+        fields = id_fields(text, "pick", 1)
+        return cls(fields[0]) if fields is not None else None
 
     def format(self) -> str:
         return f"pick:{self.service}"

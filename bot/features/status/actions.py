@@ -1,12 +1,13 @@
-"""The ids of status buttons: ``mine`` (my requests), ``st:<request>`` (its status) and
-``wd:<request>`` (withdraw it, asking why)."""
+"""The ids of status buttons: ``mine`` (my requests), ``st:<request>`` (its status, in
+``bot.action_ids`` since every feature's cards link to it) and ``wd:<request>`` (withdraw it,
+asking why)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Self
 
-from bot.status_link import StatusClick, request_of
+from bot.action_ids import RequestClick, StatusClick, id_fields
 
 __all__ = ["MyRequestsClick", "StatusClick", "WithdrawClick"]
 
@@ -15,19 +16,11 @@ __all__ = ["MyRequestsClick", "StatusClick", "WithdrawClick"]
 class MyRequestsClick:
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        return cls() if text.partition(":")[0] == "mine" else None
+        return cls() if id_fields(text, "mine", 1) is not None else None
 
     def format(self) -> str:
         return "mine"
 
 
-@dataclass(frozen=True)
-class WithdrawClick:
-    request: int
-
-    @classmethod
-    def parse(cls, text: str) -> Self | None:
-        return cls(request) if (request := request_of(text, "wd")) is not None else None
-
-    def format(self) -> str:
-        return f"wd:{self.request}"
+class WithdrawClick(RequestClick):
+    PREFIX = "wd"

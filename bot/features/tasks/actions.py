@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Self, get_args
 
+from bot.action_ids import id_fields, numbered_choice
+
 PREFIX = "tsk"
 TaskVerb = Literal["claim", "done", "info", "handover", "release"]
 _VERBS: dict[str, TaskVerb] = {verb: verb for verb in get_args(TaskVerb)}
@@ -21,15 +23,15 @@ class TaskClick:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        prefix, _, rest = text.partition(":")
-        task, _, verb = rest.partition(":")
-        known = _VERBS.get(verb)
-        if prefix != PREFIX or not task.isdigit() or known is None:
-            return None
-        return cls(int(task), known)
+        found: tuple[int, TaskVerb] | None = numbered_choice(text, PREFIX, _verb)
+        return cls(*found) if found else None
 
     def format(self) -> str:
         return f"{PREFIX}:{self.task}:{self.verb}"
+
+
+def _verb(text: str) -> TaskVerb | None:
+    return _VERBS.get(text)
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,8 @@ class TaskCardCopy:
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        parts = text.split(":", 2)
-        if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit():
-            return None
-        return cls(int(parts[1]), parts[2])
+        task, to = id_fields(text, PREFIX, 2) or ("", "")
+        return cls(int(task), to) if task.isdigit() and to else None
 
     def format(self) -> str:
         return f"{self.of_task(self.task)}{self.to}"

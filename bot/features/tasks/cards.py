@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.action_ids import StatusClick
 from bot.features.tasks.actions import TaskClick, TaskVerb
 from bot.people import name_of
-from bot.status_link import StatusClick
 from bot.views import answer_fields, local_time, service_name
 from chat.i18n import say
 from chat.replies import Button, Card, CardField

@@ -15,12 +15,12 @@ from sqlalchemy import String, cast, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.action_ids import StatusClick
 from bot.delegates import delegators_of
 from bot.features.approvals.actions import ApprovalClick
 from bot.features.tasks.cards import group_name, title_of
 from bot.features.time.timers import late_note, system_turn
 from bot.services import Services
-from bot.status_link import StatusClick
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Button, Card
