@@ -1,12 +1,13 @@
 """The end of a request: resolved when its tasks are finished, confirmed (or not) by the
 requester, closed, and the satisfaction survey. "Not solved" hands the last task back through
-the tasks feature's prompt ``reopen``; the confirmation timeout is in ``bot.features.time``.
+the tasks feature's prompt ``reopen``. Its timer kind: the confirmation timeout.
 """
 
 from __future__ import annotations
 
 from bot.features.completion import handlers
 from bot.features.completion.actions import CONFIRM, SURVEY, ConfirmClick, SurveyClick
+from bot.features.completion.timers import CompletionTimers
 from bot.features.registry import Feature, on_click
 
 FEATURE = Feature(
@@ -14,4 +15,5 @@ FEATURE = Feature(
     actions={CONFIRM: on_click(ConfirmClick, handlers.confirm_click),
              SURVEY: on_click(SurveyClick, handlers.survey_click)},
     prompts=handlers.PROMPTS,
+    timers=CompletionTimers.kinds,
 )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.features.time.firing import SYSTEM
 from bot.features.time.install import RunningBot
 from bot.features.time.resync import resync
-from bot.features.time.timers import SYSTEM
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES
 from chat.events import ConversationKey
