@@ -10,6 +10,7 @@ from bot.features.approvals.actions import ApprovalClick
 from bot.features.time.digests import DIGEST_ITEMS, waiting_seats
 from bot.features.time.firing import TimerKinds, late_note
 from bot.features.time.spans import describe_span
+from bot.features.time.subjects import number_of
 from chat.i18n import say
 from chat.replies import Button, Card, Text
 from scheduler.sweeper import TimerFiring, TimerHandler
@@ -31,7 +32,7 @@ class ApprovalTimers(TimerKinds):
     async def _seat(
         self, firing: TimerFiring
     ) -> tuple[ApprovalSeatRow, ApprovalStepRow, RequestRow] | None:
-        seat_id = int(firing.timer.subject.partition(":")[2] or 0)
+        seat_id = number_of(firing.timer.subject)
         session = firing.uow.session
         seat = await approvals.get_seat(session, seat_id=seat_id)
         if seat is None or seat.state != "pending":

@@ -17,6 +17,7 @@ from bot.features.time.clocks import policy_of
 from bot.features.time.digests import DIGEST_ITEMS, led_groups
 from bot.features.time.firing import SYSTEM, TimerKinds, late_note
 from bot.features.time.resync import resync_touched
+from bot.features.time.subjects import number_of, subject_of
 from bot.people import name_of
 from bot.views import local_time
 from chat.i18n import say
@@ -40,7 +41,7 @@ class TaskTimers(TimerKinds):
         }
 
     async def _task(self, firing: TimerFiring) -> tuple[TaskRow, RequestRow] | None:
-        task_id = int(firing.timer.subject.partition(":")[2] or 0)
+        task_id = number_of(firing.timer.subject)
         task = await tasks.get_task(firing.uow.session, task_id=task_id)
         if task is None or task.state not in OPEN_TASK_STATES or task.state == "waiting_info":
             return None
@@ -66,7 +67,7 @@ class TaskTimers(TimerKinds):
                                          + late_note(firing, loc)))
 
     async def _breach_at(self, firing: TimerFiring, task: TaskRow) -> datetime | None:
-        pending = await timers.pending_of(firing.uow.session, subject=f"task:{task.id}")
+        pending = await timers.pending_of(firing.uow.session, subject=subject_of("task", task.id))
         return next((t.due_at for t in pending if t.kind == "task.breach"), None)
 
     def _task_people(self, task: TaskRow) -> list[str]:
@@ -96,7 +97,8 @@ class TaskTimers(TimerKinds):
                          {"task": format_task_id(task.id or 0), "told": people})
         service = turn.services.bundle.catalog.get(request.service_id)
         policy = policy_of(turn, service)
-        await timers.schedule(turn.session, kind="task.escalate", subject=f"task:{task.id}",
+        await timers.schedule(turn.session, kind="task.escalate",
+                              subject=subject_of("task", task.id),
                               due_at=policy.after(firing.now, policy.task_escalation_after),
                               now=firing.now, replace=True)
         await resync_touched(turn)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delegates import delegators_of
+from bot.features.time.subjects import subject_of
 from bot.services import Services
 from org.model import Group, Person
 from store import approvals, timers
@@ -41,8 +42,8 @@ async def plan_digests(
 
 async def _plan(session: AsyncSession, kind: str, person: Person, day: date, now: datetime
                 ) -> int:
-    row = await timers.schedule(session, kind=kind, subject=f"person:{person.id}", due_at=now,
-                                now=now, recipient=person.id,
+    row = await timers.schedule(session, kind=kind, subject=subject_of("person", person.id),
+                                due_at=now, now=now, recipient=person.id,
                                 dedupe_key=f"{kind}:{person.id}:{day.isoformat()}")
     return 1 if row is not None else 0
 

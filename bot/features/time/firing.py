@@ -12,16 +12,19 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 
 from bot.features.time.spans import describe_span
+from bot.features.time.subjects import number_of
 from bot.quiet_hours import parse_quiet_hours
 from bot.services import Services
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES
 from chat.events import ConversationKey
 from chat.i18n import say
+from chat.replies import Text
 from org.model import Person
 from scheduler.sweeper import TimerFiring, TimerHandler
 from store import requests, timers
 from store.models import RequestRow
+from store.requests import format_request_id
 
 SYSTEM = Person(id="esmbot", name="esmbot")
 LATE_AFTER = timedelta(seconds=60)
@@ -81,8 +84,17 @@ class TimerKinds:
                               recipient=timer.recipient, payload=dict(timer.payload or {}))
         return True
 
+    async def _tell_requester(self, firing: TimerFiring, request: RequestRow, key: str) -> Turn:
+        """Tell the requester ``key`` (with ``rid``) in the request's channel; the turn, for
+        what follows."""
+        turn = self._turn_for(firing, request)
+        loc = turn.locale_of(request.requester)
+        await turn.tell(request.requester, Text(say(
+            key, loc, rid=format_request_id(request.id or 0)) + late_note(firing, loc)))
+        return turn
+
     async def _open_request(self, firing: TimerFiring) -> RequestRow | None:
-        request_id = int(firing.timer.subject.partition(":")[2] or 0)
+        request_id = number_of(firing.timer.subject)
         request = await requests.lock_request(firing.uow.session, request_id=request_id)
         if request is None or request.status in FINAL_STATUSES:
             return None

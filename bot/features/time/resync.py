@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.features.time.clocks import clocks_of, policy_of
 from bot.features.time.policy import Policy
 from bot.features.time.sla import Clock
+from bot.features.time.subjects import subject_of
 from bot.turn import Turn
 from org.business_time import add_working_time, length_of
 from org.model import Calendar
@@ -91,8 +92,9 @@ async def resync(turn: Turn, request_id: int) -> None:
     clocks = await clocks_of(turn, request)
     request_tasks = await tasks.tasks_of(turn.session, request_id=request.id or 0)
     seats = await _seats_of(turn, request)
-    subjects = [f"request:{request.id}", *(f"task:{task.id}" for task in request_tasks),
-                *(f"seat:{seat.id}" for _step, seat in seats)]
+    subjects = [subject_of("request", request.id),
+                *(subject_of("task", task.id) for task in request_tasks),
+                *(subject_of("seat", seat.id) for _step, seat in seats)]
     book = await TimerBook.of(turn.session, turn.now, subjects)
     await _sync_tasks(turn, book, request_tasks, clocks, policy)
     await _sync_request(turn, book, request, clocks, policy)
@@ -108,7 +110,7 @@ async def _sync_tasks(turn: Turn, book: TimerBook, request_tasks: Sequence[TaskR
                       clocks: list[Clock], policy: Policy) -> None:
     running = {parse_task_id(c.task or ""): c for c in clocks if c.kind == "task"}
     for task in request_tasks:
-        subject = f"task:{task.id}"
+        subject = subject_of("task", task.id)
         clock = running.get(task.id)
         if clock is None or clock.due_at is None:
             await book.cancel(subject, TASK_KINDS)
@@ -136,7 +138,7 @@ def _reminder_at(policy: Policy, clock: Clock) -> datetime | None:
 
 async def _sync_request(turn: Turn, book: TimerBook, request: RequestRow, clocks: list[Clock],
                         policy: Policy) -> None:
-    subject = f"request:{request.id}"
+    subject = subject_of("request", request.id)
     resolution = next((c for c in clocks if c.kind == "resolution"), None)
     if resolution is not None and resolution.due_at is not None:
         await book.keep_or_replace("request.breach", subject, resolution.due_at)
@@ -154,7 +156,7 @@ async def _sync_request(turn: Turn, book: TimerBook, request: RequestRow, clocks
 
 async def _sync_seats(book: TimerBook, seats: Sequence[Seat], policy: Policy) -> None:
     for step, seat in seats:
-        subject = f"seat:{seat.id}"
+        subject = subject_of("seat", seat.id)
         if seat.state != "pending" or step.started_at is None:
             await book.cancel(subject, SEAT_KINDS)
             continue
