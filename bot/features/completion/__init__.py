@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.features.completion import handlers
 from bot.features.completion.actions import CONFIRM, SURVEY, ConfirmClick, SurveyClick
+from bot.features.completion.prompts import PROMPTS
 from bot.features.completion.timers import CompletionTimers
 from bot.features.registry import Feature, on_click
 
@@ -14,6 +15,6 @@ FEATURE = Feature(
     name="completion",
     actions={CONFIRM: on_click(ConfirmClick, handlers.confirm_click),
              SURVEY: on_click(SurveyClick, handlers.survey_click)},
-    prompts=handlers.PROMPTS,
+    prompts=PROMPTS,
     timers=CompletionTimers.kinds,
 )

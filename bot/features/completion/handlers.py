@@ -1,12 +1,10 @@
-"""The requester's taps at the end: Solved / Not solved, and the satisfaction score; and the
-survey's optional comment."""
+"""The requester's taps at the end: Solved / Not solved, and the satisfaction score."""
 
 from __future__ import annotations
 
 from bot.features.completion import flow
 from bot.features.completion.actions import ConfirmClick, SurveyClick
-from bot.features.registry import Click, Prompt
-from bot.state import PromptState
+from bot.features.registry import Click
 from bot.turn import Turn
 
 
@@ -16,10 +14,3 @@ async def confirm_click(turn: Turn, click: ConfirmClick, tapped: Click) -> None:
 
 async def survey_click(turn: Turn, click: SurveyClick, tapped: Click) -> None:
     await flow.rate(turn, click.request, click.score)
-
-
-async def survey_comment(turn: Turn, prompt: PromptState, text: str) -> None:
-    await flow.comment(turn, prompt.request, text)
-
-
-PROMPTS = {"csat_comment": Prompt(survey_comment, kept="csat.comment_saved", skippable=True)}

@@ -13,6 +13,7 @@ from bot.features.status.commands import (
     parse_my_requests,
     parse_status,
 )
+from bot.features.status.prompts import PROMPTS
 
 FEATURE = Feature(
     name="status",
@@ -22,5 +23,5 @@ FEATURE = Feature(
     actions={"mine": on_click(MyRequestsClick, handlers.my_requests_click),
              "st": on_click(StatusClick, handlers.status_click),
              "wd": on_click(WithdrawClick, handlers.withdraw_click)},
-    prompts=handlers.PROMPTS,
+    prompts=PROMPTS,
 )

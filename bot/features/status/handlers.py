@@ -1,12 +1,11 @@
-"""Where is my request, from a tap or a typed command; and the reason for a withdrawal."""
+"""Where is my request, from a tap or a typed command."""
 
 from __future__ import annotations
 
-from bot.features.registry import Click, Prompt
+from bot.features.registry import Click
 from bot.features.status import flow
 from bot.features.status.actions import MyRequestsClick, StatusClick, WithdrawClick
 from bot.features.status.commands import MyRequests, ShowStatus, Withdraw
-from bot.state import PromptState
 from bot.turn import Turn
 
 
@@ -32,10 +31,3 @@ async def status_click(turn: Turn, click: StatusClick, tapped: Click) -> None:
 
 async def withdraw_click(turn: Turn, click: WithdrawClick, tapped: Click) -> None:
     await flow.ask_withdraw_reason(turn, click.request)
-
-
-async def withdraw_reason(turn: Turn, prompt: PromptState, text: str) -> None:
-    await flow.withdraw(turn, prompt.request, text)
-
-
-PROMPTS = {"withdraw": Prompt(withdraw_reason, kept="req.withdraw_kept")}
