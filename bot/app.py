@@ -12,11 +12,12 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.features import REGISTRY
+from bot.features.time.install import add_digest_jobs, check_policy_calendar
 from bot.identity import DirectoryRoster
 from bot.pipeline import Pipeline
 from bot.services import Services, utc_now
 from bot.settings import Settings
-from bot.timekeeping.install import add_digest_jobs, install_timer_kinds
 from chat.channel import Channel
 from chat.events import InboundEvent
 from dialogs.loader import demo_paths, load_bundle
@@ -171,7 +172,8 @@ async def build_app(
                  dispatcher=dispatcher, sweeper=sweeper, timer_handlers=timer_handlers,
                  scheduler=AsyncIOScheduler(timezone=UTC), channels=channels)
     try:
-        install_timer_kinds(app)
+        check_policy_calendar(settings, bundle)
+        timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(app.channels)))
     except BaseException:
         await db.close()
         raise

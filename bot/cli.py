@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from bot import cli_commands as cmd
+from bot.cli_output import EXIT_CONFIG, EXIT_OK
 from bot.settings import Settings, SettingsError, find_config_file, load_settings
 from dialogs.loader import BundleError
-
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,8 +37,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from bot import cli_commands as cmd
-
     parser = argparse.ArgumentParser(prog="esmbot", description=__doc__)
     parser.add_argument("--config", help="TOML configuration file (default ./config.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,10 +92,6 @@ def _configure_logging(settings: Settings, *, quiet: bool) -> None:
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
-def print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def resolve(path: str | None) -> Path | None:

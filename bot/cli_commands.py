@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import BotApp, build_app, bundle_paths
-from bot.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, print_json
+from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, print_json
 from bot.settings import Settings
 from chat.i18n import say
 

@@ -57,7 +57,7 @@ async def calendar_due(settings: Settings, args: argparse.Namespace) -> int:
 
 async def sla_recompute(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_app
-    from bot.timekeeping.recompute import recompute
+    from bot.features.time.recompute import recompute
 
     app = await build_app(settings)
     try:

@@ -1,23 +1,20 @@
-"""What a conversation is waiting for, stored so a restart continues where it was.
+"""The conversation's state in the store, so a restart continues where it was.
 
-Kinds: ``form`` (a dialog filling a service), ``choose`` (we asked "did you mean A or B?" and
-keep the sentence for prefill), ``prompt`` (we asked one free-text question, e.g. a reason),
-``done`` (a form was submitted; kept for a while so a second Submit click is recognised).
+The kinds of state are in ``bot.state``; here they are loaded, saved, asked and ended.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 from bot.identity import address_of
+from bot.state import ConversationState, FormState, PromptState, state_from_row
 from bot.turn import Turn
 from chat.events import ConversationKey
 from chat.i18n import say
 from chat.replies import Text
 from store import dialogs
-
-ConversationState = dict[str, Any]
 
 
 async def load(turn: Turn) -> ConversationState | None:
@@ -25,11 +22,11 @@ async def load(turn: Turn) -> ConversationState | None:
     row = await dialogs.load_dialog(turn.session, lock_id=turn.key.lock_id)
     if row is None:
         return None
-    state: ConversationState = dict(row.state)
-    if row.expires_at > turn.now:
+    state = state_from_row(row.state)
+    if row.expires_at > turn.now and state is not None:
         return state
     await dialogs.delete_dialog(turn.session, lock_id=turn.key.lock_id)
-    if state.get("kind") == "form":
+    if isinstance(state, FormState):
         await _tell_expired(turn, state)
     return None
 
@@ -47,18 +44,18 @@ async def _save_in(
         lock_id=key.lock_id,
         person=person_id,
         channel=key.channel,
-        state=state,
+        state=state.to_row(),
         now=turn.now,
         expires_at=turn.now + timedelta(minutes=minutes),
     )
 
 
-async def ask(turn: Turn, prompt: ConversationState) -> None:
+async def ask(turn: Turn, prompt: PromptState) -> None:
     """Wait for the answer to one question; an open form is kept and resumed afterwards."""
     await _ask_in(turn, turn.key, turn.person.id, prompt)
 
 
-async def ask_person(turn: Turn, person_id: str, prompt: ConversationState) -> bool:
+async def ask_person(turn: Turn, person_id: str, prompt: PromptState) -> bool:
     """Make ``person_id``'s next message (in their direct chat on this channel) the answer.
 
     Their conversation is locked first, so a turn of theirs running meanwhile is not lost.
@@ -73,23 +70,25 @@ async def ask_person(turn: Turn, person_id: str, prompt: ConversationState) -> b
     return True
 
 
-async def _ask_in(
-    turn: Turn, key: ConversationKey, person_id: str, prompt: ConversationState
-) -> None:
+async def _ask_in(turn: Turn, key: ConversationKey, person_id: str, prompt: PromptState) -> None:
     row = await dialogs.load_dialog(turn.session, lock_id=key.lock_id)
-    current = dict(row.state) if row is not None and row.expires_at > turn.now else None
-    resume = current if current and current.get("kind") == "form" else (
-        current.get("resume") if current and current.get("kind") == "prompt" else None)
-    state = {"kind": "prompt", **prompt, **({"resume": resume} if resume else {})}
-    await _save_in(turn, key, person_id, state)
+    current = state_from_row(row.state) if row is not None and row.expires_at > turn.now else None
+    resume = _form_of(current)
+    await _save_in(turn, key, person_id, replace(prompt, resume=resume))
 
 
-async def end_prompt(turn: Turn, state: ConversationState) -> ConversationState | None:
+def _form_of(state: ConversationState | None) -> FormState | None:
+    """The form that is open: the state itself, or the one a question interrupted."""
+    if isinstance(state, FormState):
+        return state
+    return state.resume if isinstance(state, PromptState) else None
+
+
+async def end_prompt(turn: Turn, state: PromptState) -> FormState | None:
     """The question is answered: back to the form it interrupted (returned), or to nothing."""
-    resume = state.get("resume")
-    if isinstance(resume, dict):
-        await save(turn, resume)
-        return resume
+    if state.resume is not None:
+        await save(turn, state.resume)
+        return state.resume
     await clear(turn)
     return None
 
@@ -98,8 +97,9 @@ async def clear(turn: Turn) -> None:
     await dialogs.delete_dialog(turn.session, lock_id=turn.key.lock_id)
 
 
-async def _tell_expired(turn: Turn, state: ConversationState) -> None:
-    service = turn.services.bundle.catalog.get(str(state.get("service_id", "")))
-    name = service.name.get(turn.locale) if service else str(state.get("service_id", ""))
+async def _tell_expired(turn: Turn, state: FormState) -> None:
+    service_id = state.dialog.service_id
+    service = turn.services.bundle.catalog.get(service_id)
+    name = service.name.get(turn.locale) if service else service_id
     minutes = turn.services.settings.bot.dialog_timeout_minutes
     await turn.reply(Text(say("dlg.expired", turn.locale, service=name, minutes=minutes)))

@@ -16,10 +16,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.time.resync import resync_touched
 from bot.identity import identify
 from bot.router import route
 from bot.services import Services
-from bot.timekeeping import resync_touched
 from bot.turn import Turn
 from chat.events import InboundEvent
 from chat.i18n import say

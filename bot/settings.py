@@ -130,7 +130,7 @@ class PolicySettings(_Section):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
-        from bot.timekeeping.policy import parse_quiet_hours
+        from bot.quiet_hours import parse_quiet_hours
 
         parse_quiet_hours(value)
         return value

@@ -7,10 +7,13 @@ Decided in the core on every look, never by who happened to get a card.
 from __future__ import annotations
 
 from bot.access import can_see
-from bot.approvals.delegation import delegate_of
+from bot.delegates import delegate_of
 from bot.turn import Turn
-from store import approvals, tasks
+from chat.i18n import say
+from chat.replies import Text
+from store import approvals, requests, tasks
 from store.models import RequestRow
+from store.requests import format_request_id
 
 
 async def may_see(turn: Turn, request: RequestRow) -> bool:
@@ -38,3 +41,17 @@ async def _works_on(turn: Turn, request: RequestRow) -> bool:
         if task.assignee == me or (group and me in (*group.members, group.lead)):
             return True
     return False
+
+
+async def visible_request(
+    turn: Turn, request_id: int, *, lock: bool = False
+) -> RequestRow | None:
+    """The request if this person may see it (locked for a change when ``lock``), else None
+    after saying it was not found."""
+    find = requests.lock_request if lock else requests.get_request
+    row = await find(turn.session, request_id=request_id)
+    if row is None or not await may_see(turn, row):
+        await turn.reply(Text(say("req.not_found", turn.locale,
+                                  rid=format_request_id(request_id))))
+        return None
+    return row

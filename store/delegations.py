@@ -1,5 +1,5 @@
 """Delegations made in chat. The directory file's delegations are read from the bundle;
-these rows override them for the days they cover (see ``bot/approvals/delegation.py``)."""
+these rows override them for the days they cover (see ``bot/delegates.py``)."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ SENTENCE = re.compile(r"[\u3400-\u9fff][”’」）)]?[，。！？；]")
 VOCABULARY_MODULES = (
     "bot/commands.py",  # the command grammar: 我的申请, 同意 REQ-12, 委托 ... 代批到 ...
     "bot/features/*/commands.py",
+    "bot/features/phrases.py",  # the separators and end punctuation of typed commands
     "dialogs/matching.py",  # amounts in a first sentence: 8000元, 8千
     "dialogs/prefill.py",  # answers read from a first sentence: 预算, 明天, 一台
     "dialogs/words.py",  # the dialog's command words: 取消, 上一步, 跳过, 帮助, 提交, 修改

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.approvals import flow
+from bot.features.approvals import flow
 from bot.testing import ChatDriver
 from chat.events import ActionInvoked
 from store import audit, requests

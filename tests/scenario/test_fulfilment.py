@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.tasks import flow
+from bot.features.tasks import flow
 from bot.testing import ChatDriver
 from chat.events import ActionInvoked
 from store import requests, surveys, tasks

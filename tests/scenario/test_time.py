@@ -149,7 +149,7 @@ async def test_status_shows_due_times_in_business_terms(chat: ChatDriver) -> Non
 
 
 async def test_morning_digests_list_pending_approvals_and_overdue_tasks(quick: ChatDriver) -> None:
-    from bot.timekeeping.install import plan_digest_timers
+    from bot.features.time.install import plan_digest_timers
 
     chat = quick
     await file_laptop(chat, "alice", 800)

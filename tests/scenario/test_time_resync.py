@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from sqlalchemy import event, select
 from sqlmodel import col
 
+from bot.features.time.recompute import recompute
 from bot.testing import ChatDriver
-from bot.timekeeping.recompute import recompute
 from store.models import TimerRow
 from tests.scenario.approval_steps import file_laptop, submit
 from tests.scenario.helpers import fill_form

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.approvals.routing import plan_chain, resolve_reference
+from bot.features.approvals.routing import plan_chain, resolve_reference
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.model import Bundle
 

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import (
-    Amend,
-    Approve,
-    CancelDelegation,
-    Command,
-    Delegate,
-    MyApprovals,
-    MyRequests,
-    MyTasks,
-    Queue,
-    Reject,
-    ShowDelegation,
-    ShowStatus,
-    TaskAction,
-    Withdraw,
-    parse_command,
-)
+from bot.features import parse_command
+from bot.features.amendment.commands import Amend
+from bot.features.approvals.commands import Approve, MyApprovals, Reject
+from bot.features.delegation.commands import CancelDelegation, Delegate, ShowDelegation
+from bot.features.registry import Command
+from bot.features.status.commands import MyRequests, ShowStatus, Withdraw
+from bot.features.tasks.commands import MyTasks, Queue, TaskAction
 
 CASES: list[tuple[str, Command | None]] = [
     ("同意 REQ-12", Approve(12, "")),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timekeeping.sla import Event, request_clocks
+from bot.features.time.sla import Event, request_clocks
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.model import SlaDef
 from org.durations import parse_duration

@@ -1,0 +1,76 @@
+"""Approvers in chat: card clicks, "同意/驳回 REQ-12", and "待我审批" (my approvals)."""
+
+from __future__ import annotations
+
+from bot.delegates import delegators_of
+from bot.features.approvals import flow
+from bot.features.approvals.actions import ApprovalClick
+from bot.features.approvals.commands import Approve, MyApprovals, Reject
+from bot.features.registry import Click
+from bot.turn import Turn
+from bot.views import status_label
+from bot.visibility import visible_request
+from chat.i18n import say
+from chat.replies import Text
+from store import approvals, requests
+from store.requests import format_request_id
+
+MY_APPROVALS_LIMIT = 10
+
+
+async def click(turn: Turn, click: ApprovalClick, tapped: Click) -> None:
+    """Approve or Reject on a card; ``tapped.text`` is the reason when the platform asked for
+    it itself (a modal), so it is not asked again."""
+    await flow.decide(turn, step_id=click.step, seat=click.seat, verdict=click.verdict,
+                      comment=tapped.text)
+
+
+async def approve(turn: Turn, command: Approve) -> None:
+    await by_text(turn, command.request_id, "approved", command.comment)
+
+
+async def reject(turn: Turn, command: Reject) -> None:
+    await by_text(turn, command.request_id, "rejected", command.reason)
+
+
+async def by_text(turn: Turn, request_id: int, verdict: str, comment: str) -> None:
+    """"同意 REQ-12 好的" / "reject REQ-12 over budget": the current step of that request."""
+    request = await visible_request(turn, request_id)
+    if request is None:
+        return
+    pending = [s for s in await approvals.steps_of(turn.session, request_id=request_id)
+               if s.state == "pending"]
+    if not pending:
+        await turn.reply(Text(say("apr.nothing_pending", turn.locale,
+                                  rid=format_request_id(request_id),
+                                  status=status_label(request.status, turn.locale))))
+        return
+    await flow.decide(turn, step_id=pending[0].id or 0, seat=None, verdict=verdict,
+                      comment=comment)
+
+
+async def my_approvals(turn: Turn, command: MyApprovals | None = None) -> None:
+    """Everything waiting for this person (or for those they approve for), each as a card."""
+    directory = turn.services.bundle.directory
+    me = turn.person.id
+    principals = [me, *await delegators_of(turn.session, directory, me, turn.today)]
+    waiting = [(seat, step) for seat, step in
+               await approvals.pending_seats_for(turn.session, approvers=principals)]
+    shown = 0
+    cards = []
+    for seat, step in waiting:
+        request = await requests.get_request(turn.session, request_id=step.request_id)
+        if request is None or request.requester == me:
+            continue
+        cards.append((request, seat, step))
+    if not cards:
+        await turn.reply(Text(say("apr.my_none", turn.locale)))
+        return
+    await turn.reply(Text(say("apr.my_title", turn.locale, n=len(cards))))
+    for request, seat, step in cards[:MY_APPROVALS_LIMIT]:
+        seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
+        await flow.send_card(turn, request, flow.service_of(turn, request), step, seats,
+                             seat=seat.approver, to=me)
+        shown += 1
+    if len(cards) > shown:
+        await turn.reply(Text(say("apr.my_more", turn.locale, n=len(cards) - shown)))

@@ -1,0 +1,16 @@
+"""The requester's taps at the end: Solved / Not solved, and the satisfaction score."""
+
+from __future__ import annotations
+
+from bot.features.completion import flow
+from bot.features.completion.actions import ConfirmClick, SurveyClick
+from bot.features.registry import Click
+from bot.turn import Turn
+
+
+async def confirm_click(turn: Turn, click: ConfirmClick, tapped: Click) -> None:
+    await flow.confirm(turn, click.request, click.answer)
+
+
+async def survey_click(turn: Turn, click: SurveyClick, tapped: Click) -> None:
+    await flow.rate(turn, click.request, click.score)

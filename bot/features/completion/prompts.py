@@ -1,0 +1,17 @@
+"""The completion's question: an optional comment after the satisfaction score ("skip" skips
+it). "Why not solved?" is asked here too (``flow.confirm``), but answered by the tasks feature,
+which hands the task back (``bot.features.tasks.prompts``)."""
+
+from __future__ import annotations
+
+from bot.features.completion import flow
+from bot.features.registry import Prompt
+from bot.state import PromptState
+from bot.turn import Turn
+
+
+async def survey_comment(turn: Turn, prompt: PromptState, text: str) -> None:
+    await flow.comment(turn, prompt.request, text)
+
+
+PROMPTS = {"csat_comment": Prompt(survey_comment, kept="csat.comment_saved", skippable=True)}

@@ -1,0 +1,90 @@
+"""Filling a service's form: start a dialog, carry it turn by turn, submit the request."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from bot import conversation
+from bot.features.approvals import flow
+from bot.state import DoneState, FormState
+from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Text
+from dialogs import engine
+from dialogs.engine import DialogContext, DialogInput, DialogState, DialogStep
+from dialogs.model import Service
+from store import requests
+from store.requests import format_request_id
+
+
+def dialog_context(turn: Turn, service: Service) -> DialogContext:
+    return DialogContext(
+        service=service,
+        today=turn.today,
+        locale=turn.locale,
+        requester=turn.person,
+        directory=turn.services.bundle.directory,
+    )
+
+
+async def start_form(turn: Turn, service: Service, text: str) -> None:
+    step = engine.start(dialog_context(turn, service), text, secrets.token_hex(4))
+    await _apply(turn, service, step)
+
+
+async def continue_form(turn: Turn, state: FormState, given: DialogInput) -> None:
+    dialog = state.dialog
+    service = turn.services.bundle.catalog.get(dialog.service_id)
+    if service is None:  # the service was removed from the catalog while the form was open
+        await conversation.clear(turn)
+        await turn.reply(Text(say("dlg.stale", turn.locale)))
+        return
+    await _apply(turn, service, engine.handle(dialog_context(turn, service), dialog, given))
+
+
+async def reprompt(turn: Turn, state: FormState) -> None:
+    """Ask the form's current question again, unchanged."""
+    dialog = state.dialog
+    service = turn.services.bundle.catalog.get(dialog.service_id)
+    if service is not None:
+        for message in engine.resume(dialog_context(turn, service), dialog).replies:
+            await turn.reply(message)
+
+
+async def _apply(turn: Turn, service: Service, step: DialogStep) -> None:
+    for message in step.replies:
+        await turn.reply(message)
+    if step.outcome == "submitted" and step.state is not None:
+        await submit(turn, service, step.state)
+    elif step.state is None:
+        await conversation.clear(turn)
+    else:
+        await conversation.save(turn, FormState(step.state))
+
+
+async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
+    """Store the request, audit it, remember the form was submitted, and route it."""
+    answers: dict[str, Any] = dict(dialog.answers)
+    plan = flow.plan_of(turn, service, turn.person.id, answers)
+    row = await requests.create_request(
+        turn.session,
+        service_id=service.id,
+        service_version=service.version,
+        requester=turn.person.id,
+        title=service.name.get(turn.locale),
+        answers=answers,
+        locale=turn.locale,
+        origin=turn.key.as_dict(),
+        now=turn.now,
+        # written as approval starts it below, so that needs no second write of the row
+        status="pending_approval" if flow.starts_approval(plan) else "submitted",
+    )
+    rid = format_request_id(row.id or 0)
+    await turn.audit("request.submitted", rid, {
+        "service": service.id, "version": service.version, "answers": answers,
+    })
+    await conversation.save(turn, DoneState(dialog.instance, row.id or 0))
+    name = service.name.get(turn.locale)
+    await turn.reply(Text(say("req.submitted", turn.locale, rid=rid, service=name)))
+    await flow.start(turn, row, plan)

@@ -1,0 +1,17 @@
+"""From a free sentence to a form: intent matching, "did you mean", and the catalog. A sentence
+that is no command and no answer ends up here (``flow.from_text``)."""
+
+from __future__ import annotations
+
+from bot.features.intake import handlers
+from bot.features.intake.actions import CatalogClick, PickClick
+from bot.features.intake.commands import ShowCatalog, parse_catalog
+from bot.features.registry import Feature, on_click
+
+FEATURE = Feature(
+    name="intake",
+    parsers=(parse_catalog,),
+    commands={ShowCatalog: handlers.show_catalog},
+    actions={"cat": on_click(CatalogClick, handlers.catalog_click),
+             "pick": on_click(PickClick, handlers.pick_click)},
+)

@@ -1,0 +1,72 @@
+"""From a free sentence to a form: intent matching, "did you mean", and the catalog."""
+
+from __future__ import annotations
+
+from bot import conversation
+from bot.features.forms.flow import start_form
+from bot.features.intake.actions import CatalogClick, PickClick
+from bot.state import ChooseState, ConversationState
+from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Button, Card, Text
+from dialogs.model import Service
+
+SUGGEST_SCORE = 0.25  # below the matcher's bar, but close enough to ask "did you mean"
+
+
+async def from_text(turn: Turn, text: str) -> None:
+    """Find the service a sentence asks for and open its form, keeping what it said."""
+    result = turn.services.matcher.match(text)
+    catalog = turn.services.bundle.catalog
+    if result.kind == "found":
+        service = catalog.get(result.candidates[0].service_id)
+        if service is not None:
+            await start_form(turn, service, text)
+            return
+    if result.kind == "ambiguous":
+        options = [s for c in result.candidates if (s := catalog.get(c.service_id))]
+        await conversation.save(turn, ChooseState(text, tuple(s.id for s in options)))
+        await turn.reply(_choice_card(turn, say("match.ambiguous", turn.locale), options))
+        return
+    near = [s for c in turn.services.matcher.suggest(text)
+            if c.score >= SUGGEST_SCORE and (s := catalog.get(c.service_id))]
+    if near:
+        await conversation.save(turn, ChooseState(text, tuple(s.id for s in near)))
+        await turn.reply(_choice_card(turn, say("match.ambiguous", turn.locale), near))
+    await turn.reply(Text(say("match.none", turn.locale)))
+    await show_catalog(turn)
+
+
+async def pick(turn: Turn, service_id: str, state: ConversationState | None) -> None:
+    """A service chosen from a "did you mean" or catalog card."""
+    service = turn.services.bundle.catalog.get(service_id)
+    if service is None:
+        await turn.reply(Text(say("dlg.stale", turn.locale)))
+        return
+    sentence = ""
+    if isinstance(state, ChooseState) and service_id in state.options:
+        sentence = state.text
+    await start_form(turn, service, sentence)
+
+
+async def show_catalog(turn: Turn) -> None:
+    departments = sorted(turn.services.bundle.catalog.by_department())
+    buttons = tuple(Button(dept, CatalogClick(dept).format()) for dept in departments)
+    await turn.reply(Card(title=say("catalog.title", turn.locale), buttons=buttons))
+
+
+async def show_department(turn: Turn, department: str) -> None:
+    services = turn.services.bundle.catalog.by_department().get(department, [])
+    if not services:
+        await show_catalog(turn)
+        return
+    title = say("catalog.dept_title", turn.locale, dept=department)
+    await conversation.clear(turn)
+    await turn.reply(_choice_card(turn, title, services))
+
+
+def _choice_card(turn: Turn, title: str, services: list[Service]) -> Card:
+    loc = turn.locale
+    lines = [f"· {s.name.get(loc)}: {s.description.get(loc)}" for s in services]
+    buttons = tuple(Button(s.name.get(loc), PickClick(s.id).format()) for s in services)
+    return Card(title=title, body="\n".join(lines), buttons=buttons)

@@ -1,0 +1,24 @@
+"""The catalog and the "did you mean" choices, from a tap or "服务目录"."""
+
+from __future__ import annotations
+
+from bot.features.intake import flow
+from bot.features.intake.actions import CatalogClick, PickClick
+from bot.features.intake.commands import ShowCatalog
+from bot.features.registry import Click
+from bot.turn import Turn
+
+
+async def show_catalog(turn: Turn, command: ShowCatalog) -> None:
+    await flow.show_catalog(turn)
+
+
+async def catalog_click(turn: Turn, click: CatalogClick, tapped: Click) -> None:
+    if click.department:
+        await flow.show_department(turn, click.department)
+    else:
+        await flow.show_catalog(turn)
+
+
+async def pick_click(turn: Turn, click: PickClick, tapped: Click) -> None:
+    await flow.pick(turn, click.service, tapped.state)

@@ -1,0 +1,54 @@
+"""Wire time into a running bot: refuse a policy calendar that does not exist, and add the
+digest cron jobs. (The timer kinds come from the features' registrations.)"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.features.time.digests import plan_digests
+from bot.services import Services
+from bot.settings import Settings, SettingsError
+from dialogs.model import Bundle
+from store.db import Database
+
+
+class RunningBot(Protocol):
+    """What the digest jobs need of the bot (``bot.app.BotApp``)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def db(self) -> Database: ...
+    @property
+    def services(self) -> Services: ...
+    @property
+    def scheduler(self) -> AsyncIOScheduler: ...
+
+
+def check_policy_calendar(settings: Settings, bundle: Bundle) -> None:
+    policies = settings.policies
+    if policies.calendar not in bundle.calendars:
+        known = ", ".join(sorted(bundle.calendars)) or "none"
+        raise SettingsError(f"policies.calendar: no calendar {policies.calendar!r} in the "
+                            f"calendars file (calendars: {known})")
+
+
+def add_digest_jobs(app: RunningBot) -> None:
+    """One cron job per time zone in the directory, at ``digest_time`` local time."""
+    at = time.fromisoformat(app.settings.policies.digest_time)
+    zones = sorted({p.timezone for p in app.services.bundle.directory.persons.values()})
+    for zone in zones:
+        app.scheduler.add_job(
+            plan_digest_timers, CronTrigger(hour=at.hour, minute=at.minute, timezone=zone),
+            args=[app, zone], id=f"digest:{zone}", replace_existing=True, coalesce=True,
+            max_instances=1, misfire_grace_time=3600)
+
+
+async def plan_digest_timers(app: RunningBot, zone: str) -> int:
+    """The cron job: today's digest timers for ``zone`` (deduplicated across replicas)."""
+    async with app.db.unit_of_work() as uow:
+        return await plan_digests(uow.session, app.services, app.services.clock(), zone)
