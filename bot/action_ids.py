@@ -1,5 +1,6 @@
-"""The grammar every action id shares, ``<prefix>:<field>:...``, and the one link many
-features' cards carry: a request's status (``st:<request>``), answered by the status feature.
+"""The grammar every action id shares, ``<prefix>:<field>:...``, and the links many features'
+cards carry: a request's status (``st:<request>``) and the list of mine (``mine``), answered by
+the status feature, and the catalog (``cat[:<department>]``), answered by intake.
 
 It sits below every feature, so that each one's codec and cards can use it.
 """
@@ -51,3 +52,26 @@ class RequestClick:
 
 class StatusClick(RequestClick):
     PREFIX = "st"
+
+
+@dataclass(frozen=True)
+class MyRequestsClick:
+    @classmethod
+    def parse(cls, text: str) -> Self | None:
+        return cls() if id_fields(text, "mine", 1) is not None else None
+
+    def format(self) -> str:
+        return "mine"
+
+
+@dataclass(frozen=True)
+class CatalogClick:
+    department: str = ""  # empty: the list of departments
+
+    @classmethod
+    def parse(cls, text: str) -> Self | None:
+        fields = id_fields(text, "cat", 1)
+        return cls(fields[0]) if fields is not None else None
+
+    def format(self) -> str:
+        return f"cat:{self.department}" if self.department else "cat"

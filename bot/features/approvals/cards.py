@@ -114,7 +114,7 @@ def _buttons(step: ApprovalStepRow, seat: str, request: RequestRow, loc: str
         Button(say("apr.approve", loc), approve_action(step, seat, "approve"), style="primary"),
         Button(say("apr.reject", loc), approve_action(step, seat, "reject"), style="danger",
                needs_reason=True),
-        Button(say("apr.details", loc), f"st:{request.id}"),
+        Button(say("apr.details", loc), StatusClick(request.id or 0).format()),
     )
 
 

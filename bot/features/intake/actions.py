@@ -6,20 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Self
 
-from bot.action_ids import id_fields
+from bot.action_ids import CatalogClick, id_fields
 
-
-@dataclass(frozen=True)
-class CatalogClick:
-    department: str = ""  # empty: the list of departments
-
-    @classmethod
-    def parse(cls, text: str) -> Self | None:
-        fields = id_fields(text, "cat", 1)
-        return cls(fields[0]) if fields is not None else None
-
-    def format(self) -> str:
-        return f"cat:{self.department}" if self.department else "cat"
+__all__ = ["CatalogClick", "PickClick"]
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,12 @@
-"""The ids of status buttons: ``mine`` (my requests), ``st:<request>`` (its status, in
-``bot.action_ids`` since every feature's cards link to it) and ``wd:<request>`` (withdraw it,
+"""The ids of status buttons: ``mine`` (my requests) and ``st:<request>`` (its status), both in
+``bot.action_ids`` since other features' cards link to them, and ``wd:<request>`` (withdraw it,
 asking why)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Self
-
-from bot.action_ids import RequestClick, StatusClick, id_fields
+from bot.action_ids import MyRequestsClick, RequestClick, StatusClick
 
 __all__ = ["MyRequestsClick", "StatusClick", "WithdrawClick"]
-
-
-@dataclass(frozen=True)
-class MyRequestsClick:
-    @classmethod
-    def parse(cls, text: str) -> Self | None:
-        return cls() if id_fields(text, "mine", 1) is not None else None
-
-    def format(self) -> str:
-        return "mine"
 
 
 class WithdrawClick(RequestClick):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import conversation, views
 from bot.features.approvals import flow
+from bot.features.status.cards import my_requests_card, status_card
 from bot.features.status.progress import progress_of
 from bot.features.tasks import flow as task_flow
 from bot.state import PromptState
@@ -25,7 +26,7 @@ async def my_requests(turn: Turn) -> None:
         await turn.reply(Text(say("req.none", turn.locale)))
         return
     services = turn.services.bundle.catalog.services
-    await turn.reply(views.my_requests_card(rows, services, turn.person))
+    await turn.reply(my_requests_card(rows, services, turn.person))
 
 
 async def show_status(turn: Turn, request_id: int) -> None:
@@ -34,8 +35,8 @@ async def show_status(turn: Turn, request_id: int) -> None:
         return
     bundle = turn.services.bundle
     progress = await progress_of(turn, row)
-    card = views.status_card(row, bundle.catalog.get(row.service_id), turn.person,
-                             bundle.directory, step=progress.step, holder=progress.holder,
+    card = status_card(row, bundle.catalog.get(row.service_id), turn.person,
+                       bundle.directory, step=progress.step, holder=progress.holder,
                              since=progress.since, history=progress.history)
     await turn.reply(card)
 
