@@ -1,0 +1,101 @@
+"""``esmbot audit verify``: the chain is whole up to its head and its anchors, and every
+request's rows are what its trail says.
+
+The chain walk stops at its first bad link (what follows cannot be trusted to be in order);
+the replay reports every request that differs, a batch of requests per transaction (on
+PostgreSQL a repeatable-read one, so rows and trail are read at one moment). ``since`` walks
+the chain from the first event at or after it and replays only the requests with an event or
+a row change since then; the head and the anchors are checked either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.audit.drift import differences
+from bot.audit.stored import every_request_id, in_tables, on_trails, request_ids_since
+from store import anchors, audit
+from store.anchors import Anchor
+from store.db import Database
+from store.dialect import dialect_of
+from store.requests import format_request_id
+from store.uow import UnitOfWork
+
+REPLAY_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Report:
+    events: int  # links of the chain checked
+    requests: int  # requests replayed
+    problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+async def verify(
+    db: Database, *, since: datetime | None = None, anchor: Anchor | None = None,
+    secret: str = "", batch_size: int = REPLAY_BATCH,
+) -> Report:
+    problems: list[str] = []
+    notes: list[str] = []
+    async with db.unit_of_work() as uow:
+        await _snapshot(uow)
+        chain = await _walk(uow, since)
+        if not chain.ok:
+            problems.append(f"chain broken at seq {chain.first_bad_seq}: {chain.reason}")
+        problems += await _anchors(uow, anchor, secret, notes)
+        ids = (await every_request_id(uow.session) if since is None
+               else await request_ids_since(uow.session, since))
+    unknown: set[str] = set()
+    for first in range(0, len(ids), batch_size):
+        async with db.unit_of_work() as uow:
+            await _snapshot(uow)
+            batch = ids[first:first + batch_size]
+            table = await in_tables(uow.session, batch)
+            trail = await on_trails(uow.session, batch)
+        for number in batch:
+            rid = format_request_id(number)
+            problems += differences(rid, table.get(number), trail.get(number))
+            unknown |= trail[number].unknown if number in trail else set()
+    if unknown:
+        notes.append("not replayed (unknown actions): " + ", ".join(sorted(unknown)))
+    return Report(chain.checked, len(ids), tuple(problems), tuple(notes))
+
+
+async def _snapshot(uow: UnitOfWork) -> None:
+    """Every statement of the transaction sees one moment (SQLite's write lock does that)."""
+    if dialect_of(uow.session) == "postgresql":
+        await uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+async def _walk(uow: UnitOfWork, since: datetime | None) -> audit.AuditVerification:
+    if since is None:
+        return await audit.verify(uow.session)
+    first = await audit.first_seq_since(uow.session, since)
+    if first is None:  # nothing since: only the end of the chain against its head
+        head = await audit.head(uow.session)
+        first = (head.seq if head else 0) + 1
+    return await audit.verify(uow.session, from_seq=first)
+
+
+async def _anchors(uow: UnitOfWork, given: Anchor | None, secret: str,
+                   notes: list[str]) -> list[str]:
+    """The chain must still hold the given anchor (from a file) and the newest stored one."""
+    problems = []
+    stored = await anchors.latest(uow.session)
+    for source, anchor in (("anchor file", given), ("stored anchor", stored[1] if stored
+                                                    else None)):
+        if anchor is None:
+            continue
+        if not secret:
+            notes.append(f"{source} not checked: no [audit] anchor_secret is set")
+            continue
+        problem = await anchors.check(uow.session, anchor, secret=secret)
+        if problem is not None:
+            problems.append(f"{source}: {problem}")
+    return problems
