@@ -583,6 +583,13 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Sorry, something went wrong handling that. It has been logged; please try again in a "
         "moment. Nothing you entered was lost.",
     ),
+    # --- audit: the daily anchor of the audit trail ----------------------------------------
+    "audit.anchor_daily": (
+        "审计链锚点（{at}）：第 {seq} 条，哈希 {hash}。请另行保存这条消息；核对时运行 "
+        "esmbot audit verify --anchor。\n{anchor}",
+        "Audit trail anchor ({at}): event {seq}, hash {hash}. Keep this message somewhere "
+        "else; to check, run esmbot audit verify --anchor.\n{anchor}",
+    ),
     "err.too_long": (
         "消息太长了（超过 {limit} 个字），请精简后再发。",
         "That message is too long (over {limit} characters); please shorten it.",
