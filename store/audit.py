@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, event, func, insert, select, text, update
+from sqlalchemy import bindparam, event, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -104,7 +104,7 @@ async def append(
     values: dict[str, Any] = {
         "seq": seq + 1, "at": now.astimezone(UTC), "actor": actor, "on_behalf_of": on_behalf_of,
         "action": action, "subject": subject, "data": _plain_json(data), "prev_hash": prev_hash}
-    values["hash"] = _hash_of(values)
+    values["hash"] = hash_of(values)
     await session.execute(_INSERT, values)
     memo.remember(session, _HEAD, (values["seq"], values["hash"]))
     trails: dict[str, list[tuple[datetime, str, Any]]] | None = memo.recall(session, _TRAILS)
@@ -161,12 +161,11 @@ async def verify(
         links = list(await session.execute(
             _LINKS, {"after": expected_seq - 1, "limit": batch_size}))
         for link in links:
-            values = dict(link._mapping)
-            problem = _link_problem(values, expected_seq, expected_prev)
+            problem = _link_problem(link, expected_seq, expected_prev)
             if problem is not None:
                 bad_seq, reason = problem
                 return AuditVerification(False, checked, bad_seq, reason)
-            checked, expected_seq, expected_prev = checked + 1, link.seq + 1, link.hash
+            checked, expected_seq, expected_prev = checked + 1, expected_seq + 1, link[-1]
         if len(links) < batch_size:
             recorded = await head(session)  # ahead of the walk: appended meanwhile, walk on
             if recorded is None or recorded.seq < expected_seq or not links:
@@ -200,7 +199,9 @@ async def subjects_from(session: AsyncSession, seq: int) -> set[str]:
     return {str(subject) for subject in await session.scalars(query)}
 
 
-async def events_about(session: AsyncSession, subjects: Sequence[str]) -> list[Row[Any]]:
+async def events_about(
+    session: AsyncSession, subjects: Sequence[str]
+) -> Sequence[Sequence[Any]]:
     """``(subject, seq, actor, on_behalf_of, action, data)`` of every event about these
     subjects, oldest first (for replaying many trails at once)."""
     query = (select(_TABLE.c.subject, _TABLE.c.seq, _TABLE.c.actor, _TABLE.c.on_behalf_of,
@@ -272,27 +273,35 @@ def _write_head(sync: Session) -> None:
 
 def event_hash(row: AuditEventRow) -> str:
     """sha256 over the previous hash and a canonical JSON of this event's content."""
-    return _hash_of({name: getattr(row, name) for name in (*_HASHED, "prev_hash")})
+    return hash_of({name: getattr(row, name) for name in (*_HASHED, "prev_hash")})
 
 
-def _hash_of(values: dict[str, Any]) -> str:
+def hash_of(values: dict[str, Any]) -> str:
     """``event_hash`` of an event given as its column values."""
-    content = {name: values[name] for name in _HASHED}
-    content["at"] = values["at"].astimezone(UTC).isoformat(timespec="microseconds")
-    return hashlib.sha256((values["prev_hash"] + _canonical(content)).encode("utf-8")).hexdigest()
+    return _chained(values["prev_hash"], *(values[name] for name in _HASHED))
 
 
-def _link_problem(
-    link: dict[str, Any], expected_seq: int, expected_prev: str
-) -> tuple[int, str] | None:
-    seq = link["seq"]
+def _chained(prev_hash: str, seq: int, at: datetime, actor: str, on_behalf_of: str | None,
+             action: str, subject: str, data: Any) -> str:
+    """sha256 over the previous hash and a canonical JSON of the event's content."""
+    content = {"seq": seq, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+               "actor": actor, "on_behalf_of": on_behalf_of, "action": action,
+               "subject": subject, "data": data}
+    return hashlib.sha256((prev_hash + _canonical(content)).encode("utf-8")).hexdigest()
+
+
+def _link_problem(link: Sequence[Any], expected_seq: int, expected_prev: str
+                  ) -> tuple[int, str] | None:
+    """What is wrong with ``link`` (a row of ``_LINKS``: the hashed columns, ``prev_hash``,
+    ``hash``) as the event after ``expected_prev``, or None."""
+    seq, *content, prev_hash, stored_hash = link
     if seq != expected_seq:
         missing = f"{expected_seq}" if seq == expected_seq + 1 else \
             f"{expected_seq}..{seq - 1}"
         return expected_seq, f"removed: seq {missing} missing (next present is {seq})"
-    if link["prev_hash"] != expected_prev:
+    if prev_hash != expected_prev:
         return seq, f"removed or altered before seq {seq}: prev_hash does not match"
-    if _hash_of(link) != link["hash"]:
+    if _chained(prev_hash, seq, *content) != stored_hash:
         return seq, f"changed: seq {seq} does not match its hash"
     return None
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.replay import Replayed, Seat, Step, Task, TrailEvent, replay
 from store import audit
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow
-from store.requests import format_request_id, parse_request_id
+from store.requests import format_request_id
 from store.tasks import format_task_id
 
 _REQUESTS = RequestRow.__table__  # type: ignore[attr-defined]
@@ -68,13 +68,13 @@ async def in_tables(session: AsyncSession, ids: Sequence[int]) -> dict[int, Repl
 async def on_trails(session: AsyncSession, ids: Sequence[int]) -> dict[int, Replayed]:
     """What the trails of these requests say (absent: no event about it)."""
     events: dict[int, list[TrailEvent]] = {}
-    for row in await audit.events_about(session, [format_request_id(i) for i in ids]):
-        number = parse_request_id(row.subject)
-        if number is not None:
-            events.setdefault(number, []).append(
-                TrailEvent(row.seq, row.actor, row.on_behalf_of, row.action, row.data or {}))
+    for subject, seq, actor, on_behalf_of, action, data in await audit.events_about(
+            session, [format_request_id(i) for i in ids]):
+        events.setdefault(int(subject[4:]), []).append(
+            TrailEvent(seq, actor, on_behalf_of, action, data or {}))
     return {number: replay(trail) for number, trail in events.items()}
 
 
 def _ids(subjects: set[str]) -> set[int]:
-    return {n for n in (parse_request_id(s) for s in subjects) if n is not None}
+    """The request numbers of ``REQ-<n>`` subjects (anything else is no request's)."""
+    return {int(s[4:]) for s in subjects if s.startswith("REQ-") and s[4:].isdigit()}

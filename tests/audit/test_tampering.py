@@ -74,7 +74,7 @@ async def test_a_forged_tail_forks_from_the_anchor(chat: ChatDriver) -> None:
         row = (await audit.events_for(uow.session, subject="REQ-1"))[-1]
         values = {n: getattr(row, n) for n in (*audit._HASHED, "prev_hash")}
         values["actor"] = "mallory"
-        forged = audit._hash_of(values)
+        forged = audit.hash_of(values)
     await sql(chat, "UPDATE audit_event SET actor = 'mallory', hash = :h WHERE seq = :seq",
               h=forged, seq=row.seq)
     await sql(chat, "UPDATE audit_head SET hash = :h", h=forged)

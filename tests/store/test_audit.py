@@ -353,7 +353,7 @@ async def test_upgrading_computes_the_head_of_an_existing_chain(db_url: str) -> 
             event = {"seq": seq, "at": T0, "actor": "alice", "on_behalf_of": None,
                      "action": "request.commented", "subject": "REQ-1", "data": {"n": seq},
                      "prev_hash": prev}
-            event["hash"] = prev = audit._hash_of(event)
+            event["hash"] = prev = audit.hash_of(event)
             values.append(event)
         async with db.engine.begin() as conn:
             await conn.execute(insert(AuditEventRow.__table__), values)  # type: ignore[attr-defined]
