@@ -22,6 +22,8 @@ def differences(rid: str, table: Replayed | None, trail: Replayed | None) -> lis
                 "request.submitted"]
     found: list[str] = []
     _field(found, rid, "status", table.status, trail.status)
+    _field(found, rid, "service_id", table.service, trail.service)
+    _field(found, rid, "service_version", table.version, trail.version)
     _answers(found, rid, table.answers, trail.answers)
     _steps(found, rid, table.steps, trail.steps)
     _tasks(found, rid, table.tasks, trail.tasks)

@@ -56,6 +56,8 @@ class Replayed:
     ``TASK-<id>``; ``unknown``: actions this replay does not know (their effect is missing)."""
 
     status: str | None = None
+    service: str | None = None  # the service's id and version the request was filed under
+    version: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
     steps: dict[tuple[int, int], Step] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
@@ -85,6 +87,7 @@ def _status(status: str) -> Callable[[Replayed, TrailEvent], None]:
 
 def _submitted(state: Replayed, event: TrailEvent) -> None:
     state.status = "submitted"
+    state.service, state.version = event.data.get("service"), event.data.get("version")
     state.answers = dict(event.data.get("answers") or {})
 
 

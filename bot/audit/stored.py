@@ -37,9 +37,11 @@ async def request_ids_since(session: AsyncSession, since: datetime) -> list[int]
 
 async def in_tables(session: AsyncSession, ids: Sequence[int]) -> dict[int, Replayed]:
     """The stored state of these requests (absent: no such row)."""
-    found = {int(row.id): Replayed(status=row.status, answers=dict(row.answers or {}))
+    found = {int(row.id): Replayed(status=row.status, service=row.service_id,
+                                   version=row.service_version, answers=dict(row.answers or {}))
              for row in await session.execute(
-                 select(_REQUESTS.c.id, _REQUESTS.c.status, _REQUESTS.c.answers)
+                 select(_REQUESTS.c.id, _REQUESTS.c.status, _REQUESTS.c.service_id,
+                        _REQUESTS.c.service_version, _REQUESTS.c.answers)
                  .where(_REQUESTS.c.id.in_(ids)))}
     steps: dict[int, tuple[int, Step]] = {}
     for row in await session.execute(

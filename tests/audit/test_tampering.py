@@ -145,3 +145,22 @@ async def test_since_replays_only_what_moved_and_still_checks_the_end(chat: Chat
         (await check(chat)).problems
     removed = await cut_the_tail(chat, with_head=False)
     assert f"truncated: seq {removed} removed" in (await check(chat, since=since)).problems[0]
+
+
+async def test_without_the_secret_an_anchor_is_still_compared(chat: ChatDriver) -> None:
+    from bot.audit.verification import verify
+
+    await alice_files_and_bob_approves(chat)
+    anchor = await take_anchor(chat)
+    removed = await cut_the_tail(chat, with_head=True)
+    report = await verify(chat.app.db, anchor=anchor)
+    assert any(p.startswith(f"anchor file: truncated: the chain has no seq {removed}")
+               for p in report.problems)
+    assert "anchor file: its signature not checked (no [audit] anchor_secret)" in report.notes
+
+
+async def test_a_request_filed_under_another_service_is_named(chat: ChatDriver) -> None:
+    await alice_files_and_bob_approves(chat)
+    await sql(chat, "UPDATE request SET service_id = 'it.password' WHERE id = 1")
+    assert (await check(chat)).problems == (
+        "REQ-1: service_id is it.password in the table, it.laptop on the trail",)
