@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,9 @@ from org.model import Person
 from scheduler.sweeper import TimerFiring, TimerHandler
 from store import anchors, timers
 
+if TYPE_CHECKING:
+    from bot.app import BotApp
+
 KIND = "audit.anchor"
 SYSTEM = Person(id="esmbot", name="esmbot")
 log = logging.getLogger("esmbot.audit")
@@ -39,6 +43,12 @@ async def plan_anchor(session: AsyncSession, services: Services, now: datetime) 
     row = await timers.schedule(session, kind=KIND, subject="audit", due_at=now, now=now,
                                 dedupe_key=f"{KIND}:{day.isoformat()}")
     return row is not None
+
+
+async def plan_daily_anchor(app: BotApp) -> bool:
+    """The daily cron job's body (in every replica; the dedupe key keeps it to one timer)."""
+    async with app.db.unit_of_work() as uow:
+        return await plan_anchor(uow.session, app.services, app.services.clock())
 
 
 class AnchorHandlers:

@@ -44,7 +44,8 @@ def _steps(found: list[str], rid: str, table: Mapping[tuple[int, int], Step],
         if ours is None or theirs is None:
             found.append(_presence(rid, f"{name} (round {at[0]}, step {at[1]})", ours))
             continue
-        _field(found, rid, f"{name}.state", ours.state, theirs.state)
+        for part in ("state", "mode", "required", "ended_because"):
+            _field(found, rid, f"{name}.{part}", getattr(ours, part), getattr(theirs, part))
         _seats(found, rid, name, ours.seats, theirs.seats)
 
 

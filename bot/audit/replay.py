@@ -40,6 +40,9 @@ class Seat:
 class Step:
     state: str
     seats: dict[str, Seat] = field(default_factory=dict)  # by approver, in the plan's order
+    mode: str | None = None  # all | any | quorum
+    required: int | None = None
+    ended_because: str | None = None  # cancelled: restarted | withdrawn | rejected
 
 
 @dataclass
@@ -102,7 +105,7 @@ def _amended(state: Replayed, event: TrailEvent) -> None:
 
 def _withdrawn(state: Replayed, event: TrailEvent) -> None:
     state.status = "withdrawn"
-    _end_open_steps(state)
+    _end_open_steps(state, "withdrawn")
 
 
 # --- approvals ------------------------------------------------------------------------------
@@ -120,12 +123,14 @@ def _started(state: Replayed, event: TrailEvent) -> None:
     for position, plan in enumerate(event.data.get("steps") or [], 1):
         seat_state = "pending" if position == 1 else "waiting"
         state.steps[(round_, position)] = Step(seat_state, {
-            str(approver): Seat(seat_state) for approver in plan.get("approvers") or []})
+            str(approver): Seat(seat_state) for approver in plan.get("approvers") or []},
+            plan.get("mode"), plan.get("required"))
 
 
 def _step_started(state: Replayed, event: TrailEvent) -> None:
     step = state.steps.setdefault(_at(event), Step("pending"))
     step.state = "pending"
+    step.mode, step.required = event.data.get("mode"), event.data.get("required")
     for approver in event.data.get("approvers") or []:
         seat = step.seats.setdefault(str(approver), Seat("pending"))
         if seat.state == "waiting":
@@ -151,11 +156,11 @@ def _rejected(state: Replayed, event: TrailEvent) -> None:
     state.status = "rejected"
     if state.last_rejected is not None and state.last_rejected in state.steps:
         _finish(state.steps[state.last_rejected], "rejected")
-    _end_open_steps(state)
+    _end_open_steps(state, "rejected")
 
 
 def _restarted(state: Replayed, event: TrailEvent) -> None:
-    _end_open_steps(state)
+    _end_open_steps(state, "restarted")
 
 
 def _finish(step: Step, outcome: str) -> None:
@@ -165,10 +170,11 @@ def _finish(step: Step, outcome: str) -> None:
             seat.state = "retired"
 
 
-def _end_open_steps(state: Replayed) -> None:
+def _end_open_steps(state: Replayed, because: str) -> None:
     for step in state.steps.values():
         if step.state in OPEN_STEP:
             _finish(step, "cancelled")
+            step.ended_because = because
 
 
 def _at(event: TrailEvent) -> tuple[int, int]:

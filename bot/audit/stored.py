@@ -46,8 +46,9 @@ async def in_tables(session: AsyncSession, ids: Sequence[int]) -> dict[int, Repl
     steps: dict[int, tuple[int, Step]] = {}
     for row in await session.execute(
             select(_STEPS.c.id, _STEPS.c.request_id, _STEPS.c.round, _STEPS.c.position,
-                   _STEPS.c.state).where(_STEPS.c.request_id.in_(ids))):
-        step = Step(row.state)
+                   _STEPS.c.state, _STEPS.c.mode, _STEPS.c.required, _STEPS.c.ended_because)
+            .where(_STEPS.c.request_id.in_(ids))):
+        step = Step(row.state, {}, row.mode, row.required, row.ended_because)
         steps[int(row.id)] = (int(row.request_id), step)
         if row.request_id in found:
             found[row.request_id].steps[(int(row.round), int(row.position))] = step

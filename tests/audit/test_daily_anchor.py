@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.audit.anchor import AnchorHandlers, plan_anchor
+from bot.audit.anchor import AnchorHandlers, plan_daily_anchor
 from bot.testing import ChatDriver
 from chat.replies import Text
 from store import anchors
@@ -34,8 +34,7 @@ async def governed(db_url: str) -> AsyncIterator[ChatDriver]:
 
 
 async def _plan(chat: ChatDriver) -> bool:
-    async with chat.app.db.unit_of_work() as uow:
-        return await plan_anchor(uow.session, chat.app.services, chat.clock.now)
+    return await plan_daily_anchor(chat.app)
 
 
 async def test_the_daily_anchor_goes_to_the_governance_role(governed: ChatDriver) -> None:

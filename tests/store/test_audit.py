@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -275,23 +276,33 @@ async def test_the_head_is_written_once_per_transaction(db: Database, now: datet
     assert (await _head(db) or audit.ChainHead(0, "", 0)).seq == 3
 
 
-async def test_a_rolled_back_savepoint_leaves_the_head_at_the_chain(
+async def test_the_head_is_read_again_when_the_last_appends_were_rolled_back(
     db: Database, now: datetime
 ) -> None:
+    """The newest append of the turn was in a savepoint that failed: the head is the chain's."""
     async with db.unit_of_work() as uow:
         await audit.append(uow.session, actor="a", action="x", subject="s", data={}, now=now)
-        savepoint = await uow.session.begin_nested()
-        await audit.append(uow.session, actor="a", action="y", subject="s", data={}, now=now)
-        await savepoint.rollback()
+        with contextlib.suppress(RuntimeError):
+            async with uow.session.begin_nested():
+                for action in ("y", "z"):
+                    await audit.append(uow.session, actor="a", action=action, subject="s",
+                                       data={}, now=now)
+                raise RuntimeError("this part of the turn failed")
     assert (await _head(db) or audit.ChainHead(0, "", 0)).seq == 1
     assert (await _verify(db)).ok
 
 
-async def test_a_removed_newest_row_is_named_as_truncation(db: Database, now: datetime) -> None:
-    await _chain(db, now, 5)
+async def _tampered(db: Database, now: datetime, length: int, statement: str
+                    ) -> audit.AuditVerification:
+    """A chain of ``length`` events, then ``statement`` behind the trail's back, verified."""
+    await _chain(db, now, length)
     async with db.engine.begin() as conn:
-        await conn.execute(text("DELETE FROM audit_event WHERE seq >= 4"))
-    result = await _verify(db)
+        await conn.execute(text(statement))
+    return await _verify(db)
+
+
+async def test_a_removed_newest_row_is_named_as_truncation(db: Database, now: datetime) -> None:
+    result = await _tampered(db, now, 5, "DELETE FROM audit_event WHERE seq >= 4")
     assert (result.ok, result.checked, result.first_bad_seq) == (False, 3, 4)
     assert result.reason == ("truncated: seq 4..5 removed (the chain ends at seq 3, its head "
                              "says 5)")
@@ -300,20 +311,14 @@ async def test_a_removed_newest_row_is_named_as_truncation(db: Database, now: da
 async def test_a_removed_head_row_is_named_and_written_again_by_the_next_append(
     db: Database, now: datetime
 ) -> None:
-    await _chain(db, now, 2)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DELETE FROM audit_head"))
-    result = await _verify(db)
+    result = await _tampered(db, now, 2, "DELETE FROM audit_head")
     assert not result.ok and result.reason is not None and "audit_head" in result.reason
     await _append(db, now, 3)
     assert await _verify(db) == audit.AuditVerification(ok=True, checked=3)
 
 
 async def test_rows_added_past_the_head_are_named(db: Database, now: datetime) -> None:
-    await _chain(db, now, 2)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("UPDATE audit_head SET seq = 1, count = 1"))
-    result = await _verify(db)
+    result = await _tampered(db, now, 2, "UPDATE audit_head SET seq = 1, count = 1")
     assert (result.ok, result.first_bad_seq) == (False, 2)
     assert result.reason is not None and "past the head" in result.reason
 
