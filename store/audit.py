@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, insert, select, text, update
+from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -214,10 +214,6 @@ async def subjects_like(session: AsyncSession, prefix: str) -> set[str]:
     """Every subject starting with ``prefix`` (e.g. ``REQ-``)."""
     query = select(_TABLE.c.subject).where(_TABLE.c.subject.startswith(prefix)).distinct()
     return {str(subject) for subject in await session.scalars(query)}
-
-
-async def count_events(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(_TABLE)) or 0)
 
 
 def _against_head(

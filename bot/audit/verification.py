@@ -47,7 +47,8 @@ async def verify(
         await _snapshot(uow)
         chain = await _walk(uow, since)
         if not chain.ok:
-            problems.append(f"chain broken at seq {chain.first_bad_seq}: {chain.reason}")
+            where = f" at seq {chain.first_bad_seq}" if chain.first_bad_seq else ""
+            problems.append(f"chain broken{where}: {chain.reason}")
         problems += await _anchors(uow, anchor, secret, notes)
         ids = (await every_request_id(uow.session) if since is None
                else await request_ids_since(uow.session, since))
