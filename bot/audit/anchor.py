@@ -14,7 +14,6 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,9 +27,7 @@ from chat.replies import Text
 from org.model import Person
 from scheduler.sweeper import TimerFiring, TimerHandler
 from store import anchors, timers
-
-if TYPE_CHECKING:
-    from bot.app import BotApp
+from store.db import Database
 
 KIND = "audit.anchor"
 SYSTEM = Person(id="esmbot", name="esmbot")
@@ -45,10 +42,10 @@ async def plan_anchor(session: AsyncSession, services: Services, now: datetime) 
     return row is not None
 
 
-async def plan_daily_anchor(app: BotApp) -> bool:
+async def plan_daily_anchor(db: Database, services: Services) -> bool:
     """The daily cron job's body (in every replica; the dedupe key keeps it to one timer)."""
-    async with app.db.unit_of_work() as uow:
-        return await plan_anchor(uow.session, app.services, app.services.clock())
+    async with db.unit_of_work() as uow:
+        return await plan_anchor(uow.session, services, services.clock())
 
 
 class AnchorHandlers:
@@ -57,6 +54,12 @@ class AnchorHandlers:
     def __init__(self, services: Services, channels: Callable[[], Sequence[str]]) -> None:
         self.services = services
         self.channels = channels
+
+    @classmethod
+    def kinds(cls, services: Services, channels: Callable[[], Sequence[str]]
+              ) -> dict[str, TimerHandler]:
+        """The timer kinds, given what a feature's ``timers`` is given."""
+        return cls(services, channels).registry()
 
     def registry(self) -> dict[str, TimerHandler]:
         return {KIND: self.push_anchor}
@@ -94,7 +97,3 @@ class AnchorHandlers:
         return Turn(services=self.services, uow=firing.uow, key=key, person=SYSTEM,
                     now=firing.now)
 
-
-def anchor_handler(services: Services, channels: Callable[[], Sequence[str]]) -> TimerHandler:
-    """``push_anchor`` as a bare timer handler (``(firing) -> None``)."""
-    return AnchorHandlers(services, channels).push_anchor

@@ -27,14 +27,13 @@ async def governed(db_url: str) -> AsyncIterator[ChatDriver]:
     """The demo company, with mia's role (security) as the one told of anchors."""
     driver = await ChatDriver.open(db_url, audit={"anchor_secret": SECRET,
                                                   "anchor_role": "security"})
-    driver.app.timer_handlers.update(
-        AnchorHandlers(driver.app.services, lambda: ["fake"]).registry())
+    driver.app.timer_handlers.update(AnchorHandlers.kinds(driver.app.services, lambda: ["fake"]))
     yield driver
     await driver.close()
 
 
 async def _plan(chat: ChatDriver) -> bool:
-    return await plan_daily_anchor(chat.app)
+    return await plan_daily_anchor(chat.app.db, chat.app.services)
 
 
 async def test_the_daily_anchor_goes_to_the_governance_role(governed: ChatDriver) -> None:
