@@ -4,7 +4,9 @@ what changed. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot.testing import ChatDriver
 from store import anchors
@@ -164,3 +166,25 @@ async def test_a_request_filed_under_another_service_is_named(chat: ChatDriver) 
     await sql(chat, "UPDATE request SET service_id = 'it.password' WHERE id = 1")
     assert (await check(chat)).problems == (
         "REQ-1: service_id is it.password in the table, it.laptop on the trail",)
+
+
+async def test_verify_never_holds_up_the_bot_on_sqlite(tmp_path: Path) -> None:
+    """While verify reads (a long walk on a large trail), another process's turn still writes:
+    its transactions take no write lock."""
+    from bot.audit.verification import _reading
+    from store import audit
+    from store.db import Database
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'esmbot.db'}"
+    verifier, bot = await Database.open(url), await Database.open(url, migrate=False)
+    try:
+        async with _reading(verifier) as session:
+            assert await audit.head(session) is not None  # the read snapshot is taken
+            async with bot.unit_of_work() as uow:  # would wait 10 s under BEGIN IMMEDIATE
+                await asyncio.wait_for(audit.append(
+                    uow.session, actor="alice", action="request.commented", subject="REQ-1",
+                    data={}, now=datetime.now(UTC)), timeout=3)
+            assert (await audit.head(session)).seq == 0  # still its own moment
+    finally:
+        await verifier.close()
+        await bot.close()
