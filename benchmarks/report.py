@@ -101,6 +101,7 @@ EXTRA = {
     "paced": ("turns", "errors", "think_s", "server_cpu_ms_per_turn"),
     "timers": ("seconds", "ms_per_pass", "pending", "due", "passes"),
     "matching": ("services", "queries", "intake_p99_ms"),
+    "audit": ("requests", "events", "full_seconds", "since_seconds"),
     "memory": ("rss_mb", "dialogs", "failed", "baseline_rss_mb", "seconds"),
 }
 

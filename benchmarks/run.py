@@ -1,7 +1,8 @@
 """Run every scenario, print one table and write ``results.json``.
 
 The order keeps the measurements apart: the turns (one server process at a time, the
-references first), then the timers, the matching, and last the memory in a fresh process.
+references first), then the timers, the matching, ``audit verify`` on a large trail, and last
+the memory in a fresh process.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from benchmarks import matching, timers
+from benchmarks import audit, matching, timers
 from benchmarks.fake_slack import FakeSlack
 from benchmarks.people import employee, write_directory
 from benchmarks.pg import PostgresServer, PostgresUnavailable, start_server, stop_server
@@ -26,7 +27,7 @@ from benchmarks.report import Row, add_ratios, judge, latency_figures, row, tabl
 from benchmarks.targets import SIGNING_SECRET, Target, start_echo, start_esmbot
 from benchmarks.turns import Driver, client_session, describe_answers
 
-SCENARIOS = ("turns", "timers", "matching", "memory")
+SCENARIOS = ("turns", "timers", "matching", "audit", "memory")
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,12 @@ class Plan:
     services: int
     queries: int
     memory_dialogs: int
+    audit_requests: int  # requests with their trails for ``audit verify``
 
 
 FULL = Plan((50, 200, 1000), {50: 2, 200: 1, 1000: 1}, (1.0, 3.0), (1, 2), 100_000, 10_000,
-            5_000, 1_000, 10_000)
-QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), (1, 2), 1_000, 100, 500, 200, 100)
+            5_000, 1_000, 10_000, 100_000)
+QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), (1, 2), 1_000, 100, 500, 200, 100, 1_000)
 
 
 def log(message: str) -> None:
@@ -70,6 +72,8 @@ async def run(plan: Plan, output: Path, *, postgresql: bool = True,
             rows += await timer_rows(plan, work, pg if timers_postgresql else None)
         if "matching" in scenarios:
             rows.append(matching_row(plan))
+        if "audit" in scenarios:
+            rows.append(await audit_row(plan, work))
         if "memory" in scenarios:
             rows.append(memory_row(plan, work))
     except BaseException:
@@ -184,6 +188,12 @@ def matching_row(plan: Plan) -> Row:
     figures = matching.run(plan.services, plan.queries)
     log(f"matching: {figures}")
     return row("matching", "esmbot", "-", **figures)
+
+
+async def audit_row(plan: Plan, work: Path) -> Row:
+    figures = await audit.run(work / "audit.db", requests=plan.audit_requests)
+    log(f"audit: {figures}")
+    return row("audit", "esmbot", "sqlite", **figures)
 
 
 def memory_row(plan: Plan, work: Path) -> Row:

@@ -13,6 +13,7 @@ from pathlib import Path
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.features import REGISTRY
+from bot.features.audit.install import add_anchor_job
 from bot.features.time.install import add_digest_jobs, check_policy_calendar
 from bot.identity import DirectoryRoster
 from bot.pipeline import Pipeline
@@ -88,6 +89,7 @@ class BotApp:
             id=SWEEP_JOB, max_instances=1, coalesce=True, misfire_grace_time=None,
             next_run_time=datetime.now(UTC))  # APScheduler runs on real time, not on our clock
         add_digest_jobs(self)
+        add_anchor_job(self)
         self.scheduler.start()
 
     async def sweep(self) -> int:

@@ -63,10 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations").set_defaults(run=cmd.db_upgrade)
 
-    audit = sub.add_parser("audit", help="audit trail tools")
-    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="prove the audit trail was not altered").set_defaults(
-        run=cmd.audit_verify)
+    from bot.features.audit.commands import add_commands as add_audit_commands
+
+    add_audit_commands(sub)
 
     requests = sub.add_parser("requests", help="look at requests")
     req_sub = requests.add_subparsers(dest="requests_command", required=True)

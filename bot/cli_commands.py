@@ -140,23 +140,6 @@ async def db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def audit_verify(settings: Settings, args: argparse.Namespace) -> int:
-    from store import audit
-    from store.db import Database
-
-    db = await Database.open(settings.store.url)
-    try:
-        async with db.unit_of_work() as uow:
-            result = await audit.verify(uow.session)
-    finally:
-        await db.close()
-    if result.ok:
-        print(f"audit trail intact: {result.checked} event(s) verified")
-        return EXIT_OK
-    print(f"audit trail BROKEN at seq {result.first_bad_seq}: {result.reason}", file=sys.stderr)
-    return EXIT_FAILED
-
-
 async def requests_list(settings: Settings, args: argparse.Namespace) -> int:
     from store import requests
     from store.db import Database

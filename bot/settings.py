@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -150,6 +151,15 @@ class PolicySettings(_Section):
         return self.model_dump()
 
 
+class AuditSettings(_Section):
+    """Anchors of the audit trail (``store/anchors.py``): the secret that signs them, the file
+    ``esmbot audit anchor`` appends to by default, and the role told of each day's anchor."""
+
+    anchor_secret: SecretStr = SecretStr("")
+    anchor_file: str = ".esmbot/audit-anchors.jsonl"
+    anchor_role: str = "governance"
+
+
 class Settings(_Section):
     store: StoreSettings = StoreSettings()
     catalog: PathSettings = PathSettings()
@@ -161,6 +171,7 @@ class Settings(_Section):
     timers: TimerSettings = TimerSettings()
     logging: LoggingSettings = LoggingSettings()
     policies: PolicySettings = PolicySettings()
+    audit: AuditSettings = AuditSettings()
     slack: SlackSettings = SlackSettings()
     wecom: WeComSettings = WeComSettings()
     dingtalk: DingTalkSettings = DingTalkSettings()

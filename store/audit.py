@@ -10,27 +10,34 @@ Because the lock is held until the transaction ends, the head of the chain is re
 transaction (at its first append) and later appends of the same transaction chain on from the
 head remembered in memory (``store/memo.py``; a savepoint, commit or rollback forgets it).
 
-Removing the newest rows (truncating the tail) cannot be seen from the chain alone.
+Removing the newest rows (truncating the tail) cannot be seen from the chain alone, so the
+chain's head (seq, hash, count) is kept in its own row, ``audit_head``, written in the same
+transaction as the appends: once per transaction, just before it commits (a session hook), so
+the hot path has no extra statement per event. ``verify`` checks that the chain ends exactly at
+the head. Removing rows and rewriting the head together is caught by comparing with a signed
+anchor kept elsewhere (``store/anchors.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from store import memo, rows
 from store.dialect import dialect_of
-from store.models import AuditEventRow
+from store.models import AuditEventRow, AuditHeadRow
 
 GENESIS_HASH = "0" * 64
-VERIFY_BATCH = 500
+VERIFY_BATCH = 2000
 _APPEND_LOCK = text("SELECT pg_advisory_xact_lock(7304482416315465302)")
 _TRAILS = "esmbot.audit.trails"  # memo: subject -> its whole trail, for ``new_subject``s
 _HEAD = "esmbot.audit.head"  # memo: (seq, hash) of the newest event, the lock being held
@@ -41,6 +48,25 @@ _TRAIL = (select(_TABLE.c.at, _TABLE.c.action, _TABLE.c.data)
 _HASHED = ("seq", "at", "actor", "on_behalf_of", "action", "subject", "data")  # and prev_hash
 _HEAD_QUERY = (select(col(AuditEventRow.seq), col(AuditEventRow.hash))
                .order_by(col(AuditEventRow.seq).desc()).limit(1))
+_WRITE_HEAD = "esmbot.audit.write_head"  # info: the root transaction whose appends move the head
+_HEADS = AuditHeadRow.__table__  # type: ignore[attr-defined]
+_HEAD_ROW = select(_HEADS.c.seq, _HEADS.c.hash, _HEADS.c.count).where(_HEADS.c.id == 1)
+_MOVE_HEAD = (update(_HEADS).where(_HEADS.c.id == 1)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"),
+                      count=bindparam("new_seq"), updated_at=bindparam("now")))
+_LINKS = (select(*(_TABLE.c[name] for name in (*_HASHED, "prev_hash", "hash")))
+          .where(_TABLE.c.seq > bindparam("after")).order_by(_TABLE.c.seq)
+          .limit(bindparam("limit")))
+_HASH_AT = select(_TABLE.c.hash).where(_TABLE.c.seq == bindparam("seq"))
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The newest link as ``audit_head`` records it (``count``: events in the chain)."""
+
+    seq: int
+    hash: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -72,11 +98,13 @@ async def append(
         if dialect_of(session) == "postgresql":
             await session.execute(_APPEND_LOCK)
         head = await _head(session)
+        sync = session.sync_session
+        sync.info[_WRITE_HEAD] = sync.get_transaction()
     seq, prev_hash = head
     values: dict[str, Any] = {
         "seq": seq + 1, "at": now.astimezone(UTC), "actor": actor, "on_behalf_of": on_behalf_of,
         "action": action, "subject": subject, "data": _plain_json(data), "prev_hash": prev_hash}
-    values["hash"] = _hash_of(values)
+    values["hash"] = hash_of(values)
     await session.execute(_INSERT, values)
     memo.remember(session, _HEAD, (values["seq"], values["hash"]))
     trails: dict[str, list[tuple[datetime, str, Any]]] | None = memo.recall(session, _TRAILS)
@@ -117,44 +145,160 @@ async def trail_of(session: AsyncSession, *, subject: str) -> list[tuple[datetim
         _TRAIL, {"subject": subject})]
 
 
-async def verify(session: AsyncSession, *, batch_size: int = VERIFY_BATCH) -> AuditVerification:
-    """Walk the whole chain in ``seq`` order, a batch at a time; stop at the first bad link."""
-    checked, expected_seq, expected_prev = 0, 1, GENESIS_HASH
+async def verify(
+    session: AsyncSession, *, batch_size: int = VERIFY_BATCH, from_seq: int = 1
+) -> AuditVerification:
+    """Walk the chain in ``seq`` order, a batch at a time, from ``from_seq`` (default: the
+    first event); stop at the first bad link. Then the chain must end exactly at its head
+    (``audit_head``): fewer events mean the newest were removed."""
+    checked, expected_seq = 0, max(from_seq, 1)
+    expected_prev = GENESIS_HASH if expected_seq == 1 else await hash_at(
+        session, expected_seq - 1)
+    if expected_prev is None:
+        return AuditVerification(False, 0, expected_seq - 1,
+                                 f"removed: seq {expected_seq - 1} missing")
     while True:
-        rows = await _batch_after(session, expected_seq - 1, batch_size)
-        for row in rows:
-            problem = _link_problem(row, expected_seq, expected_prev)
+        links = list(await session.execute(
+            _LINKS, {"after": expected_seq - 1, "limit": batch_size}))
+        for link in links:
+            problem = _link_problem(link, expected_seq, expected_prev)
             if problem is not None:
                 bad_seq, reason = problem
                 return AuditVerification(False, checked, bad_seq, reason)
-            checked, expected_seq, expected_prev = checked + 1, row.seq + 1, row.hash
-        if len(rows) < batch_size:
-            return AuditVerification(True, checked)
+            checked, expected_seq, expected_prev = checked + 1, expected_seq + 1, link[-1]
+        if len(links) < batch_size:
+            recorded = await head(session)  # ahead of the walk: appended meanwhile, walk on
+            if recorded is None or recorded.seq < expected_seq or not links:
+                return _against_head(recorded, checked, expected_seq - 1, expected_prev,
+                                     whole=from_seq <= 1)
+
+
+async def head(session: AsyncSession) -> ChainHead | None:
+    """What ``audit_head`` says the newest link is (None: its row was removed)."""
+    found = (await session.execute(_HEAD_ROW)).first()
+    return ChainHead(int(found[0]), str(found[1]), int(found[2])) if found else None
+
+
+async def hash_at(session: AsyncSession, seq: int) -> str | None:
+    """The stored hash of event ``seq`` (None: there is no such event)."""
+    found = await session.scalar(_HASH_AT, {"seq": seq})
+    return str(found) if found is not None else None
+
+
+async def first_seq_since(session: AsyncSession, since: datetime) -> int | None:
+    """The first event at or after ``since`` (None: nothing happened since)."""
+    query = (select(_TABLE.c.seq).where(_TABLE.c.at >= since.astimezone(UTC))
+             .order_by(_TABLE.c.seq).limit(1))
+    found = await session.scalar(query)
+    return int(found) if found is not None else None
+
+
+async def subjects_from(session: AsyncSession, seq: int) -> set[str]:
+    """Every subject with an event numbered ``seq`` or later."""
+    query = select(_TABLE.c.subject).where(_TABLE.c.seq >= seq).distinct()
+    return {str(subject) for subject in await session.scalars(query)}
+
+
+async def events_about(
+    session: AsyncSession, subjects: Sequence[str]
+) -> Sequence[Sequence[Any]]:
+    """``(subject, seq, actor, on_behalf_of, action, data)`` of every event about these
+    subjects, oldest first (for replaying many trails at once)."""
+    query = (select(_TABLE.c.subject, _TABLE.c.seq, _TABLE.c.actor, _TABLE.c.on_behalf_of,
+                    _TABLE.c.action, _TABLE.c.data)
+             .where(_TABLE.c.subject.in_(list(subjects))).order_by(_TABLE.c.seq))
+    return list(await session.execute(query))
+
+
+async def subjects_like(session: AsyncSession, prefix: str) -> set[str]:
+    """Every subject starting with ``prefix`` (e.g. ``REQ-``)."""
+    query = select(_TABLE.c.subject).where(_TABLE.c.subject.startswith(prefix)).distinct()
+    return {str(subject) for subject in await session.scalars(query)}
+
+
+def _against_head(
+    recorded: ChainHead | None, checked: int, last_seq: int, last_hash: str, *, whole: bool
+) -> AuditVerification:
+    """The walk ended at ``last_seq``: does the head say the chain ends there?"""
+    if recorded is None:
+        return AuditVerification(False, checked, None,
+                                 "the head row (audit_head) is missing: the end of the chain "
+                                 "cannot be checked")
+    if last_seq < recorded.seq:
+        missing = f"{last_seq + 1}" if recorded.seq == last_seq + 1 else \
+            f"{last_seq + 1}..{recorded.seq}"
+        return AuditVerification(False, checked, last_seq + 1,
+                                 f"truncated: seq {missing} removed (the chain ends at seq "
+                                 f"{last_seq}, its head says {recorded.seq})")
+    if last_seq > recorded.seq:
+        return AuditVerification(False, checked, recorded.seq + 1,
+                                 f"added outside the trail: seq {recorded.seq + 1}..{last_seq} "
+                                 f"are past the head (seq {recorded.seq})")
+    if last_hash != recorded.hash:
+        return AuditVerification(False, checked, last_seq,
+                                 f"changed: seq {last_seq} is not the event the head recorded")
+    if whole and checked != recorded.count:
+        return AuditVerification(False, checked, None,
+                                 f"the head counts {recorded.count} event(s), the chain has "
+                                 f"{checked}")
+    return AuditVerification(True, checked)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_head(sync: Session) -> None:
+    """Just before a transaction that appended commits: the head row follows the chain.
+
+    Once per transaction (not per event). The head is the one remembered by the last append,
+    or, after a savepoint made the memo go, read again (the append lock is still held)."""
+    if sync.get_nested_transaction() is not None:
+        return  # a savepoint is released: the whole transaction commits later
+    root = sync.info.pop(_WRITE_HEAD, None)
+    if root is None or root is not sync.get_transaction():
+        return
+    remembered: tuple[int, str] | None = memo.recall_in(sync, _HEAD)
+    if remembered is None:
+        last = sync.execute(_HEAD_QUERY).first()
+        remembered = (int(last[0]), str(last[1])) if last is not None else (0, GENESIS_HASH)
+    seq, hash_ = remembered
+    moved = sync.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": hash_,
+                                      "now": datetime.now(UTC)})
+    if not int(getattr(moved, "rowcount", 0) or 0):  # the row was removed: write it again
+        sync.execute(insert(_HEADS), {"id": 1, "seq": seq, "hash": hash_, "count": seq,
+                                      "updated_at": datetime.now(UTC)})
 
 
 def event_hash(row: AuditEventRow) -> str:
     """sha256 over the previous hash and a canonical JSON of this event's content."""
-    return _hash_of({name: getattr(row, name) for name in (*_HASHED, "prev_hash")})
+    return hash_of({name: getattr(row, name) for name in (*_HASHED, "prev_hash")})
 
 
-def _hash_of(values: dict[str, Any]) -> str:
+def hash_of(values: dict[str, Any]) -> str:
     """``event_hash`` of an event given as its column values."""
-    content = {name: values[name] for name in _HASHED}
-    content["at"] = values["at"].astimezone(UTC).isoformat(timespec="microseconds")
-    return hashlib.sha256((values["prev_hash"] + _canonical(content)).encode("utf-8")).hexdigest()
+    return _chained(values["prev_hash"], *(values[name] for name in _HASHED))
 
 
-def _link_problem(
-    row: AuditEventRow, expected_seq: int, expected_prev: str
-) -> tuple[int, str] | None:
-    if row.seq != expected_seq:
-        missing = f"{expected_seq}" if row.seq == expected_seq + 1 else \
-            f"{expected_seq}..{row.seq - 1}"
-        return expected_seq, f"removed: seq {missing} missing (next present is {row.seq})"
-    if row.prev_hash != expected_prev:
-        return row.seq, f"removed or altered before seq {row.seq}: prev_hash does not match"
-    if event_hash(row) != row.hash:
-        return row.seq, f"changed: seq {row.seq} does not match its hash"
+def _chained(prev_hash: str, seq: int, at: datetime, actor: str, on_behalf_of: str | None,
+             action: str, subject: str, data: Any) -> str:
+    """sha256 over the previous hash and a canonical JSON of the event's content."""
+    content = {"seq": seq, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+               "actor": actor, "on_behalf_of": on_behalf_of, "action": action,
+               "subject": subject, "data": data}
+    return hashlib.sha256((prev_hash + _canonical(content)).encode("utf-8")).hexdigest()
+
+
+def _link_problem(link: Sequence[Any], expected_seq: int, expected_prev: str
+                  ) -> tuple[int, str] | None:
+    """What is wrong with ``link`` (a row of ``_LINKS``: the hashed columns, ``prev_hash``,
+    ``hash``) as the event after ``expected_prev``, or None."""
+    seq, *content, prev_hash, stored_hash = link
+    if seq != expected_seq:
+        missing = f"{expected_seq}" if seq == expected_seq + 1 else \
+            f"{expected_seq}..{seq - 1}"
+        return expected_seq, f"removed: seq {missing} missing (next present is {seq})"
+    if prev_hash != expected_prev:
+        return seq, f"removed or altered before seq {seq}: prev_hash does not match"
+    if _chained(prev_hash, seq, *content) != stored_hash:
+        return seq, f"changed: seq {seq} does not match its hash"
     return None
 
 
@@ -162,20 +306,6 @@ async def _head(session: AsyncSession) -> tuple[int, str]:
     """``(seq, hash)`` of the newest event; ``(0, GENESIS_HASH)`` for an empty trail."""
     last = (await session.execute(_HEAD_QUERY)).first()
     return (int(last[0]), str(last[1])) if last is not None else (0, GENESIS_HASH)
-
-
-async def _batch_after(session: AsyncSession, seq: int, limit: int) -> list[AuditEventRow]:
-    query = (
-        select(AuditEventRow)
-        .where(col(AuditEventRow.seq) > seq)
-        .order_by(col(AuditEventRow.seq))
-        .limit(limit)
-        .execution_options(populate_existing=True)
-    )
-    rows = list(await session.scalars(query))
-    for row in rows:
-        session.expunge(row)  # keep memory flat on long trails
-    return rows
 
 
 def _canonical(value: Any) -> str:

@@ -36,6 +36,8 @@ SQLITE_PRAGMAS = (
 # ``sqlite_driver.begin_immediate`` waits for another process's write lock with asyncio instead.
 SQLITE_NO_BUSY_WAIT = "PRAGMA busy_timeout=0"
 WAL_SWITCH_ATTEMPTS = 200  # x 25 ms: switching to WAL can fail at once (no busy handler)
+READ_ONLY = "esmbot_read_only"  # execution option: this SQLite transaction only reads (plain
+# BEGIN: in WAL mode it reads one snapshot and never holds up a writer, e.g. a long audit verify)
 POSTGRES_POOL = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True,
                  "pool_recycle": 1800}
 
@@ -125,4 +127,7 @@ def _switch_to_wal(cursor: Any) -> None:
 
 
 def _begin_immediate(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+        return
     sqlite_driver.begin_immediate(connection)

@@ -12,18 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction
 
 
 def recall(session: AsyncSession, name: str) -> Any | None:
     """What ``remember`` stored under ``name`` in this very transaction, else None (and a
     memo of an earlier transaction is dropped, so the rows it held are let go)."""
-    found = session.info.get(name)
+    return recall_in(session.sync_session, name)
+
+
+def recall_in(sync: Session, name: str) -> Any | None:
+    """``recall`` given the synchronous session (as a session event hook is)."""
+    found = sync.info.get(name)
     if found is None:
         return None
-    transaction = _current(session)
+    transaction = sync.get_nested_transaction() or sync.get_transaction()
     if transaction is None or found[0] is not transaction:
-        del session.info[name]
+        del sync.info[name]
         return None
     return found[1]
 

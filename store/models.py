@@ -128,6 +128,34 @@ class AuditEventRow(SQLModel, table=True):
     hash: str
 
 
+class AuditHeadRow(SQLModel, table=True):
+    """The newest link of the audit chain: one row (``id`` 1), written in the transaction of
+    every append, so a chain that ends before it was cut short (``store/audit.py``)."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int  # 0 before the first event
+    hash: str  # the hash of event ``seq`` (64 zeros before the first)
+    count: int  # events in the chain: ``seq`` too, as long as no row was removed
+    updated_at: datetime = _utc()
+
+
+class AuditAnchorRow(SQLModel, table=True):
+    """A signed copy of the head at a moment, kept outside the chain's reach as well (a file,
+    a chat message): a chain shorter than, or forking from, an anchor was truncated."""
+
+    __tablename__ = "audit_anchor"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int
+    hash: str
+    at: datetime = _utc()
+    signature: str  # HMAC-SHA256 of the anchor's text under ``[audit] anchor_secret``
+    pushed_at: datetime | None = _utc(nullable=True)  # sent to the governance role in chat
+
+
 class ConsoleInboxRow(SQLModel, table=True):
     """The terminal channel's mailbox for personas who are not at the keyboard."""
 

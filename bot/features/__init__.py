@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.features import (
     amendment,
     approvals,
+    audit,
     completion,
     delegation,
     forms,
@@ -32,6 +33,7 @@ FEATURES: tuple[Feature, ...] = (
     forms.FEATURE,
     completion.FEATURE,
     time.FEATURE,
+    audit.FEATURE,
 )
 
 REGISTRY = Registry.of(FEATURES)

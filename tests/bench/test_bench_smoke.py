@@ -24,7 +24,8 @@ def test_a_quick_run_writes_every_scenario_with_the_common_keys(tmp_path: Path) 
     assert done.returncode == 0, done.stderr[-3000:]
     rows = json.loads(output.read_text(encoding="utf-8"))
     assert all(set(r) >= COMMON for r in rows)
-    assert {r["scenario"] for r in rows} == {"turns", "paced", "timers", "matching", "memory"}
+    assert {r["scenario"] for r in rows} == {"turns", "paced", "timers", "matching", "audit",
+                                             "memory"}
     turns = [r for r in rows if r["scenario"] in ("turns", "paced")]
     assert {(r["scenario"], r["target"]) for r in turns} == {
         (scenario, target) for scenario in ("turns", "paced")
@@ -34,4 +35,6 @@ def test_a_quick_run_writes_every_scenario_with_the_common_keys(tmp_path: Path) 
     assert all(r["ratio_to_ceiling"] is not None for r in turns if r["target"] == "esmbot")
     memory = next(r for r in rows if r["scenario"] == "memory")
     assert memory["rss_mb"] > 0 and memory["dialogs"] > 0
+    audit = next(r for r in rows if r["scenario"] == "audit")
+    assert audit["requests"] > 0 and audit["events"] > audit["requests"]
     assert "scenario" in done.stdout  # the table was printed

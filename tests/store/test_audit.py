@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -237,3 +238,135 @@ async def test_the_trail_of_a_new_subject_is_what_a_read_gives_even_across_a_sav
     assert held == read[:2] and [a for _at, a, _d in held] == ["a", "b"]
     assert after == read and [a for _at, a, _d in read] == ["a", "b", "c", "d"]
     assert held[0][2] == {"t": [1, 2]}  # as it reads back
+
+
+# --- the head: the chain must end where audit_head says ---------------------------------------
+
+
+async def _head(db: Database) -> audit.ChainHead | None:
+    async with db.unit_of_work() as uow:
+        return await audit.head(uow.session)
+
+
+async def test_the_head_follows_every_transaction(db: Database, now: datetime) -> None:
+    assert await _head(db) == audit.ChainHead(0, audit.GENESIS_HASH, 0)
+    await _chain(db, now, 3)
+    async with db.unit_of_work() as uow:
+        last = (await audit.events_for(uow.session, subject="REQ-1"))[-1]
+    assert await _head(db) == audit.ChainHead(3, last.hash, 3)
+
+
+async def test_the_head_is_written_once_per_transaction(db: Database, now: datetime) -> None:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with db.unit_of_work() as uow:
+            for n in range(3):
+                await audit.append(uow.session, actor="a", action="x", subject="REQ-1",
+                                   data={"n": n}, now=now)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert sum("audit_head" in s for s in statements) == 1
+    assert (await _head(db) or audit.ChainHead(0, "", 0)).seq == 3
+
+
+async def test_the_head_is_read_again_when_the_last_appends_were_rolled_back(
+    db: Database, now: datetime
+) -> None:
+    """The newest append of the turn was in a savepoint that failed: the head is the chain's."""
+    async with db.unit_of_work() as uow:
+        await audit.append(uow.session, actor="a", action="x", subject="s", data={}, now=now)
+        with contextlib.suppress(RuntimeError):
+            async with uow.session.begin_nested():
+                for action in ("y", "z"):
+                    await audit.append(uow.session, actor="a", action=action, subject="s",
+                                       data={}, now=now)
+                raise RuntimeError("this part of the turn failed")
+    assert (await _head(db) or audit.ChainHead(0, "", 0)).seq == 1
+    assert (await _verify(db)).ok
+
+
+async def _tampered(db: Database, now: datetime, length: int, statement: str
+                    ) -> audit.AuditVerification:
+    """A chain of ``length`` events, then ``statement`` behind the trail's back, verified."""
+    await _chain(db, now, length)
+    async with db.engine.begin() as conn:
+        await conn.execute(text(statement))
+    return await _verify(db)
+
+
+async def test_a_removed_newest_row_is_named_as_truncation(db: Database, now: datetime) -> None:
+    result = await _tampered(db, now, 5, "DELETE FROM audit_event WHERE seq >= 4")
+    assert (result.ok, result.checked, result.first_bad_seq) == (False, 3, 4)
+    assert result.reason == ("truncated: seq 4..5 removed (the chain ends at seq 3, its head "
+                             "says 5)")
+
+
+async def test_a_removed_head_row_is_named_and_written_again_by_the_next_append(
+    db: Database, now: datetime
+) -> None:
+    result = await _tampered(db, now, 2, "DELETE FROM audit_head")
+    assert not result.ok and result.reason is not None and "audit_head" in result.reason
+    await _append(db, now, 3)
+    assert await _verify(db) == audit.AuditVerification(ok=True, checked=3)
+
+
+async def test_rows_added_past_the_head_are_named(db: Database, now: datetime) -> None:
+    result = await _tampered(db, now, 2, "UPDATE audit_head SET seq = 1, count = 1")
+    assert (result.ok, result.first_bad_seq) == (False, 2)
+    assert result.reason is not None and "past the head" in result.reason
+
+
+async def test_verify_from_a_later_seq_checks_that_part_and_the_end(
+    db: Database, now: datetime
+) -> None:
+    await _chain(db, now, 6)
+    assert await _verify_from(db, 4) == audit.AuditVerification(ok=True, checked=3)
+    assert await _verify_from(db, 7) == audit.AuditVerification(ok=True, checked=0)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DELETE FROM audit_event WHERE seq = 6"))
+    assert (await _verify_from(db, 7)).first_bad_seq == 6
+    assert (await _verify_from(db, 4)).reason == (
+        "truncated: seq 6 removed (the chain ends at seq 5, its head says 6)")
+
+
+async def _verify_from(db: Database, seq: int) -> audit.AuditVerification:
+    async with db.unit_of_work() as uow:
+        return await audit.verify(uow.session, from_seq=seq)
+
+
+async def test_upgrading_computes_the_head_of_an_existing_chain(db_url: str) -> None:
+    """A database at 0004 with events gets its head from them; no event is lost."""
+    from sqlalchemy import insert
+
+    from store import migrate
+    from store.models import AuditEventRow
+
+    db = await Database.open(db_url, migrate=False)
+    try:
+        async with db.engine.begin() as conn:  # back to 0004: as a database of yesterday
+            await conn.run_sync(lambda c: migrate.command.downgrade(
+                migrate.alembic_config(c), "0004"))
+        prev, values = audit.GENESIS_HASH, []
+        for seq in range(1, 4):
+            event = {"seq": seq, "at": T0, "actor": "alice", "on_behalf_of": None,
+                     "action": "request.commented", "subject": "REQ-1", "data": {"n": seq},
+                     "prev_hash": prev}
+            event["hash"] = prev = audit.hash_of(event)
+            values.append(event)
+        async with db.engine.begin() as conn:
+            await conn.execute(insert(AuditEventRow.__table__), values)  # type: ignore[attr-defined]
+        await migrate.upgrade(db.engine)
+        assert await _head(db) == audit.ChainHead(3, prev, 3)
+        assert await _verify(db) == audit.AuditVerification(ok=True, checked=3)
+    finally:
+        await db.close()
+
+
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
