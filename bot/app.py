@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -26,6 +26,7 @@ from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
+from store import replay
 from store.db import Database
 
 log = logging.getLogger("esmbot.app")
@@ -76,6 +77,15 @@ class BotApp:
     async def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
         await channel.start(self.handle)
+
+    async def first_use(self, channel: str, nonce: str, digest: str, *,
+                        keep_seconds: float) -> bool:
+        """The replay guard an HTTP adapter asks (``adapters.kit.replay``), across replicas."""
+        keep_until = self.services.clock() + timedelta(seconds=keep_seconds)
+        async with self.db.unit_of_work() as uow:
+            seen = await replay.sight(uow.session, channel=channel, nonce=nonce, digest=digest,
+                                      keep_until=keep_until)
+        return seen is not replay.Sighting.OTHER_BODY
 
     def start_background(self) -> None:
         """The dispatcher loop (sends after commit, retries with backoff), and the scheduler

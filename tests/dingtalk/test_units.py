@@ -33,9 +33,13 @@ def test_refusal_says_why() -> None:
     now = 1577262236757
     good = signing.sign(str(now), "s")
     assert signing.refusal(str(now), good, "s", now) is None
-    assert signing.refusal(str(now), good, "s", now + 60 * 60 * 1000) is None  # just in time
+    window = 300_000
+    assert signing.refusal(str(now), good, "s", now + window, window) is None  # just in time
+    assert signing.refusal(str(now), good, "s", now - window, window) is None
+    assert signing.refusal(str(now), good, "s", now + window + 1, window) == \
+        "timestamp more than 300 s off"
     assert signing.refusal(str(now), good, "s", now + 60 * 60 * 1000 + 1) == \
-        "timestamp more than an hour off"
+        "timestamp more than 3600 s off"  # DingTalk's own rule, the widest allowed
     assert signing.refusal(str(now), good, "other", now) == "wrong sign"
     assert signing.refusal("soon", good, "s", now) == "timestamp is not a number"
     assert signing.refusal(None, good, "s", now) == "missing timestamp or sign header"
