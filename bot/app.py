@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -27,10 +27,12 @@ from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
+from store import inbound, replay
 from store.db import Database
 
 log = logging.getLogger("esmbot.app")
 SWEEP_JOB = "timer-sweeper"
+PRUNE_JOB = "inbound-pruner"
 
 
 def bundle_paths(settings: Settings) -> tuple[Path, Path, Path]:
@@ -78,6 +80,15 @@ class BotApp:
         self.channels[channel.name] = channel
         await channel.start(self.handle)
 
+    async def first_use(self, channel: str, nonce: str, digest: str, *,
+                        keep_seconds: float) -> bool:
+        """The replay guard an HTTP adapter asks (``adapters.kit.replay``), across replicas."""
+        keep_until = self.services.clock() + timedelta(seconds=keep_seconds)
+        async with self.db.unit_of_work() as uow:
+            seen = await replay.sight(uow.session, channel=channel, nonce=nonce, digest=digest,
+                                      keep_until=keep_until)
+        return seen is not replay.Sighting.OTHER_BODY
+
     def start_background(self) -> None:
         """The dispatcher loop (sends after commit, retries with backoff), and the scheduler
         running the timer sweeper every ``[timers] sweep_seconds``, at once the first time."""
@@ -88,9 +99,27 @@ class BotApp:
             self._sweep_job, "interval", seconds=self.settings.timers.sweep_seconds,
             id=SWEEP_JOB, max_instances=1, coalesce=True, misfire_grace_time=None,
             next_run_time=datetime.now(UTC))  # APScheduler runs on real time, not on our clock
+        self.scheduler.add_job(
+            self.prune_inbound, "interval", minutes=self.settings.inbound.prune_minutes,
+            id=PRUNE_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
         add_digest_jobs(self)
         add_anchor_job(self)
         self.scheduler.start()
+
+    async def prune_inbound(self) -> int:
+        """Forget event ids older than ``[inbound] retention_hours`` and callback signatures
+        whose window has closed (indexed deletes, a few rows each run); a failure is logged
+        and the next run tries again. Returns how many rows went."""
+        now = self.services.clock()
+        before = now - timedelta(hours=self.settings.inbound.retention_hours)
+        try:
+            async with self.db.unit_of_work() as uow:
+                events = await inbound.prune_events(uow.session, before=before)
+                signatures = await replay.prune_signatures(uow.session, now=now)
+        except Exception:
+            log.exception("pruning the inbound dedupe failed; the next run retries")
+            return 0
+        return events + signatures
 
     async def sweep(self) -> int:
         """One sweeper pass; a failure is logged and the next pass tries again."""

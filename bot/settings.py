@@ -85,6 +85,14 @@ class OutboxSettings(_Section):
     batch_size: int = Field(default=50, ge=1, le=1000)
 
 
+class InboundSettings(_Section):
+    """How long the platform event ids (the dedupe of redeliveries) and the used callback
+    signatures are kept, and how often the old ones are pruned."""
+
+    retention_hours: float = Field(default=168.0, ge=1, le=24 * 366)
+    prune_minutes: float = Field(default=10.0, gt=0, le=1440)
+
+
 class TimerSettings(_Section):
     """The timer sweeper: how often it looks, how long its claims and leader lease last."""
 
@@ -169,6 +177,7 @@ class Settings(_Section):
     bot: BotSettings = BotSettings()
     outbox: OutboxSettings = OutboxSettings()
     timers: TimerSettings = TimerSettings()
+    inbound: InboundSettings = InboundSettings()
     logging: LoggingSettings = LoggingSettings()
     policies: PolicySettings = PolicySettings()
     audit: AuditSettings = AuditSettings()

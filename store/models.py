@@ -84,6 +84,18 @@ class InboundEventRow(SQLModel, table=True):
     received_at: datetime = _utc(index=True)
 
 
+class SeenSignatureRow(SQLModel, table=True):
+    """A callback signature (DingTalk's timestamp/sign pair, WeCom's nonce) already used, the
+    digest of the body it came with, and until when it is remembered (replay guard)."""
+
+    __tablename__ = "seen_signature"
+
+    channel: str = Field(primary_key=True)
+    nonce: str = Field(primary_key=True)
+    digest: str
+    expires_at: datetime = _utc(index=True)
+
+
 class OutboxRow(SQLModel, table=True):
     """A message to send (or a card to update) once the turn that queued it has committed."""
 

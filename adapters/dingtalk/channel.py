@@ -62,7 +62,7 @@ class DingTalkChannel(Plumbing):
         # to numbered choices (markdown has no buttons).
         self.capabilities = Capabilities(buttons=self.templated, max_buttons=20,
                                          can_update=self.templated, markdown=True)
-        self.webhooks = SessionWebhooks()
+        self.webhooks = SessionWebhooks(config.session_webhook_url)
         self.choices = NumberedChoices()
         self.cards: dict[str, str] = {}  # outTrackId -> conversation it was delivered to
         self.link: StreamLink | None = None  # the stream connection, when there is one

@@ -10,6 +10,8 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from adapters.kit.settings import Section, base_url, required_when_enabled
 
 DEFAULT_API_BASE_URL = "https://api.dingtalk.com"
+# Where DingTalk's sessionWebhooks live; one in a message pointing anywhere else is not used.
+DEFAULT_SESSION_WEBHOOK_URL = "https://oapi.dingtalk.com/robot/sendBySession"
 
 
 class DingTalkSettings(Section):
@@ -23,6 +25,11 @@ class DingTalkSettings(Section):
     robot_code: str = ""  # empty: the app_key (the robot code of the app's own robot)
     card_template_id: str = ""  # empty: cards as markdown with numbered replies
     api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL)] = DEFAULT_API_BASE_URL
+    # HTTP mode: how far a request's signed timestamp may be from our clock. DingTalk signs
+    # when it sends (and allows an hour); minutes cover clock skew and a slow network.
+    callback_window_seconds: int = Field(default=300, ge=10, le=3600)
+    session_webhook_url: Annotated[str, base_url(DEFAULT_SESSION_WEBHOOK_URL)] = \
+        DEFAULT_SESSION_WEBHOOK_URL
 
     @field_validator("app_key")
     @classmethod

@@ -35,6 +35,7 @@ class RobotMessage:
     event: MessageReceived
     webhook: str = ""
     webhook_expires_ms: int = 0
+    created_ms: int = 0  # ``createAt``: when the person wrote it (as the body says)
 
     @property
     def in_group(self) -> bool:
@@ -67,7 +68,7 @@ def robot_message(data: Payload) -> RobotMessage | None:
     event_id = str(data.get("msgId") or f"{conversation or user}:{data.get('createAt')}")
     return RobotMessage(MessageReceived(key, event_id, text, _time(data.get("createAt"))),
                         str(data.get("sessionWebhook") or ""),
-                        _int(data.get("sessionWebhookExpiredTime")))
+                        _int(data.get("sessionWebhookExpiredTime")), _int(data.get("createAt")))
 
 
 def message_text(data: Payload) -> str:

@@ -33,8 +33,12 @@ class DingTalkReceiver:
         if key.conversation:
             log.debug("message in group %s (%s)", key.conversation,
                       data.get("conversationTitle") or "")
-        self.channel.webhooks.remember(target_of(key.conversation, key.user), message.webhook,
-                                       message.webhook_expires_ms)
+        target = target_of(key.conversation, key.user)
+        if message.webhook and not self.channel.webhooks.remember(
+                target, message.webhook, message.webhook_expires_ms,
+                created_ms=message.created_ms, now_ms=int(self.channel.now() * 1000)):
+            log.warning("sessionWebhook of a message from %s not used (not DingTalk's, or "
+                        "expired)", key.user)
         event: InboundEvent = self.channel.choices.as_click(message.event) or message.event
         self.channel.dispatch(event)
 

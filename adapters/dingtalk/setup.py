@@ -38,7 +38,8 @@ async def attach(host: ChannelHost, web_app: web.Application, config: DingTalkSe
     channel.on_stop(session.close)
     receiver = DingTalkReceiver(channel)
     if config.mode == "http":
-        mount(web_app, receiver, secret(config.app_secret))
+        mount(web_app, receiver, secret(config.app_secret), host,
+              window_seconds=config.callback_window_seconds)
     await host.add_channel(channel)
     topics = stream_topics(config)
     if topics:

@@ -6,6 +6,7 @@
 - ``tokens``: an access token cached until shortly before it expires, fetched once at a time;
 - ``text``: clipping to a length or to a number of UTF-8 bytes;
 - ``host``: what an adapter may ask of the app it attaches to;
+- ``replay``: a signed nonce is believed once, with one body (the host keeps it);
 - ``settings``: the base of every adapter's settings section.
 
 What the core does for every channel is in the contract (``chat.channel.degrade``: a card

@@ -27,3 +27,8 @@ class ChannelHost(Protocol):
     async def add_channel(self, channel: Channel) -> None:
         """Register ``channel`` and start it with the core as its sink."""
         ...
+
+    async def first_use(self, channel: str, nonce: str, digest: str, *,
+                        keep_seconds: float) -> bool:
+        """The replay guard (``adapters.kit.replay``), kept in the database."""
+        ...

@@ -20,6 +20,8 @@ class SlackSettings(Section):
     api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL, slash=True)] = \
         DEFAULT_API_BASE_URL
     bot_user_id: str = ""
+    team_id: str = ""  # empty: the bot token's workspace; requests for another are refused
+    app_id: str = ""  # "Basic Information" > App ID; when set, other apps' requests are refused
     bot_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
     signing_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
     app_token: SecretStr = Field(default=SecretStr(""), validate_default=True)

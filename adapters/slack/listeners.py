@@ -6,26 +6,45 @@ response (the ack) goes out right after them, and no listener outlives the reque
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import modal
 from adapters.slack.receiver import SlackReceiver
+from adapters.slack.tenancy import foreign
 
+log = logging.getLogger("esmbot.slack")
 ANYTHING = re.compile(".*")
 
 
 def build_bolt_app(
     client: AsyncWebClient, receiver: SlackReceiver, *, signing_secret: str = "",
-    socket_mode: bool = False,
+    socket_mode: bool = False, team_id: str = "", app_id: str = "",
 ) -> AsyncApp:
-    """Bolt over ``client``; requests are signature-checked unless they come by Socket Mode."""
+    """Bolt over ``client``; requests are signature-checked unless they come by Socket Mode,
+    and refused when they are for another workspace or app (``adapters.slack.tenancy``)."""
     app = AsyncApp(client=client, signing_secret=signing_secret or None,
                    request_verification_enabled=not socket_mode, process_before_response=True)
+
+    @app.middleware
+    async def only_ours(body: dict[str, Any], context: AsyncBoltContext,
+                        next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+        authorized = context.authorize_result
+        our_team = team_id or (authorized.team_id if authorized else None) or ""
+        problem = foreign(body, context.team_id, our_team, app_id)
+        if problem:
+            log.warning("refused a Slack request: %s", problem)
+            return BoltResponse(status=403, body="")
+        await next()
+        return None
 
     @app.event(ANYTHING)
     async def on_event(ack: AsyncAck, body: dict[str, Any]) -> None:

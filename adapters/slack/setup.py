@@ -29,7 +29,8 @@ async def attach(host: ChannelHost, web_app: web.Application, config: SlackSetti
     channel.on_stop(session.close)
     socket_mode = config.mode == "socket"
     bolt_app = build_bolt_app(client, SlackReceiver(channel),
-                              signing_secret=secret(config.signing_secret), socket_mode=socket_mode)
+                              signing_secret=secret(config.signing_secret), socket_mode=socket_mode,
+                              team_id=config.team_id, app_id=config.app_id)
     if not socket_mode:
         mount(web_app, bolt_app)
     await host.add_channel(channel)

@@ -30,6 +30,8 @@ class WeComSettings(Section):
     member_per_minute: int = Field(default=30, ge=1, le=30)
     member_per_hour: int = Field(default=1000, ge=1, le=1000)
     throttled_retry_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # How far a callback's signed timestamp may be from our clock; a nonce is taken once in it.
+    callback_window_seconds: int = Field(default=300, ge=10, le=3600)
     secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
     token: SecretStr = Field(default=SecretStr(""), validate_default=True)
     encoding_aes_key: SecretStr = Field(default=SecretStr(""), validate_default=True)

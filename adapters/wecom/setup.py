@@ -33,6 +33,7 @@ async def attach(host: ChannelHost, web_app: web.Application, config: WeComSetti
     crypto = CallbackCrypto(secret(config.token), secret(config.encoding_aes_key),
                             config.corp_id)
     translate = partial(inbound.translate, corp_id=config.corp_id, agent_id=config.agent_id)
-    mount(web_app, CallbackHandler(crypto, translate, channel.receive))
+    mount(web_app, CallbackHandler(crypto, translate, channel.receive, host,
+                                   window_seconds=config.callback_window_seconds))
     await host.add_channel(channel)
     return channel

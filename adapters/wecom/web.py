@@ -4,7 +4,10 @@
 plain text (no quotes, no newline), within a second. ``POST``: a message or an event,
 encrypted; it is answered 200 with an empty body as soon as it is decrypted, and handled in the
 background (WeCom retries after 5 s, three times, when it gets no answer). A wrong signature is
-refused with 403 and nothing else happens.
+refused with 403 and nothing else happens; so is a signed callback whose ``timestamp`` is more
+than ``window_seconds`` from our clock, or whose ``nonce`` was already used with another body
+within the window (the replay guard, in the database: across replicas). The same callback
+again (WeCom's retry) is answered, and dropped by the core's event dedupe.
 
 The query is read raw: base64 values carry ``+``, which form decoding (aiohttp's
 ``request.query``) would turn into a space; WeCom sends ``%2B``, but a ``+`` must stay a ``+``.
@@ -13,11 +16,13 @@ The query is read raw: base64 values carry ``+``, which form decoding (aiohttp's
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from urllib.parse import unquote
 
 from aiohttp import web
 
+from adapters.kit.replay import ReplayGuard, body_digest
 from adapters.wecom import inbound
 from adapters.wecom.crypto import CallbackCrypto, Forged, Malformed, Undecryptable, parse_xml
 from adapters.wecom.inbound import Inbound
@@ -26,6 +31,19 @@ log = logging.getLogger("esmbot.wecom")
 CALLBACK_PATH = "/wecom/callback"
 SIGNED = ("msg_signature", "timestamp", "nonce")
 Translate = Callable[[dict[str, str]], Inbound | None]
+CHANNEL = inbound.CHANNEL
+
+
+def wall_clock() -> float:
+    """Seconds since the epoch, as WeCom's ``timestamp`` counts (tests set it)."""
+    return time.time()
+
+
+def stale(timestamp: str, now: float, window_seconds: int) -> bool:
+    try:
+        return abs(now - int(timestamp)) > window_seconds
+    except ValueError:
+        return True
 
 
 def query_params(raw: str) -> dict[str, str]:
@@ -40,10 +58,13 @@ def query_params(raw: str) -> dict[str, str]:
 
 class CallbackHandler:
     def __init__(self, crypto: CallbackCrypto, translate: Translate,
-                 deliver: Callable[[Inbound], None]) -> None:
+                 deliver: Callable[[Inbound], None], guard: ReplayGuard, *,
+                 window_seconds: int) -> None:
         self.crypto = crypto
         self.translate = translate
         self.deliver = deliver
+        self.guard = guard
+        self.window_seconds = window_seconds
 
     async def verify_url(self, request: web.Request) -> web.Response:
         params = query_params(request.rel_url.raw_query_string)
@@ -70,10 +91,31 @@ class CallbackHandler:
             return _refused(request, exc)
         except Malformed as exc:
             return web.Response(status=400, text=str(exc))
+        refusal = await self._replay_refusal(params, body)
+        if refusal is not None:
+            return refusal
         item = self.translate(fields)
         if item is not None:
             self.deliver(item)
         return web.Response(text="")  # 200, empty: no passive reply
+
+
+    async def _replay_refusal(self, params: dict[str, str], body: bytes) -> web.Response | None:
+        """A signed callback that is stale or replays a nonce: why it is refused, or None."""
+        if stale(params["timestamp"], wall_clock(), self.window_seconds):
+            log.warning("refused a WeCom callback: timestamp %s is more than %d s off",
+                        params["timestamp"][:20], self.window_seconds)
+            return web.Response(status=403, text="forbidden")
+        try:
+            fresh = await self.guard.first_use(CHANNEL, params["nonce"], body_digest(body),
+                                               keep_seconds=2 * self.window_seconds)
+        except Exception:
+            log.exception("could not check the WeCom callback for a replay")
+            return web.Response(status=503, text="try again")
+        if not fresh:
+            log.warning("refused a WeCom callback: nonce already used with another body")
+            return web.Response(status=403, text="forbidden")
+        return None
 
 
 def _refused(request: web.Request, exc: Exception) -> web.Response:

@@ -232,7 +232,8 @@ async def dingtalk(*, template: str) -> AsyncIterator[Rig]:
 async def _dingtalk(fake: FakeDingTalk, *, template: str) -> AsyncIterator[Rig]:
     user = "bob"
     settings = DingTalkSettings(app_key=fake.app_key, app_secret=SecretStr(fake.app_secret),
-                                card_template_id=template, api_base_url=fake.url)
+                                card_template_id=template, api_base_url=fake.url,
+                                session_webhook_url=fake.webhook_url)
     async with aiohttp.ClientSession() as session:
         api = OpenApi(session, fake.url, fake.app_key, fake.app_secret)
         channel = DingTalkChannel(api, settings)

@@ -39,7 +39,8 @@ def dingtalk_settings(tmp_path: Path, fake: FakeDingTalk, **dingtalk: Any) -> Se
         "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'esmbot.db'}"},
         "outbox": {"poll_seconds": 0.1},
         "dingtalk": {"enabled": True, "app_key": fake.app_key, "app_secret": fake.app_secret,
-                     "api_base_url": fake.url, "card_template_id": TEMPLATE, **dingtalk},
+                     "api_base_url": fake.url, "card_template_id": TEMPLATE,
+                     "session_webhook_url": fake.webhook_url, **dingtalk},
     })
 
 

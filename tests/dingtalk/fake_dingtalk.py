@@ -123,6 +123,11 @@ class FakeDingTalk:
         assert self._server is not None
         return str(self._server.make_url("")).rstrip("/")
 
+    @property
+    def webhook_url(self) -> str:
+        """Where this fake's sessionWebhooks live (``[dingtalk] session_webhook_url``)."""
+        return f"{self.url}{WEBHOOK_PATH}"
+
     # --- what tests use -------------------------------------------------------------------
 
     def session_webhook(self, target: str) -> str:

@@ -50,7 +50,8 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 def make(fake: FakeDingTalk, session: aiohttp.ClientSession, *, template: str = "tpl-1",
          secret: str = "", base_url: str = "") -> DingTalkChannel:
     config = DingTalkSettings(app_key=fake.app_key, app_secret=secret or fake.app_secret,
-                              card_template_id=template, api_base_url=base_url or fake.url)
+                              card_template_id=template, api_base_url=base_url or fake.url,
+                              session_webhook_url=(base_url or fake.url) + WEBHOOK_PATH)
     api = OpenApi(session, config.api_base_url, config.app_key,
                   config.app_secret.get_secret_value())
     return DingTalkChannel(api, config)
@@ -162,8 +163,10 @@ async def test_a_bad_parameter_is_permanent(channel: DingTalkChannel,
 async def test_a_valid_session_webhook_is_used_and_a_failing_one_falls_back(
     channel: DingTalkChannel, fake_dingtalk: FakeDingTalk,
 ) -> None:
-    expires = int(time.time() * 1000) + 90 * 60 * 1000
-    channel.webhooks.remember("@" + BOB, fake_dingtalk.session_webhook("@" + BOB), expires)
+    now_ms = int(time.time() * 1000)
+    expires = now_ms + 90 * 60 * 1000
+    channel.webhooks.remember("@" + BOB, fake_dingtalk.session_webhook("@" + BOB), expires,
+                              created_ms=now_ms, now_ms=now_ms)
     await channel.send(to(BOB), Text("by webhook"))
     fake_dingtalk.fail_next(WEBHOOK_PATH)
     await channel.send(to(BOB), Text("by the OpenAPI"))
@@ -176,8 +179,9 @@ async def test_a_valid_session_webhook_is_used_and_a_failing_one_falls_back(
 async def test_a_session_webhook_about_to_expire_is_not_used(
     channel: DingTalkChannel, fake_dingtalk: FakeDingTalk,
 ) -> None:
-    soon = int(time.time() * 1000) + 30_000
-    channel.webhooks.remember("@" + BOB, fake_dingtalk.session_webhook("@" + BOB), soon)
+    now_ms = int(time.time() * 1000)
+    channel.webhooks.remember("@" + BOB, fake_dingtalk.session_webhook("@" + BOB),
+                              now_ms + 30_000, created_ms=now_ms, now_ms=now_ms)
     await channel.send(to(BOB), Text("hi"))
     assert [s.via for s in fake_dingtalk.to("@" + BOB)] == ["batchSend"]
 

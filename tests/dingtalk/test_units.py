@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.dingtalk import frames, inbound, render, signing
+from adapters.dingtalk import frames, inbound, render, signing, webhooks
 from adapters.dingtalk.stream import backoff
 from adapters.kit.choices import NumberedChoices, numbered, pick
 from chat.channel import Capabilities, degrade
@@ -33,9 +33,13 @@ def test_refusal_says_why() -> None:
     now = 1577262236757
     good = signing.sign(str(now), "s")
     assert signing.refusal(str(now), good, "s", now) is None
-    assert signing.refusal(str(now), good, "s", now + 60 * 60 * 1000) is None  # just in time
+    window = 300_000
+    assert signing.refusal(str(now), good, "s", now + window, window) is None  # just in time
+    assert signing.refusal(str(now), good, "s", now - window, window) is None
+    assert signing.refusal(str(now), good, "s", now + window + 1, window) == \
+        "timestamp more than 300 s off"
     assert signing.refusal(str(now), good, "s", now + 60 * 60 * 1000 + 1) == \
-        "timestamp more than an hour off"
+        "timestamp more than 3600 s off"  # DingTalk's own rule, the widest allowed
     assert signing.refusal(str(now), good, "other", now) == "wrong sign"
     assert signing.refusal("soon", good, "s", now) == "timestamp is not a number"
     assert signing.refusal(None, good, "s", now) == "missing timestamp or sign header"
@@ -200,3 +204,36 @@ def test_a_plain_message_after_a_card_makes_numbers_text_again() -> None:
     choices.shown(said("", conversation="cid-1").key, numbered(Text("申请原因？")), None)
     assert choices.as_click(said("1", conversation="cid-1")) is None
     assert pick(CARD.buttons, "１") == CARD.buttons[0]  # a full-width digit
+
+
+# --- sessionWebhooks: only DingTalk's, never longer than DingTalk keeps them ----------------
+
+
+def test_only_a_session_webhook_on_dingtalks_host_and_path_is_believed() -> None:
+    ours = "https://oapi.dingtalk.com/robot/sendBySession"
+    assert webhooks.on_dingtalk(f"{ours}?session=abc", ours)
+    assert webhooks.on_dingtalk("https://OAPI.dingtalk.com/robot/sendBySession?session=a", ours)
+    for elsewhere in ("https://oapi.dingtalk.com.evil.example/robot/sendBySession?session=a",
+                      "https://oapi.dingtalk.com@evil.example/robot/sendBySession?session=a",
+                      "http://oapi.dingtalk.com/robot/sendBySession?session=a",
+                      "https://oapi.dingtalk.com/robot/send?access_token=a",
+                      "https://oapi.dingtalk.com/robot/sendBySession",
+                      "https://oapi.dingtalk.com:8443/robot/sendBySession?session=a",
+                      "https://[::1/robot/sendBySession?session=a", "", "not a url"):
+        assert not webhooks.on_dingtalk(elsewhere, ours), elsewhere
+
+
+def test_a_session_webhooks_expiry_is_capped_at_its_message_plus_90_minutes() -> None:
+    now = 1_800_000_000_000
+    lifetime = webhooks.LIFETIME_MS
+    assert webhooks.capped_expiry(now + 1000, now, now) == now + 1000  # as claimed
+    assert webhooks.capped_expiry(4_102_444_800_000, now, now) == now + lifetime
+    assert webhooks.capped_expiry(4_102_444_800_000, now + 10**9, now) == now + lifetime
+    assert webhooks.capped_expiry(4_102_444_800_000, 0, now) == now + lifetime
+    hooks = webhooks.SessionWebhooks("https://oapi.dingtalk.com/robot/sendBySession")
+    url = "https://oapi.dingtalk.com/robot/sendBySession?session=s"
+    assert not hooks.remember("@bob", url, 4_102_444_800_000, created_ms=now - lifetime,
+                              now_ms=now)  # written 90 minutes ago: already gone
+    assert hooks.remember("@bob", url, 4_102_444_800_000, created_ms=now, now_ms=now)
+    assert hooks.usable("@bob", now + lifetime - webhooks.MARGIN_MS - 1) == url
+    assert hooks.usable("@bob", now + lifetime - webhooks.MARGIN_MS) is None

@@ -26,6 +26,7 @@ TOKEN = "esmbot-callback-token"
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"  # any 43 base64 characters will do
 _seconds = itertools.count(int(time.time()))  # CreateTime: one second apart, never repeating
 _ids = itertools.count(7_000_000_000_000_000_001)
+_nonces = itertools.count(1_372_623_149)  # WeCom picks a fresh nonce for every callback
 
 
 def next_time() -> int:
@@ -76,10 +77,11 @@ class Sealed:
 
 
 def seal(plain: str, *, token: str = TOKEN, aes_key: str = AES_KEY, corp_id: str = CORP_ID,
-         nonce: str = "1372623149", timestamp: str | None = None) -> Sealed:
-    """``plain`` as WeCom POSTs it: encrypted and signed."""
+         nonce: str | None = None, timestamp: str | None = None) -> Sealed:
+    """``plain`` as WeCom POSTs it: encrypted and signed, now, with a fresh nonce."""
     crypto = WeChatCrypto(token, aes_key, corp_id)
-    stamp = timestamp or str(next_time())
+    stamp = timestamp or str(int(time.time()))
+    nonce = nonce or str(next(_nonces))
     reply = xmltodict.parse(crypto.encrypt_message(plain, nonce, stamp))["xml"]
     body = (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName>"
             f"<Encrypt><![CDATA[{reply['Encrypt']}]]></Encrypt>"

@@ -28,6 +28,7 @@ from bot.people import name_of, names
 from bot.state import PromptState
 from bot.turn import Turn
 from bot.views import local_time, status_label
+from bot.visibility import may_see
 from chat.i18n import say
 from chat.replies import Message, Text
 from dialogs.model import Service
@@ -227,6 +228,9 @@ async def decide(
     step = await approvals.get_step(turn.session, step_id=step_id) if request else None
     if request is None or step is None:
         await turn.reply(Text(say("dlg.stale", turn.locale)))
+        return
+    if not await may_see(turn, request):  # a crafted or forwarded click: as a typed REQ-n
+        await turn.reply(Text(say("req.not_found", turn.locale, rid=rid_of(request))))
         return
     seats = await approvals.seats_of(turn.session, step_id=step_id)
     target = await _seat_to_take(turn, request, step, seats, seat)
