@@ -2,7 +2,7 @@
 requester answers or amends, and approval carries on at the same step.
 
 alice (王小丽, zh) files an 8,000 laptop: bob (赵强) approves step 1, then erin (Erin Li, en)
-or henry (孙浩) decides step 2. sam (Sam Taylor, en) reports to bob too.
+or henry (吴刚) decides step 2. sam (Sam Taylor, en) reports to bob too.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from bot.features.approvals.cards import (
     decisions_text,
     mode_text,
 )
+from bot.features.approvals.delegated import tell_delegator
 from bot.features.approvals.routing import ChainPlan, plan_chain
 from bot.features.tasks import flow as task_flow
 from bot.people import name_of, names
@@ -250,6 +251,8 @@ async def decide(
         "round": step.round, "step": step.position, "comment": comment.strip(),
     }, on_behalf_of=on_behalf)
     await _confirm_to_decider(turn, request, verdict, on_behalf)
+    if on_behalf:
+        await tell_delegator(turn, request, on_behalf, verdict, comment.strip())
     await _advance(turn, request, step, seats, target)
 
 
