@@ -32,6 +32,10 @@ async def amend_request(turn: Turn, request_id: int, change_text: str) -> None:
         await turn.reply(Text(say("amd.only_requester", turn.locale, rid=rid)))
         return
     service = turn.services.bundle.catalog.get(request.service_id)
+    if request.status in ("rejected", "withdrawn"):  # cannot be withdrawn: resubmit it
+        await turn.reply(Text(say("ret.amend_resubmit", turn.locale, rid=rid,
+                                  status=status_label(request.status, turn.locale))))
+        return
     if request.status not in AMENDABLE_STATUSES or service is None:
         await turn.reply(Text(say("amd.not_now", turn.locale, rid=rid,
                                   status=status_label(request.status, turn.locale))))

@@ -23,6 +23,7 @@ from bot.features.approvals.cards import (
     mode_text,
 )
 from bot.features.approvals.delegated import tell_delegator
+from bot.features.approvals.rejection import rejection_card
 from bot.features.approvals.routing import ChainPlan, plan_chain
 from bot.features.tasks import flow as task_flow
 from bot.people import name_of, names
@@ -391,7 +392,8 @@ async def _reject(
                               reason=f"{who}: {reason}", now=turn.now)
     await turn.audit("request.rejected", rid_of(request), {"by": decided.decided_by,
                                                           "reason": reason})
-    await _tell_requester(turn, request, "apr.rejected", who=who, reason=reason)
+    await turn.tell(request.requester, rejection_card(
+        request, turn.locale_of(request.requester), who=who, reason=reason))
 
 
 async def _tell_decision(
