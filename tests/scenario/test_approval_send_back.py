@@ -112,11 +112,15 @@ async def test_only_an_approver_of_the_open_step_sends_back_only_the_requester_a
     assert "没有找到 REQ-1" in text_of(grace)
     assert (await request_row(chat)).status == "pending_approval"
 
+    [listed, *_] = await chat.say("bob", "待我审批")
+    assert "1" in text_of(listed)
     [early] = await chat.say("alice", "答复 REQ-1 没人问")
     assert "没有被退回" in text_of(early)
     await chat.say("bob", "send back REQ-1 which model?")
     [again] = await chat.say("bob", "退回 REQ-1 再问一次")
     assert "已经退回给申请人" in text_of(again)
+    [nothing] = await chat.say("bob", "待我审批")  # sent back: not waiting for bob now
+    assert "REQ-1" not in text_of(nothing)
     [not_hers] = await chat.say("carol", "答复 REQ-1 我替她回答")
     assert "只有申请人" in text_of(not_hers)
     assert (await request_row(chat)).status == "returned"
