@@ -230,13 +230,13 @@ async def decide(
     if request is None or step is None:
         await turn.reply(Text(say("dlg.stale", turn.locale)))
         return
-    if request.status == "returned":  # sent back (send_back.py): the requester has it
-        await turn.reply(Text(say("ret.waiting_for_requester", turn.locale, rid=rid_of(request),
-                                  who=name_of(turn.services.bundle.directory, request.requester))))
-        return
     seats = await approvals.seats_of(turn.session, step_id=step_id)
     target = await _seat_to_take(turn, request, step, seats, seat)
     if target is None:
+        return
+    if request.status == "returned":  # sent back (send_back.py): the requester has it
+        await turn.reply(Text(say("ret.waiting_for_requester", turn.locale, rid=rid_of(request),
+                                  who=name_of(turn.services.bundle.directory, request.requester))))
         return
     if verdict == "rejected" and not comment.strip():
         await ask_reason(turn, request, step, target.approver)

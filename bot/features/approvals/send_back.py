@@ -49,12 +49,12 @@ async def send_back(turn: Turn, *, step_id: int, seat: str | None, question: str
         await turn.reply(Text(say("dlg.stale", turn.locale)))
         return
     rid = flow.rid_of(request)
-    if request.status == RETURNED:
-        await turn.reply(Text(say("ret.already_returned", turn.locale, rid=rid)))
-        return
     seats = await approvals.seats_of(turn.session, step_id=step_id)
     target = await flow._seat_to_take(turn, request, step, seats, seat)
     if target is None:
+        return
+    if request.status == RETURNED:
+        await turn.reply(Text(say("ret.already_returned", turn.locale, rid=rid)))
         return
     if not question.strip():
         await conversation.ask(turn, PromptState("send_back", request=request.id or 0,
