@@ -23,13 +23,17 @@ ROW_VERSION = 1
 @dataclass(frozen=True)
 class FormState:
     dialog: DialogState
+    resubmits: int = 0  # the rejected request this form files again (重新提交), if any
 
     def to_row(self) -> dict[str, Any]:
-        return {"v": ROW_VERSION, "kind": "form", **self.dialog.to_json()}
+        row = {"v": ROW_VERSION, "kind": "form", **self.dialog.to_json()}
+        return row | ({"resubmits": self.resubmits} if self.resubmits else {})
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> FormState:
-        return cls(DialogState.from_json(row))
+        resubmits = row.get("resubmits")
+        return cls(DialogState.from_json(row),
+                   resubmits if isinstance(resubmits, int) and resubmits > 0 else 0)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ STATUS_KEYS = {
     "submitted": "status.submitted", "pending_approval": "status.pending_approval",
     "rejected": "status.rejected", "in_progress": "status.in_progress",
     "resolved": "status.resolved", "closed": "status.closed", "withdrawn": "status.withdrawn",
+    "returned": "status.returned",
 }
 
 

@@ -1,5 +1,6 @@
 """Who may see a request: its requester, the service owner, its approvers and their delegates,
-the agents of its tasks and the members of their groups.
+the agents of its tasks and the members of their groups, and anyone the bot asked to act on
+it (an escalation or reminder sent to them: the trail's ``to``), view only.
 
 Decided in the core on every look, never by who happened to get a card.
 """
@@ -11,7 +12,7 @@ from bot.delegates import delegate_of
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text
-from store import approvals, requests, tasks
+from store import approvals, audit, requests, tasks
 from store.models import RequestRow
 from store.requests import format_request_id
 
@@ -28,6 +29,22 @@ async def may_see(turn: Turn, request: RequestRow) -> bool:
         return True
     for person in people:
         if await delegate_of(turn.session, bundle.directory, person, turn.today) == turn.person.id:
+            return True
+    return await _asked_to_act(turn, request)
+
+
+# Trail events that asked someone (``to``: a person or a list of them) to act on a request.
+ASKED_TO_ACT = frozenset({"approval.escalated", "approval.reminded", "task.escalated"})
+
+
+async def _asked_to_act(turn: Turn, request: RequestRow) -> bool:
+    """An escalation or reminder about the request went to this person: they may look at it
+    (deciding still needs a seat, which ``approvals.flow`` checks)."""
+    me = turn.person.id
+    for _at, action, data in await audit.trail_of(turn.session,
+                                                  subject=format_request_id(request.id or 0)):
+        to = data.get("to") if action in ASKED_TO_ACT and isinstance(data, dict) else None
+        if to == me or (isinstance(to, list) and me in to):
             return True
     return False
 

@@ -115,6 +115,16 @@ def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
     return _advance(ctx, state, [Text(intro)])
 
 
+def start_with(ctx: DialogContext, answers: Mapping[str, Any], instance: str) -> DialogStep:
+    """Open a dialog with ``answers`` (JSON values, e.g. a rejected request's) already given:
+    it asks only what is missing, then shows the confirmation card, where any can be edited."""
+    service = ctx.service
+    known = {fid: value for fid, value in answers.items() if service.field(fid) is not None}
+    state = DialogState(instance, service.id, service.version, answers=known)
+    intro = say("dlg.start", ctx.locale, service=service.name.get(ctx.locale))
+    return _advance(ctx, state, [Text(intro + "\n" + say("dlg.commands_hint", ctx.locale))])
+
+
 def handle(ctx: DialogContext, state: DialogState, given: DialogInput) -> DialogStep:
     """One turn: a typed message or a click on one of this dialog's buttons."""
     if isinstance(given, ClickInput):

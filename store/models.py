@@ -18,6 +18,7 @@ metadata = SQLModel.metadata
 
 REQUEST_STATUSES = (
     "submitted", "pending_approval", "rejected", "in_progress", "resolved", "closed", "withdrawn",
+    "returned",  # sent back to the requester with a question, its approval step still open
 )
 OUTBOX_STATES = ("pending", "sending", "sent", "dead")
 STEP_STATES = ("waiting", "pending", "approved", "rejected", "cancelled")

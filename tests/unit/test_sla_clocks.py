@@ -63,6 +63,18 @@ def test_resolution_pauses_while_the_requester_is_asked() -> None:
     assert resumed.used == timedelta(hours=1)
 
 
+def test_resolution_pauses_while_a_request_is_sent_back_and_a_send_back_is_a_response() -> None:
+    events = [SUBMITTED,
+              Event(at(23, 11), "approval.sent_back", {"step": 1, "question": "型号?"}),
+              Event(at(24, 11), "approval.resumed", {"step": 1, "answer": "pro"})]
+    paused = clock(events[:2], "resolution", now=at(23, 17))
+    assert paused.due_at is None and paused.used == timedelta(hours=1)
+    resumed = clock(events, "resolution", now=at(24, 12))
+    assert resumed.running_since == at(24, 11) and resumed.used == timedelta(hours=1)
+    responded = clock(events, "response", now=at(24, 12))
+    assert responded.stopped_at == at(23, 11)
+
+
 def test_a_reopened_request_resumes_its_resolution_clock() -> None:
     events = [SUBMITTED, Event(at(23, 15), "request.resolved"),
               Event(at(24, 9), "request.reopened")]

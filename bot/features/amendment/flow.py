@@ -1,13 +1,15 @@
 """The requester changes an answer while the request waits for approval: "修改 REQ-12 金额 6000".
 
 The approval rule is evaluated again on the new answers and approval restarts from the first
-step; approvers who had already seen the request are told why.
+step; approvers who had already seen the request are told why. A request sent back to its
+requester (``returned``) may be amended too: approval then resumes at the step that sent it
+back, unless the changed field is one an approval rule reads (then it restarts).
 """
 
 from __future__ import annotations
 
 from bot.features.amendment.commands import Amend
-from bot.features.approvals import flow
+from bot.features.approvals import flow, send_back
 from bot.turn import Turn
 from bot.views import status_label
 from bot.visibility import visible_request
@@ -18,7 +20,7 @@ from dialogs.engine import DialogContext
 from store import requests
 from store.requests import format_request_id
 
-AMENDABLE_STATUSES = frozenset({"submitted", "pending_approval"})
+AMENDABLE_STATUSES = frozenset({"submitted", "pending_approval", send_back.RETURNED})
 
 
 async def amend_request(turn: Turn, request_id: int, change_text: str) -> None:
@@ -30,6 +32,10 @@ async def amend_request(turn: Turn, request_id: int, change_text: str) -> None:
         await turn.reply(Text(say("amd.only_requester", turn.locale, rid=rid)))
         return
     service = turn.services.bundle.catalog.get(request.service_id)
+    if request.status in ("rejected", "withdrawn"):  # cannot be withdrawn: resubmit it
+        await turn.reply(Text(say("ret.amend_resubmit", turn.locale, rid=rid,
+                                  status=status_label(request.status, turn.locale))))
+        return
     if request.status not in AMENDABLE_STATUSES or service is None:
         await turn.reply(Text(say("amd.not_now", turn.locale, rid=rid,
                                   status=status_label(request.status, turn.locale))))
@@ -47,6 +53,11 @@ async def amend_request(turn: Turn, request_id: int, change_text: str) -> None:
     await turn.audit("request.amended", rid, {"field": field, "old": before,
                                               "new": result.answers.get(field)})
     await turn.reply(Text(say("amd.done", turn.locale, rid=rid, change=result.change)))
+    if request.status == send_back.RETURNED:
+        restarts = field in send_back.fields_the_rules_read(service)
+        await send_back.resume(turn, request, amended=result.change, restarting=restarts)
+        if not restarts:
+            return
     await flow.restart(turn, request, result.change)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.action_ids import StatusClick
 from bot.features.approvals.actions import ApprovalClick, Verb
+from bot.features.approvals.sendback_ids import SendBackClick
 from bot.people import name_of
 from bot.views import answer_fields, local_time, service_name
 from chat.i18n import say
@@ -113,6 +114,8 @@ def _buttons(step: ApprovalStepRow, seat: str, request: RequestRow, loc: str
     return (
         Button(say("apr.approve", loc), approve_action(step, seat, "approve"), style="primary"),
         Button(say("apr.reject", loc), approve_action(step, seat, "reject"), style="danger",
+               needs_reason=True),
+        Button(say("ret.send_back", loc), SendBackClick(step.id or 0, seat).format(),
                needs_reason=True),
         Button(say("apr.details", loc), StatusClick(request.id or 0).format()),
     )

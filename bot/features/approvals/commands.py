@@ -1,4 +1,6 @@
-"""Approvers' typed commands: "同意 REQ-12 好的", "驳回 REQ-12 超预算", "待我审批"."""
+"""Approvers' typed commands: "同意 REQ-12 好的", "驳回 REQ-12 超预算", "待我审批"; send back:
+"退回 REQ-12 请补充型号" / "send back REQ-12 which model?", and the requester's answer
+"答复 REQ-12 型号是 X1" / "answer REQ-12 model X1"."""
 
 from __future__ import annotations
 
@@ -41,3 +43,30 @@ def parse_approval(text: str) -> Approve | Reject | MyApprovals | None:
     if match := words.free(_REJECT):
         return Reject(int(match.group(1)), match.group(2).strip())
     return MyApprovals() if _MY_APPROVALS.match(words.lowered) else None
+
+
+@dataclass(frozen=True)
+class SendBack:
+    request_id: int
+    question: str
+
+
+@dataclass(frozen=True)
+class AnswerSendBack:
+    request_id: int
+    answer: str
+
+
+_SEND_BACK = re.compile(rf"^(?:退回|退回给申请人|send\s+back|return){SEP}{RID}{SEP}(.*)$",
+                        re.DOTALL | re.IGNORECASE)
+_ANSWER = re.compile(rf"^(?:答复|回复退回|answer|reply){SEP}{RID}{SEP}(.*)$",
+                     re.DOTALL | re.IGNORECASE)
+
+
+def parse_send_back(text: str) -> SendBack | AnswerSendBack | None:
+    words = line_of(text)
+    if match := words.free(_SEND_BACK):
+        return SendBack(int(match.group(1)), match.group(2).strip())
+    if match := words.free(_ANSWER):
+        return AnswerSendBack(int(match.group(1)), match.group(2).strip())
+    return None

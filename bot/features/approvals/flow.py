@@ -22,6 +22,8 @@ from bot.features.approvals.cards import (
     decisions_text,
     mode_text,
 )
+from bot.features.approvals.delegated import tell_delegator
+from bot.features.approvals.rejection import rejection_card
 from bot.features.approvals.routing import ChainPlan, plan_chain
 from bot.features.tasks import flow as task_flow
 from bot.people import name_of, names
@@ -236,6 +238,10 @@ async def decide(
     target = await _seat_to_take(turn, request, step, seats, seat)
     if target is None:
         return
+    if request.status == "returned":  # sent back (send_back.py): the requester has it
+        await turn.reply(Text(say("ret.waiting_for_requester", turn.locale, rid=rid_of(request),
+                                  who=name_of(turn.services.bundle.directory, request.requester))))
+        return
     if verdict == "rejected" and not comment.strip():
         await ask_reason(turn, request, step, target.approver)
         return
@@ -250,6 +256,8 @@ async def decide(
         "round": step.round, "step": step.position, "comment": comment.strip(),
     }, on_behalf_of=on_behalf)
     await _confirm_to_decider(turn, request, verdict, on_behalf)
+    if on_behalf:
+        await tell_delegator(turn, request, on_behalf, verdict, comment.strip())
     await _advance(turn, request, step, seats, target)
 
 
@@ -388,7 +396,8 @@ async def _reject(
                               reason=f"{who}: {reason}", now=turn.now)
     await turn.audit("request.rejected", rid_of(request), {"by": decided.decided_by,
                                                           "reason": reason})
-    await _tell_requester(turn, request, "apr.rejected", who=who, reason=reason)
+    await turn.tell(request.requester, rejection_card(
+        request, turn.locale_of(request.requester), who=who, reason=reason))
 
 
 async def _tell_decision(

@@ -60,8 +60,8 @@ async def my_approvals(turn: Turn, command: MyApprovals | None = None) -> None:
     cards = []
     for seat, step in waiting:
         request = await requests.get_request(turn.session, request_id=step.request_id)
-        if request is None or request.requester == me:
-            continue
+        if request is None or request.requester == me or request.status == "returned":
+            continue  # a sent-back request waits for its requester, not for this approver
         cards.append((request, seat, step))
     if not cards:
         await turn.reply(Text(say("apr.my_none", turn.locale)))

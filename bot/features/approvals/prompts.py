@@ -3,7 +3,7 @@ answer rejects, with it as the comment. Cancelling keeps the request waiting."""
 
 from __future__ import annotations
 
-from bot.features.approvals import flow
+from bot.features.approvals import flow, send_back
 from bot.features.registry import Prompt
 from bot.state import PromptState
 from bot.turn import Turn
@@ -14,4 +14,16 @@ async def reject_reason(turn: Turn, prompt: PromptState, text: str) -> None:
                       comment=text)
 
 
-PROMPTS = {"reject": Prompt(reject_reason, kept="apr.reject_kept")}
+async def send_back_question(turn: Turn, prompt: PromptState, text: str) -> None:
+    """The Send back button without a question asked for one: this is it."""
+    await send_back.send_back(turn, step_id=prompt.step, seat=prompt.seat or None, question=text)
+
+
+async def send_back_answer(turn: Turn, prompt: PromptState, text: str) -> None:
+    """The requester's answer to an approver's question: approval resumes."""
+    await send_back.answer(turn, prompt.request, text)
+
+
+PROMPTS = {"reject": Prompt(reject_reason, kept="apr.reject_kept"),
+           "send_back": Prompt(send_back_question, kept="ret.send_back_kept"),
+           "send_back_answer": Prompt(send_back_answer, kept="ret.answer_kept")}

@@ -13,6 +13,7 @@ from bot.features.delegation.commands import (
     ShowDelegation,
     parse_delegation,
 )
+from bot.features.delegation.prompts import PROMPTS
 from bot.features.registry import Feature
 
 FEATURE = Feature(
@@ -20,5 +21,6 @@ FEATURE = Feature(
     parsers=(parse_delegation,),
     commands={Delegate: handlers.delegate, CancelDelegation: handlers.cancel,
               ShowDelegation: handlers.show},
+    prompts=PROMPTS,
     keeps=handlers.keeps,
 )

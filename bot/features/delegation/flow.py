@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot import conversation
 from bot.delegates import delegate_of, file_delegation_of
 from bot.features.approvals import flow
 from bot.people import name_of
+from bot.state import PromptState
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text
@@ -18,6 +20,7 @@ from dialogs.parsing.dates import parse_date
 from dialogs.parsing.people import parse_user
 from dialogs.parsing.result import Parsed
 from store import approvals, delegations, requests
+from store.models import DelegationRow
 
 MAX_DELEGATION_DAYS = 366
 
@@ -34,6 +37,10 @@ async def delegate(turn: Turn, to_text: str, until_text: str) -> None:
         await turn.reply(Text(f"{who.reason.get(turn.locale)}\n{say('deleg.usage', turn.locale)}"))
         return
     to = str(who.value)
+    if not until_text.strip() and to != turn.person.id:  # "委托 carol": until when?
+        await conversation.ask(turn, PromptState("delegation_until", seat=to))
+        await turn.reply(Text(say("deleg.ask_until", turn.locale, to=name_of(directory, to))))
+        return
     until = parse_date(until_text, turn.today) if until_text else None
     if not isinstance(until, Parsed):
         await turn.reply(Text(say("deleg.usage", turn.locale)))
@@ -102,20 +109,31 @@ async def cancel(turn: Turn) -> None:
 
 
 async def show(turn: Turn) -> None:
+    """Today's delegation, then the ones scheduled later (in chat or in the directory file)."""
     directory = turn.services.bundle.directory
     rows = await delegations.live_for(turn.session, from_person=turn.person.id, on=turn.today)
     current = next((r for r in rows if r.starts_on <= turn.today <= r.ends_on), None)
+    lines = []
     if current is not None and current.to_person:
-        await turn.reply(Text(say("deleg.current", turn.locale,
-                                  to=name_of(directory, current.to_person),
-                                  start=current.starts_on.isoformat(),
-                                  end=current.ends_on.isoformat())))
-        return
+        lines.append(say("deleg.current", turn.locale, to=name_of(directory, current.to_person),
+                         start=current.starts_on.isoformat(), end=current.ends_on.isoformat()))
     from_file = file_delegation_of(directory, turn.person.id, turn.today)
     if current is None and from_file is not None:
-        await turn.reply(Text(say("deleg.current", turn.locale,
-                                  to=name_of(directory, from_file.to_person),
-                                  start=from_file.start.isoformat(),
-                                  end=from_file.end.isoformat())))
-        return
-    await turn.reply(Text(say("deleg.none", turn.locale)))
+        lines.append(say("deleg.current", turn.locale, to=name_of(directory, from_file.to_person),
+                         start=from_file.start.isoformat(), end=from_file.end.isoformat()))
+    lines += [say("deleg.scheduled", turn.locale, to=name_of(directory, to),
+                  start=start.isoformat(), end=end.isoformat())
+              for to, start, end in _scheduled(turn, rows)]
+    await turn.reply(Text("\n".join(lines) or say("deleg.none", turn.locale)))
+
+
+def _scheduled(turn: Turn, rows: list[DelegationRow]) -> list[tuple[str, date, date]]:
+    """Delegations that start after today: chat rows, and the file's unless a chat row
+    switched them off (a row without ``to_person`` over their start)."""
+    later = [(r.to_person, r.starts_on, r.ends_on) for r in rows
+             if r.starts_on > turn.today and r.to_person is not None]
+    for d in turn.services.bundle.directory.delegations:
+        off = any(r.starts_on <= d.start <= r.ends_on for r in rows)
+        if d.from_person == turn.person.id and d.start > turn.today and not off:
+            later.append((d.to_person, d.start, d.end))
+    return sorted(later, key=lambda item: item[1])

@@ -15,6 +15,7 @@ from dialogs import engine
 from dialogs.engine import DialogContext, DialogInput, DialogState, DialogStep
 from dialogs.model import Service
 from store import requests
+from store.models import RequestRow
 from store.requests import format_request_id
 
 
@@ -40,7 +41,16 @@ async def continue_form(turn: Turn, state: FormState, given: DialogInput) -> Non
         await conversation.clear(turn)
         await turn.reply(Text(say("dlg.stale", turn.locale)))
         return
-    await _apply(turn, service, engine.handle(dialog_context(turn, service), dialog, given))
+    await _apply(turn, service, engine.handle(dialog_context(turn, service), dialog, given),
+                 resubmits=state.resubmits)
+
+
+async def start_resubmission(turn: Turn, service: Service, rejected: RequestRow) -> None:
+    """重新提交: the same form, prefilled with the rejected request's answers; the request it
+    files links to ``rejected`` (``request.resubmitted`` on its trail)."""
+    step = engine.start_with(dialog_context(turn, service), rejected.answers,
+                             secrets.token_hex(4))
+    await _apply(turn, service, step, resubmits=rejected.id or 0)
 
 
 async def reprompt(turn: Turn, state: FormState) -> None:
@@ -52,19 +62,21 @@ async def reprompt(turn: Turn, state: FormState) -> None:
             await turn.reply(message)
 
 
-async def _apply(turn: Turn, service: Service, step: DialogStep) -> None:
+async def _apply(turn: Turn, service: Service, step: DialogStep, *, resubmits: int = 0) -> None:
     for message in step.replies:
         await turn.reply(message)
     if step.outcome == "submitted" and step.state is not None:
-        await submit(turn, service, step.state)
+        await submit(turn, service, step.state, resubmits=resubmits)
     elif step.state is None:
         await conversation.clear(turn)
     else:
-        await conversation.save(turn, FormState(step.state))
+        await conversation.save(turn, FormState(step.state, resubmits))
 
 
-async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
-    """Store the request, audit it, remember the form was submitted, and route it."""
+async def submit(turn: Turn, service: Service, dialog: DialogState, *, resubmits: int = 0
+                 ) -> None:
+    """Store the request, audit it, remember the form was submitted, and route it
+    (``resubmits``: the rejected request it files again)."""
     answers: dict[str, Any] = dict(dialog.answers)
     plan = flow.plan_of(turn, service, turn.person.id, answers)
     row = await requests.create_request(
@@ -84,7 +96,12 @@ async def submit(turn: Turn, service: Service, dialog: DialogState) -> None:
     await turn.audit("request.submitted", rid, {
         "service": service.id, "version": service.version, "answers": answers,
     })
+    if resubmits:
+        await turn.audit("request.resubmitted", rid, {"from": format_request_id(resubmits)})
     await conversation.save(turn, DoneState(dialog.instance, row.id or 0))
     name = service.name.get(turn.locale)
     await turn.reply(Text(say("req.submitted", turn.locale, rid=rid, service=name)))
+    if resubmits:
+        await turn.reply(Text(say("ret.resubmitted", turn.locale, rid=rid,
+                                  old=format_request_id(resubmits))))
     await flow.start(turn, row, plan)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from bot import conversation
-from bot.features.forms.flow import start_form
+from bot.features.forms.flow import start_form, start_resubmission
 from bot.features.intake.actions import CatalogClick, PickClick
 from bot.state import ChooseState, ConversationState
 from bot.turn import Turn
+from bot.views import status_label
+from bot.visibility import visible_request
 from chat.i18n import say
 from chat.replies import Button, Card, Text
 from dialogs.model import Service
+from store.requests import format_request_id
 
 SUGGEST_SCORE = 0.25  # below the matcher's bar, but close enough to ask "did you mean"
 
@@ -70,3 +73,23 @@ def _choice_card(turn: Turn, title: str, services: list[Service]) -> Card:
     lines = [f"· {s.name.get(loc)}: {s.description.get(loc)}" for s in services]
     buttons = tuple(Button(s.name.get(loc), PickClick(s.id).format()) for s in services)
     return Card(title=title, body="\n".join(lines), buttons=buttons)
+
+
+RESUBMITTABLE = frozenset({"rejected", "withdrawn"})
+
+
+async def resubmit(turn: Turn, request_id: int) -> None:
+    """重新提交: the requester files a rejected (or withdrawn) request again, its form
+    prefilled with the old answers."""
+    old = await visible_request(turn, request_id)
+    if old is None:
+        return
+    rid = format_request_id(request_id)
+    service = turn.services.bundle.catalog.get(old.service_id)
+    if old.requester != turn.person.id:
+        await turn.reply(Text(say("ret.only_requester_resubmits", turn.locale, rid=rid)))
+    elif old.status not in RESUBMITTABLE or service is None:
+        await turn.reply(Text(say("ret.cannot_resubmit", turn.locale, rid=rid,
+                                  status=status_label(old.status, turn.locale))))
+    else:
+        await start_resubmission(turn, service, old)

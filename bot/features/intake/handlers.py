@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.features.approvals.sendback_ids import ResubmitClick
 from bot.features.intake import flow
 from bot.features.intake.actions import CatalogClick, PickClick
-from bot.features.intake.commands import ShowCatalog
+from bot.features.intake.commands import Resubmit, ShowCatalog
 from bot.features.registry import Click
 from bot.turn import Turn
 
@@ -22,3 +23,11 @@ async def catalog_click(turn: Turn, click: CatalogClick, tapped: Click) -> None:
 
 async def pick_click(turn: Turn, click: PickClick, tapped: Click) -> None:
     await flow.pick(turn, click.service, tapped.state)
+
+
+async def resubmit(turn: Turn, command: Resubmit) -> None:
+    await flow.resubmit(turn, command.request_id)
+
+
+async def resubmit_click(turn: Turn, click: ResubmitClick, tapped: Click) -> None:
+    await flow.resubmit(turn, click.request)

@@ -6,6 +6,7 @@ from bot import conversation, views
 from bot.features.approvals import flow
 from bot.features.status.cards import my_requests_card, status_card
 from bot.features.status.progress import progress_of
+from bot.features.status.withdrawal import involved_in, tell_withdrawn
 from bot.features.tasks import flow as task_flow
 from bot.state import PromptState
 from bot.turn import Turn
@@ -58,11 +59,13 @@ async def withdraw(turn: Turn, request_id: int, reason: str) -> None:
     if row is None:
         return
     rid = format_request_id(request_id)
+    told = await involved_in(turn, row)
     await flow.end_for_withdrawal(turn, row)
-    await task_flow.end_for_withdrawal(turn, row)
+    await task_flow.end_for_withdrawal(turn, row, reason=reason.strip())
     await requests.set_status(turn.session, request=row, status="withdrawn",
                               reason=reason.strip(), now=turn.now)
-    await turn.audit("request.withdrawn", rid, {"reason": reason.strip()})
+    await turn.audit("request.withdrawn", rid, {"reason": reason.strip(), "told": told})
+    await tell_withdrawn(turn, row, told, reason.strip())
     await turn.reply(Text(say("req.withdrawn", turn.locale, rid=rid, reason=reason.strip())))
 
 

@@ -47,6 +47,10 @@ async def progress_of(turn: Turn, request: RequestRow) -> Progress:
                    mode=mode_text(pending, len(seats), loc))
         return Progress(step, names(directory, waiting, loc),
                         pending.started_at or request.updated_at, history)
+    if request.status == "returned" and pending is not None:  # sent back: the requester has it
+        step = say("ret.step_returned", loc, n=pending.position, total=pending.total)
+        return Progress(step, name_of(directory, request.requester), request.updated_at,
+                        history)
     if request.status in ("in_progress", "resolved"):
         return await _fulfilment(turn, request, history)
     return Progress(say("req.step_waiting", loc), owner_name(directory, service, loc),

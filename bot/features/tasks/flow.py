@@ -467,13 +467,14 @@ async def answer_requester_question(turn: Turn, task_id: int, answer: str) -> No
     await refresh_cards(turn, request, task)
 
 
-async def end_for_withdrawal(turn: Turn, request: RequestRow) -> None:
-    """The requester withdrew: open tasks are cancelled and their cards say so."""
+async def end_for_withdrawal(turn: Turn, request: RequestRow, *, reason: str = "") -> None:
+    """The requester withdrew (``reason``): open tasks are cancelled and their cards say so."""
     for task in await tasks.tasks_of(turn.session, request_id=request.id or 0):
         if await tasks.move(turn.session, task=task, from_states=tasks.OPEN_TASK_STATES,
                             to_state="cancelled", now=turn.now):
             await turn.audit("task.cancelled", format_request_id(request.id or 0),
-                             {"task": format_task_id(task.id or 0)})
+                             {"task": format_task_id(task.id or 0), "reason": reason,
+                              "because": "withdrawn"})
             await refresh_cards(turn, request, task)
 
 

@@ -98,7 +98,7 @@ async def resync(turn: Turn, request_id: int) -> None:
     book = await TimerBook.of(turn.session, turn.now, subjects)
     await _sync_tasks(turn, book, request_tasks, clocks, policy)
     await _sync_request(turn, book, request, clocks, policy)
-    await _sync_seats(book, seats, policy)
+    await _sync_seats(book, seats, policy, paused=request.status == "returned")
 
 
 async def _seats_of(turn: Turn, request: RequestRow) -> list[Seat]:
@@ -154,10 +154,12 @@ async def _sync_request(turn: Turn, book: TimerBook, request: RequestRow, clocks
         await book.cancel(subject, ("confirm.timeout",))
 
 
-async def _sync_seats(book: TimerBook, seats: Sequence[Seat], policy: Policy) -> None:
+async def _sync_seats(book: TimerBook, seats: Sequence[Seat], policy: Policy, *,
+                      paused: bool = False) -> None:
+    """``paused``: the request is sent back to its requester, its approvers are not chased."""
     for step, seat in seats:
         subject = subject_of("seat", seat.id)
-        if seat.state != "pending" or step.started_at is None:
+        if seat.state != "pending" or step.started_at is None or paused:
             await book.cancel(subject, SEAT_KINDS)
             continue
         opened = step.started_at

@@ -41,7 +41,8 @@ class Clock:
     late: bool  # breached (stopped after its target, or running past due)
 
 
-RESPONSE_STOPS = ("approval.approved", "approval.rejected", "task.claimed", "task.done")
+RESPONSE_STOPS = ("approval.approved", "approval.rejected", "approval.sent_back", "task.claimed",
+                  "task.done")
 RESOLUTION_STOPS = ("request.resolved", "request.rejected", "request.withdrawn", "request.closed")
 
 
@@ -107,10 +108,10 @@ def _resolution(events: Sequence[Event], submitted: Event) -> _Timeline:
     asked: set[object] = set()
     for event in events:
         task = event.data.get("task")
-        if event.action == "task.info_requested":
-            asked.add(task)
+        if event.action in ("task.info_requested", "approval.sent_back"):
+            asked.add(task)  # a send back pauses with task None; its resume answers it
             timeline.pause(event.at)
-        elif event.action == "task.info_answered" and task in asked:
+        elif event.action in ("task.info_answered", "approval.resumed") and task in asked:
             asked.discard(task)
             if not asked and timeline.stopped_at is None:
                 timeline.resume(event.at)
