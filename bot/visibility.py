@@ -1,5 +1,5 @@
 """Who may see a request: its requester, the service owner, its approvers and their delegates,
-the agents of its tasks and the members of their groups.
+the agents of its tasks and the members of their groups, and the people it was copied to (抄送).
 
 Decided in the core on every look, never by who happened to get a card.
 """
@@ -11,7 +11,7 @@ from bot.delegates import delegate_of
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text
-from store import approvals, requests, tasks
+from store import approvals, audit, requests, tasks
 from store.models import RequestRow
 from store.requests import format_request_id
 
@@ -29,7 +29,14 @@ async def may_see(turn: Turn, request: RequestRow) -> bool:
     for person in people:
         if await delegate_of(turn.session, bundle.directory, person, turn.today) == turn.person.id:
             return True
-    return False
+    return await _copied_to(turn, request)
+
+
+async def _copied_to(turn: Turn, request: RequestRow) -> bool:
+    """Told of the outcome (``approval.cc_sent`` on the request's trail)."""
+    events = await audit.events_for(turn.session, subject=format_request_id(request.id or 0))
+    return any(e.action == "approval.cc_sent" and turn.person.id in (e.data.get("to") or ())
+               for e in events)
 
 
 async def _works_on(turn: Turn, request: RequestRow) -> bool:

@@ -1,9 +1,10 @@
 """The approvals' question: a Reject without a reason asks "why?" (``flow.ask_reason``); the
-answer rejects, with it as the comment. Cancelling keeps the request waiting."""
+answer rejects, with it as the comment. Cancelling keeps the request waiting. The Transfer
+button and "转交/加签 REQ-12" naming nobody ask whom; the answer names them (and a note)."""
 
 from __future__ import annotations
 
-from bot.features.approvals import flow
+from bot.features.approvals import add_approver, flow, transfer
 from bot.features.registry import Prompt
 from bot.state import PromptState
 from bot.turn import Turn
@@ -14,4 +15,8 @@ async def reject_reason(turn: Turn, prompt: PromptState, text: str) -> None:
                       comment=text)
 
 
-PROMPTS = {"reject": Prompt(reject_reason, kept="apr.reject_kept")}
+PROMPTS = {
+    "reject": Prompt(reject_reason, kept="apr.reject_kept"),
+    "transfer": Prompt(transfer.by_answer, kept="apr.move_kept"),
+    "add_approver": Prompt(add_approver.by_answer, kept="apr.move_kept"),
+}
