@@ -172,7 +172,10 @@ async def test_an_old_transfer_button_after_the_seat_moved_does_nothing(chat: Ch
     assert "你已把 REQ-1 的审批转交给 陈静" in answer
     garbled = said(await chat.click_action("bob", "apm:x:bob:transfer"))
     assert garbled
+    forged = said(await chat.click_action("dave", "apm:1:carol:transfer"))  # not his seat
+    assert "不需要你审批（审批人：陈静）" in forged
     assert len(events(await trail(chat), "approval.transferred")) == 1
+    assert (await seat_states(chat))[(1, "carol")] == "pending"
 
 
 # --- 加签 / add an approver -----------------------------------------------------------------
@@ -302,5 +305,32 @@ async def test_the_requester_is_never_copied(tmp_path: Path) -> None:
         await chat.click("henry", "同意")
         assert events(await trail(chat), "approval.cc_sent") == []
         assert "抄送" not in texts(chat, "frank")
+    finally:
+        await chat.close()
+
+
+async def test_a_delegate_hands_the_seat_they_hold_on_behalf_of_the_approver(
+    tmp_path: Path,
+) -> None:
+    """In early January 2027 carol decides bob's approvals; she passes alice's to dave."""
+    from datetime import UTC, datetime
+
+    from bot.testing import FakeClock
+
+    clock = FakeClock(datetime(2027, 1, 5, 2, 0, tzinfo=UTC))
+    chat = await ChatDriver.open(f"sqlite+aiosqlite:///{tmp_path / 'leave.db'}", clock=clock)
+    try:
+        await file_laptop(chat, "alice", 800)
+        assert approve_button(latest_card(chat, "carol")) is not None  # bob's seat, held
+        answer = said(await chat.say("carol", "转交 REQ-1 给 dave 赵强休假中"))
+        assert "已把 REQ-1 的审批转交给 刘洋" in answer
+        [moved] = events(await trail(chat), "approval.transferred")
+        assert (moved["from"], moved["to"], moved["actor"], moved["on_behalf_of"]) == (
+            "bob", "dave", "carol", "bob")
+        assert "这一步已转交给 刘洋 审批" in text_of(latest_card(chat, "carol"))
+        status = said(await chat.say("alice", "REQ-1"))
+        assert "赵强：已转交给 刘洋" in status and "刘洋" in status
+        await chat.click("dave", "同意")
+        assert (await request_row(chat)).status == "in_progress"
     finally:
         await chat.close()
