@@ -416,6 +416,6 @@ async def _seat_for(
     return seat
 
 
-def waits_for_added(seats: Iterable[ApprovalSeatRow]) -> bool:
-    """Whether a seat added to the step (加签) has yet to decide: the step cannot end before."""
-    return any(seat.added_by and seat.state == "pending" for seat in seats)
+def added_undecided(seats: Iterable[ApprovalSeatRow]) -> int:
+    """Seats added to the step (加签) that have yet to decide: the step cannot end before."""
+    return sum(1 for seat in seats if seat.added_by and seat.state == "pending")

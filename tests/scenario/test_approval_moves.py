@@ -212,11 +212,27 @@ async def test_an_added_approver_is_needed_even_on_an_any_one_step_in_english(
     await chat.click("henry", "同意")  # any one of erin/henry, but dave was added
     assert (await request_row(chat)).status == "pending_approval"
     assert approve_button(latest_card(chat, "erin")) is not None
+    await chat.click("erin", "Approve")  # two approvals, still not dave's
+    assert (await request_row(chat)).status == "pending_approval"
+    assert text_of(chat.last("sam")) == "1 more approval(s) needed on this step."
     await chat.click("dave", "同意")
     assert (await request_row(chat)).status == "in_progress"
     states = await seat_states(chat)
-    assert (states[(2, "henry")], states[(2, "dave")], states[(2, "erin")]) == (
-        "approved", "approved", "retired")
+    assert (states[(2, "henry")], states[(2, "erin")], states[(2, "dave")]) == (
+        "approved", "approved", "approved")
+
+
+async def test_an_added_approver_who_decides_first_leaves_one_of_the_others(
+    chat: ChatDriver,
+) -> None:
+    await file_laptop(chat, "alice", 8000)
+    await chat.click("bob", "同意")
+    await chat.say("henry", "加签 REQ-1 dave")
+    await chat.click("dave", "同意")
+    assert (await request_row(chat)).status == "pending_approval"
+    await chat.click("henry", "同意")
+    assert (await request_row(chat)).status == "in_progress"
+    assert (await seat_states(chat))[(2, "erin")] == "retired"
 
 
 async def test_an_added_approver_who_rejects_ends_the_request(chat: ChatDriver) -> None:

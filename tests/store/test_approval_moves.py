@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from store import approvals
-from store.approvals import StepPlan, active_seats, waits_for_added
+from store.approvals import StepPlan, active_seats, added_undecided
 from store.db import Database
 from tests.store.test_approvals import _fresh, _request, _seat, _step
 
@@ -51,10 +51,10 @@ async def test_an_added_seat_raises_the_count_and_holds_the_step(
         assert dave is not None and (dave.state, dave.added_by) == ("pending", "bob")
         assert first.step.required == 2
         seats = await approvals.seats_of(uow.session, step_id=first.step.id or 0)
-        assert waits_for_added(seats)
+        assert added_undecided(seats) == 1
         await approvals.decide_seat(uow.session, seat=dave, verdict="approved", actor="dave",
                                     comment=None, now=now)
-        assert not waits_for_added(seats)
+        assert added_undecided(seats) == 0
         held = _step(first.step)
         assert await approvals.finish_step(uow.session, step=first.step, outcome="approved",
                                            now=now)

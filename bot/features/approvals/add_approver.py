@@ -1,6 +1,6 @@
 """加签 (add an approver): the holder of a pending seat adds a colleague to the current step,
 after themselves. The step then needs one approval more, and it must be the added person's: it
-does not end while an added seat is pending, whatever the step's mode (``waits_for_added``).
+does not end while an added seat is pending, whatever the step's mode (``added_undecided``).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from chat.i18n import say
 from chat.replies import Message, Text
 from dialogs.model import Service
 from store import approvals, requests
-from store.approvals import StepPlan, active_seats, waits_for_added
+from store.approvals import StepPlan, active_seats, added_undecided
 from store.models import ApprovalSeatRow, ApprovalStepRow, OutboxRow, RequestRow
 from store.requests import format_request_id
 
@@ -349,9 +349,10 @@ async def _advance(
         await _reject(turn, request, service, step, decided)
         return
     await _tell_decision(turn, request, step, decided)
-    if approved < step.required or waits_for_added(seats):
+    left = max(step.required - approved, added_undecided(seats))
+    if left > 0:
         await refresh_cards(turn, request, service, step, seats)
-        await _tell_requester(turn, request, "apr.still_needed", left=step.required - approved)
+        await _tell_requester(turn, request, "apr.still_needed", left=left)
         return
     _must(await approvals.finish_step(turn.session, step=step, outcome="approved",
                                       now=turn.now))
