@@ -127,7 +127,7 @@ def _approval(t: Tables, number: int, rid: str, requester: str, manager: str,
     t.approval_step.append((number, number, 1, 1, 1, "all", 1, state, None, None,
                             _time(started), _time(decided_at) if decided_at else None))
     t.approval_seat.append((number, number, number, manager, state, decided_by, comment,
-                            _time(decided_at) if decided_at else None))
+                            _time(decided_at) if decided_at else None, None, None))
 
 
 def _fulfilment(t: Tables, number: int, rid: str, agent: str,
@@ -155,7 +155,7 @@ def _moments(at: datetime) -> Iterator[datetime]:
 
 def _flush(db: sqlite3.Connection, t: Tables) -> None:
     statements = {
-        "request": 13, "approval_step": 12, "approval_seat": 8, "task": 15, "audit_event": 9}
+        "request": 13, "approval_step": 12, "approval_seat": 10, "task": 15, "audit_event": 9}
     for table, width in statements.items():
         rows: list[tuple[Any, ...]] = getattr(t, table)
         if rows:

@@ -1,6 +1,7 @@
 """Who may see a request: its requester, the service owner, its approvers and their delegates,
-the agents of its tasks and the members of their groups, and anyone the bot asked to act on
-it (an escalation or reminder sent to them: the trail's ``to``), view only.
+the agents of its tasks and the members of their groups, the people it was copied to (抄送),
+and anyone the bot asked to act on it (an escalation or reminder sent to them: the trail's
+``to``), view only.
 
 Decided in the core on every look, never by who happened to get a card.
 """
@@ -30,7 +31,7 @@ async def may_see(turn: Turn, request: RequestRow) -> bool:
     for person in people:
         if await delegate_of(turn.session, bundle.directory, person, turn.today) == turn.person.id:
             return True
-    return await _asked_to_act(turn, request)
+    return await _copied_to(turn, request) or await _asked_to_act(turn, request)
 
 
 # Trail events that asked someone (``to``: a person or a list of them) to act on a request.
@@ -47,6 +48,13 @@ async def _asked_to_act(turn: Turn, request: RequestRow) -> bool:
         if to == me or (isinstance(to, list) and me in to):
             return True
     return False
+
+
+async def _copied_to(turn: Turn, request: RequestRow) -> bool:
+    """Told of the outcome (``approval.cc_sent`` on the request's trail)."""
+    events = await audit.events_for(turn.session, subject=format_request_id(request.id or 0))
+    return any(e.action == "approval.cc_sent" and turn.person.id in (e.data.get("to") or ())
+               for e in events)
 
 
 async def _works_on(turn: Turn, request: RequestRow) -> bool:

@@ -11,7 +11,7 @@ from dialogs.loader_refs import parse_reference
 from dialogs.model import ApprovalRule, ApprovalStepDef, TaskDef
 from org.toml_tables import Table, did_you_mean
 
-RULE_KEYS = ("when", "steps")
+RULE_KEYS = ("when", "steps", "cc")
 STEP_KEYS = ("approvers", "mode", "quorum")
 TASK_KEYS = ("id", "title", "group", "depends_on", "sla", "when", "description")
 MODES = ("all", "any")
@@ -30,7 +30,7 @@ def read_approval(top: Table, fields: Fields) -> tuple[ApprovalRule, ...]:
     for number, raw in enumerate(approval.tables("rule"), 1):
         table = Table(raw, top.report, f"approval.rule[{number}]", RULE_KEYS)
         when = read_when(table, fields)
-        rules.append(ApprovalRule(when, _read_steps(table, fields)))
+        rules.append(ApprovalRule(when, _read_steps(table, fields), _read_cc(table, fields)))
     return tuple(rules)
 
 
@@ -63,21 +63,29 @@ def _read_step(step: Table, fields: Fields) -> ApprovalStepDef | None:
     return ApprovalStepDef(approvers, cast(Mode, mode), quorum)
 
 
-def _check_approver(step: Table, text: str, fields: Fields) -> None:
+def _read_cc(rule: Table, fields: Fields) -> tuple[str, ...]:
+    """``cc = ["role:hr-bp", "dept_head"]``: approver-style references, told of the outcome."""
+    cc = rule.texts("cc") or ()
+    for reference in cc:
+        _check_approver(rule, reference, fields, key="cc")
+    return cc
+
+
+def _check_approver(step: Table, text: str, fields: Fields, key: str = "approvers") -> None:
     try:
         ref = parse_reference(text)
     except ValueError as exc:
-        step.say("approvers", str(exc))
+        step.say(key, str(exc))
         return
     if ref.kind != "field":
         return
     types = fields.types()
     if ref.target not in types and ref.target not in fields.ids():
-        step.say("approvers", f"'{ref}' names '{ref.target}', which is not a field of this "
-                              f"service{did_you_mean(ref.target, fields.ids())}")
+        step.say(key, f"'{ref}' names '{ref.target}', which is not a field of this "
+                      f"service{did_you_mean(ref.target, fields.ids())}")
     elif types.get(ref.target, "user") != "user":
-        step.say("approvers", f"'{ref}' names field '{ref.target}', which is "
-                              f"{types[ref.target]}, not user")
+        step.say(key, f"'{ref}' names field '{ref.target}', which is "
+                      f"{types[ref.target]}, not user")
 
 
 # --- tasks --------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def _references_of(service: Service) -> list[tuple[str, str, str]]:
         for s, step in enumerate(rule.steps, 1):
             found += [(f"approval.rule[{r}]", f"steps[{s}].approvers: ", a)
                       for a in step.approvers]
+        found += [(f"approval.rule[{r}]", "cc: ", c) for c in rule.cc]
     if service.expedite is not None:
         found.append((item, "exceptions.expedite.approver: ", service.expedite.approver))
     return found

@@ -55,6 +55,7 @@ class ApprovalStepDef:
 class ApprovalRule:
     when: Expr | None
     steps: tuple[ApprovalStepDef, ...]
+    cc: tuple[str, ...] = ()  # references told when the request is approved or rejected (抄送)
 
 
 @dataclass(frozen=True)

@@ -334,3 +334,88 @@ def _written(row: ApprovalStepRow | ApprovalSeatRow, **values: Any) -> None:
     """What an UPDATE just wrote, set on the row held in memory without marking it changed."""
     for name, value in values.items():
         set_committed_value(row, name, value)
+
+
+# --- moves: a seat handed over (转交), a seat added (加签) ---------------------------------
+
+_HAND_OVER = (update(_SEATS).where(_SEATS.c.id == bindparam("seat_id"),
+                                   _SEATS.c.state == "pending")
+              .values(state="handed_over", handed_to=bindparam("to"),
+                      decided_by=bindparam("actor"), comment=bindparam("note"),
+                      decided_at=bindparam("now")))
+_REOPEN = (update(_SEATS).where(_SEATS.c.id == bindparam("seat_id"),
+                                _SEATS.c.state == "handed_over")
+           .values(state="pending", handed_to=None, decided_by=None, comment=None,
+                   decided_at=None, added_by=bindparam("added_by")))
+_GROW = (update(_STEPS).where(_STEPS.c.id == bindparam("step_id"), _STEPS.c.state == "pending")
+         .values(required=_STEPS.c.required + 1))
+ACTIVE_SEAT_STATES = ("waiting", "pending", "approved", "rejected", "retired")
+
+
+def active_seats(seats: Iterable[ApprovalSeatRow]) -> list[ApprovalSeatRow]:
+    """The seats that count on a step: not those handed over to someone else."""
+    return [seat for seat in seats if seat.state in ACTIVE_SEAT_STATES]
+
+
+async def hand_over_seat(
+    session: AsyncSession,
+    *,
+    seat: ApprovalSeatRow,
+    to: str,
+    actor: str,
+    comment: str | None,
+    now: datetime,
+) -> ApprovalSeatRow | None:
+    """A pending seat goes to ``to``: it becomes ``handed_over`` and ``to`` gets a pending seat
+    on the same step (the one they handed over earlier, reopened, if there is one); it keeps the
+    seat's ``added_by``. None when the seat was no longer pending."""
+    result = await session.execute(_HAND_OVER, {"seat_id": seat.id, "to": to, "actor": actor,
+                                                "note": comment, "now": now})
+    if not _changed_one(result):
+        await session.refresh(seat)
+        return None
+    _written(seat, state="handed_over", handed_to=to, decided_by=actor, comment=comment,
+             decided_at=now.astimezone(UTC))
+    return await _seat_for(session, seat.step_id, seat.request_id, to, added_by=seat.added_by)
+
+
+async def add_seat(
+    session: AsyncSession, *, step: ApprovalStepRow, approver: str, added_by: str
+) -> ApprovalSeatRow | None:
+    """``approver`` joins the pending ``step`` as a seat ``added_by`` someone; the step needs
+    one approval more. None when the step was no longer pending."""
+    if not _changed_one(await session.execute(_GROW, {"step_id": step.id})):
+        return None
+    _written(step, required=step.required + 1)
+    return await _seat_for(session, step.id or 0, step.request_id, approver, added_by=added_by)
+
+
+async def _seat_for(
+    session: AsyncSession, step_id: int, request_id: int, approver: str, *,
+    added_by: str | None,
+) -> ApprovalSeatRow:
+    """A pending seat of ``approver`` on the step: a new row, or their handed-over one reopened
+    (a step has one row per approver)."""
+    earlier = next((s for s in await seats_of(session, step_id=step_id)
+                    if s.approver == approver), None)
+    if earlier is not None:
+        if not _changed_one(await session.execute(_REOPEN, {"seat_id": earlier.id,
+                                                             "added_by": added_by})):
+            raise RuntimeError(f"{approver} already holds a seat on step {step_id}")
+        _written(earlier, state="pending", handed_to=None, decided_by=None, comment=None,
+                 decided_at=None, added_by=added_by)
+        return earlier
+    seat = rows.built(ApprovalSeatRow, {
+        "step_id": step_id, "request_id": request_id, "approver": approver, "state": "pending",
+        "decided_by": None, "comment": None, "decided_at": None, "handed_to": None,
+        "added_by": added_by})
+    seat.id = (await session.execute(
+        insert(_SEATS).values(**_seat_values(seat), added_by=added_by)
+        .returning(_SEATS.c.id))).scalar_one()
+    _as_loaded(session, seat)
+    return seat
+
+
+def added_undecided(seats: Iterable[ApprovalSeatRow]) -> int:
+    """Seats added to the step (加签) that have yet to decide: the step cannot end before."""
+    return sum(1 for seat in seats if seat.added_by and seat.state == "pending")

@@ -23,7 +23,7 @@ REQUEST_STATUSES = (
 OUTBOX_STATES = ("pending", "sending", "sent", "dead")
 STEP_STATES = ("waiting", "pending", "approved", "rejected", "cancelled")
 TASK_STATES = ("blocked", "ready", "claimed", "waiting_info", "done", "skipped", "cancelled")
-SEAT_STATES = ("waiting", "pending", "approved", "rejected", "retired")
+SEAT_STATES = ("waiting", "pending", "approved", "rejected", "retired", "handed_over")
 TIMER_STATES = ("pending", "claimed", "done", "cancelled", "dead")
 
 
@@ -211,6 +211,9 @@ class ApprovalSeatRow(SQLModel, table=True):
 
     ``decided_by`` differs from ``approver`` when a delegate decided on the approver's behalf.
     ``retired``: the step finished without needing this approver (any-one, quorum, rejection).
+    ``handed_over``: the approver (or their delegate, ``decided_by``) gave the seat to
+    ``handed_to`` (转交), who has a seat of their own. ``added_by``: the approver who added this
+    seat to the step (加签); the step does not finish before an added seat approves.
     """
 
     __tablename__ = "approval_seat"
@@ -227,6 +230,8 @@ class ApprovalSeatRow(SQLModel, table=True):
     decided_by: str | None = None
     comment: str | None = None
     decided_at: datetime | None = _utc(nullable=True)
+    handed_to: str | None = None
+    added_by: str | None = None
 
 
 class DelegationRow(SQLModel, table=True):

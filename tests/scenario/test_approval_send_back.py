@@ -65,7 +65,8 @@ async def test_henry_sends_back_alice_answers_and_step_2_carries_on(chat: ChatDr
 
 async def test_the_buttons_send_back_and_answer(chat: ChatDriver) -> None:
     await file_laptop(chat, "alice", 8000)
-    assert [b.label for b in latest_card(chat, "bob").buttons] == ["同意", "驳回", "退回", "详情"]
+    assert [b.label for b in latest_card(chat, "bob").buttons] == [
+        "同意", "驳回", "退回", "详情", "转交"]
     [asked] = await chat.click("bob", "退回")
     assert "要向申请人问什么" in text_of(asked)
     await chat.say("bob", "为什么不选标准本？")

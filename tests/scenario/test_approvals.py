@@ -30,7 +30,8 @@ async def test_a_cheap_laptop_needs_only_the_manager(chat: ChatDriver) -> None:
     card = latest_card(chat, "bob")
     shown = text_of(card)
     assert "王小丽" in shown and "¥800.00" in shown and "第 1/1 步" in shown
-    assert [b.label for b in card.buttons] == ["同意", "驳回", "退回", "详情"]
+    # 退回 and 转交: issue 16
+    assert [b.label for b in card.buttons] == ["同意", "驳回", "退回", "详情", "转交"]
     assert "等待 赵强 审批" in texts(chat, "alice")
 
     await chat.click("bob", "同意")

@@ -56,3 +56,27 @@ class ApprovalCardCopy:
 
     def format(self) -> str:
         return f"{self.of_step(self.step)}{self.seat}:{self.to}"
+
+
+MOVE_PREFIX = "apm"
+MoveVerb = Literal["transfer"]
+_MOVE_VERBS: dict[str, MoveVerb] = {"transfer": "transfer"}
+
+
+@dataclass(frozen=True)
+class MoveClick:
+    """``apm:<step>:<seat>:transfer``: the holder of ``seat`` asks to hand it over (转交)."""
+
+    step: int
+    seat: str
+    verb: MoveVerb
+
+    @classmethod
+    def parse(cls, text: str) -> Self | None:
+        step, tail = id_fields(text, MOVE_PREFIX, 2) or ("", "")
+        seat, _, verb = tail.rpartition(":")
+        known = _MOVE_VERBS.get(verb)
+        return cls(int(step), seat, known) if step.isdigit() and seat and known else None
+
+    def format(self) -> str:
+        return f"{MOVE_PREFIX}:{self.step}:{self.seat}:{self.verb}"

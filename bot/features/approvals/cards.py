@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.action_ids import StatusClick
-from bot.features.approvals.actions import ApprovalClick, Verb
+from bot.features.approvals.actions import ApprovalClick, MoveClick, Verb
 from bot.features.approvals.sendback_ids import SendBackClick
 from bot.people import name_of
 from bot.views import answer_fields, local_time, service_name
@@ -13,6 +13,7 @@ from chat.i18n import say
 from chat.replies import Button, Card, CardField
 from dialogs.model import Service
 from org.model import Directory, Person
+from store.approvals import active_seats
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow
 from store.requests import format_request_id
 
@@ -31,7 +32,7 @@ def mode_text(step: ApprovalStepRow, seats: int, locale: str) -> str:
 SEAT_STATE_KEYS = {
     "pending": "apr.seat_pending", "waiting": "apr.seat_waiting",
     "approved": "apr.seat_approved", "rejected": "apr.seat_rejected",
-    "retired": "apr.seat_retired",
+    "retired": "apr.seat_retired", "handed_over": "apr.seat_handed_over",
 }
 VERDICT_KEYS = {"approved": "apr.verb_approved", "rejected": "apr.verb_rejected"}
 ENDED_BECAUSE_KEYS = {
@@ -49,8 +50,12 @@ def seat_line(seat: ApprovalSeatRow, directory: Directory, viewer: Person) -> st
             state += say("apr.seat_by", loc, who=name_of(directory, seat.decided_by))
         if seat.comment:
             state += say("apr.seat_comment", loc, comment=seat.comment)
+    elif seat.state == "handed_over":
+        state = say(SEAT_STATE_KEYS[seat.state], loc, to=name_of(directory, seat.handed_to or ""))
     else:
         state = say(SEAT_STATE_KEYS[seat.state], loc)
+    if seat.added_by:
+        who += say("apr.seat_added_by", loc, who=name_of(directory, seat.added_by))
     return say("apr.seat_line", loc, who=who, state=state)
 
 
@@ -82,7 +87,7 @@ def approval_card(
         *answer_fields(request, service, viewer, directory),
         CardField(say("apr.field_step", loc), say(
             "apr.step_of", loc, n=step.position, total=step.total,
-            mode=mode_text(step, len(seats), loc))),
+            mode=mode_text(step, len(active_seats(seats)), loc))),
         CardField(say("apr.field_approvers", loc),
                   "\n".join(seat_line(s, directory, viewer) for s in seats)),
     ]
@@ -97,9 +102,16 @@ def approval_card(
         fields=tuple(facts),
         buttons=_buttons(step, seat, request, loc) if open_ else (
             Button(say("apr.details", loc), StatusClick(request.id or 0).format()),),
-        footer=say("apr.footer_open", loc, rid=rid) if open_ else _outcome(step, seats, viewer,
-                                                                          directory),
+        footer=say("apr.footer_open", loc, rid=rid) if open_ else (
+            _handed_over(mine, directory, loc) or _outcome(step, seats, viewer, directory)),
     )
+
+
+def _handed_over(mine: ApprovalSeatRow | None, directory: Directory, loc: str) -> str:
+    """The footer of a card whose seat was handed over (转交), or "" when it was not."""
+    if mine is None or mine.state != "handed_over":
+        return ""
+    return say("apr.footer_handed_over", loc, to=name_of(directory, mine.handed_to or ""))
 
 
 def _requester(request: RequestRow, directory: Directory) -> str:
@@ -118,6 +130,7 @@ def _buttons(step: ApprovalStepRow, seat: str, request: RequestRow, loc: str
         Button(say("ret.send_back", loc), SendBackClick(step.id or 0, seat).format(),
                needs_reason=True),
         Button(say("apr.details", loc), StatusClick(request.id or 0).format()),
+        Button(say("apr.transfer", loc), MoveClick(step.id or 0, seat, "transfer").format()),
     )
 
 

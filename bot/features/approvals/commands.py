@@ -70,3 +70,49 @@ def parse_send_back(text: str) -> SendBack | AnswerSendBack | None:
     if match := words.free(_ANSWER):
         return AnswerSendBack(int(match.group(1)), match.group(2).strip())
     return None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """"转交 REQ-12 给 carol 我在休假": ``text`` is the target and the reason (may be empty)."""
+
+    request_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AddApprover:
+    """"加签 REQ-12 dave 请看下预算": ``text`` is the person to add and a note (may be empty)."""
+
+    request_id: int
+    text: str
+
+
+_TRANSFER = re.compile(
+    rf"^(?:转交|转给|移交|转审|transfer|hand\s*over|handover|reassign){SEP}{RID}{SEP}(.*)$",
+    re.DOTALL | re.IGNORECASE)
+_ADD_APPROVER = re.compile(
+    rf"^(?:加签|添加审批人|增加审批人|add\s+approver|add){SEP}{RID}{SEP}(.*)$",
+    re.DOTALL | re.IGNORECASE)
+
+
+def parse_move(text: str) -> Transfer | AddApprover | None:
+    """A REQ id goes here; "转交 TASK-7 给 dave" does not match and stays the tasks'."""
+    words = line_of(text)
+    if match := words.free(_TRANSFER):
+        return Transfer(int(match.group(1)), match.group(2).strip())
+    if match := words.free(_ADD_APPROVER):
+        return AddApprover(int(match.group(1)), match.group(2).strip())
+    return None
+
+
+_LEADING_TO = re.compile(r"^(?:交给|给|to\s+|to:|@)\s*", re.IGNORECASE)
+_WORD_GAP = re.compile(r"[\s,，:：;；]+")
+NOTE_PUNCTUATION = " ,，:：;；"
+
+
+def move_words(text: str) -> tuple[str, str]:
+    """The words after "转交 REQ-12" / "加签 REQ-12" without a leading "给"/"to", and their
+    first word: "给 carol 我在休假" -> ("carol 我在休假", "carol")."""
+    rest = _LEADING_TO.sub("", text.strip(), count=1).strip()
+    return rest, _WORD_GAP.split(rest, maxsplit=1)[0] if rest else ""

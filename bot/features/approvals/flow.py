@@ -14,6 +14,7 @@ from typing import Any
 from bot import card_updates, conversation
 from bot.access import owners_of
 from bot.delegates import delegates_of
+from bot.features.approvals import cc
 from bot.features.approvals.actions import ApprovalCardCopy
 from bot.features.approvals.cards import (
     ENDED_BECAUSE_KEYS,
@@ -35,7 +36,7 @@ from chat.i18n import say
 from chat.replies import Message, Text
 from dialogs.model import Service
 from store import approvals, requests
-from store.approvals import StepPlan
+from store.approvals import StepPlan, active_seats, added_undecided
 from store.models import ApprovalSeatRow, ApprovalStepRow, OutboxRow, RequestRow
 from store.requests import format_request_id
 
@@ -283,15 +284,22 @@ async def _seat_to_take(
     if step.state == "pending" and open_:
         return sorted(open_, key=lambda s: s.approver != me)[0]  # one's own seat first
     decided = [s for s in mine if s.state in ("approved", "rejected")]
+    handed = [s for s in mine if s.state == "handed_over"]
     if decided:
         await _answer_already(turn, request, decided[0])
+    elif handed and step.state == "pending":
+        await turn.reply(Text(say("apr.you_handed_over", turn.locale, rid=rid,
+                                  to=name_of(directory, handed[0].handed_to))))
     elif step.state != "pending":
         await _answer_closed(turn, request, step)
     else:
         await _refuse(turn, request, "not_an_approver", say(
             "apr.not_yours", turn.locale, rid=rid,
-            names=names(directory, [s.approver for s in seats], turn.locale)))
+            names=names(directory, [s.approver for s in active_seats(seats)], turn.locale)))
     return None
+
+
+seat_to_take = _seat_to_take  # the moves (转交, 加签) ask the same question
 
 
 async def _refuse(turn: Turn, request: RequestRow, why: str, text: str) -> None:
@@ -353,9 +361,10 @@ async def _advance(
         await _reject(turn, request, service, step, decided)
         return
     await _tell_decision(turn, request, step, decided)
-    if approved < step.required:
+    left = max(step.required - approved, added_undecided(seats))
+    if left > 0:
         await refresh_cards(turn, request, service, step, seats)
-        await _tell_requester(turn, request, "apr.still_needed", left=step.required - approved)
+        await _tell_requester(turn, request, "apr.still_needed", left=left)
         return
     _must(await approvals.finish_step(turn.session, step=step, outcome="approved",
                                       now=turn.now))
@@ -369,6 +378,7 @@ async def _advance(
         await _activate(turn, request, service, following[0])
         return
     await turn.audit("approval.completed", rid_of(request), {"round": step.round})
+    await cc.tell_outcome(turn, request, service, "approved")
     await task_flow.begin(turn, request)
 
 
@@ -398,6 +408,7 @@ async def _reject(
                                                           "reason": reason})
     await turn.tell(request.requester, rejection_card(
         request, turn.locale_of(request.requester), who=who, reason=reason))
+    await cc.tell_outcome(turn, request, service, "rejected", reason=reason)
 
 
 async def _tell_decision(

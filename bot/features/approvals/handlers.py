@@ -1,11 +1,12 @@
-"""Approvers in chat: card clicks, "同意/驳回 REQ-12", and "待我审批" (my approvals)."""
+"""Approvers in chat: card clicks, "同意/驳回 REQ-12", "待我审批" (my approvals), and the moves
+"转交 REQ-12 给 carol" (transfer) and "加签 REQ-12 dave" (add an approver)."""
 
 from __future__ import annotations
 
 from bot.delegates import delegators_of
-from bot.features.approvals import flow
-from bot.features.approvals.actions import ApprovalClick
-from bot.features.approvals.commands import Approve, MyApprovals, Reject
+from bot.features.approvals import add_approver, flow, moves, transfer
+from bot.features.approvals.actions import ApprovalClick, MoveClick
+from bot.features.approvals.commands import AddApprover, Approve, MyApprovals, Reject, Transfer
 from bot.features.registry import Click
 from bot.turn import Turn
 from bot.views import status_label
@@ -74,3 +75,29 @@ async def my_approvals(turn: Turn, command: MyApprovals | None = None) -> None:
         shown += 1
     if len(cards) > shown:
         await turn.reply(Text(say("apr.my_more", turn.locale, n=len(cards) - shown)))
+
+
+async def transfer_command(turn: Turn, command: Transfer) -> None:
+    """"转交 REQ-12 给 carol 我在休假"; naming nobody asks to whom."""
+    held = await moves.held_by_request(turn, command.request_id)
+    if held is not None:
+        await transfer.transfer(turn, held, command.text)
+
+
+async def add_approver_command(turn: Turn, command: AddApprover) -> None:
+    """"加签 REQ-12 dave"; naming nobody asks whom."""
+    held = await moves.held_by_request(turn, command.request_id)
+    if held is not None:
+        await add_approver.add(turn, held, command.text)
+
+
+async def move_click(turn: Turn, click: MoveClick, tapped: Click) -> None:
+    """The card's Transfer button: ask to whom (or hand over at once when the platform
+    collected the name with the click)."""
+    held = await moves.held_by_step(turn, click.step, click.seat)
+    if held is None:
+        return
+    if tapped.text.strip():
+        await transfer.transfer(turn, held, tapped.text)
+    else:
+        await transfer.ask_whom(turn, held)

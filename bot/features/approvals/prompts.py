@@ -1,9 +1,10 @@
 """The approvals' question: a Reject without a reason asks "why?" (``flow.ask_reason``); the
-answer rejects, with it as the comment. Cancelling keeps the request waiting."""
+answer rejects, with it as the comment. Cancelling keeps the request waiting. The Transfer
+button and "转交/加签 REQ-12" naming nobody ask whom; the answer names them (and a note)."""
 
 from __future__ import annotations
 
-from bot.features.approvals import flow, send_back
+from bot.features.approvals import add_approver, flow, send_back, transfer
 from bot.features.registry import Prompt
 from bot.state import PromptState
 from bot.turn import Turn
@@ -24,6 +25,10 @@ async def send_back_answer(turn: Turn, prompt: PromptState, text: str) -> None:
     await send_back.answer(turn, prompt.request, text)
 
 
-PROMPTS = {"reject": Prompt(reject_reason, kept="apr.reject_kept"),
-           "send_back": Prompt(send_back_question, kept="ret.send_back_kept"),
-           "send_back_answer": Prompt(send_back_answer, kept="ret.answer_kept")}
+PROMPTS = {
+    "reject": Prompt(reject_reason, kept="apr.reject_kept"),
+    "send_back": Prompt(send_back_question, kept="ret.send_back_kept"),
+    "send_back_answer": Prompt(send_back_answer, kept="ret.answer_kept"),
+    "transfer": Prompt(transfer.by_answer, kept="apr.move_kept"),
+    "add_approver": Prompt(add_approver.by_answer, kept="apr.move_kept"),
+}

@@ -16,6 +16,7 @@ OPEN_SEAT = ("waiting", "pending")
 OPEN_TASK = ("blocked", "ready", "claimed", "waiting_info")
 NO_STATE = frozenset({
     "approval.refused", "approval.reminded", "approval.escalated", "approval.completed",
+    "approval.cc_sent", "request.resubmitted",  # who was told; the link to an earlier request
     "task.refused", "task.breached", "task.escalated", "request.breached",
     "survey.answered", "survey.commented"})
 
@@ -163,6 +164,34 @@ def _restarted(state: Replayed, event: TrailEvent) -> None:
     _end_open_steps(state, "restarted")
 
 
+def _transferred(state: Replayed, event: TrailEvent) -> None:
+    """转交: the seat is handed over (by whoever acted, with the reason) and the target holds
+    a pending seat of the step (their own earlier one, reopened, if they had one)."""
+    step = state.steps.setdefault(_at(event), Step("pending"))
+    reason = str(event.data.get("reason") or "") or None
+    step.seats[str(event.data.get("from"))] = Seat("handed_over", event.actor, reason)
+    step.seats[str(event.data.get("to"))] = Seat("pending")
+
+
+def _approver_added(state: Replayed, event: TrailEvent) -> None:
+    """加签: one more pending seat, and the step needs one approval more."""
+    step = state.steps.setdefault(_at(event), Step("pending"))
+    step.seats[str(event.data.get("added"))] = Seat("pending")
+    required = event.data.get("required")
+    step.required = int(required) if required is not None else step.required
+
+
+def _sent_back(state: Replayed, event: TrailEvent) -> None:
+    """退回: the request waits for its requester; the step and its seats stay as they are."""
+    state.status = "returned"
+
+
+def _resumed(state: Replayed, event: TrailEvent) -> None:
+    """The requester answered: approval carries on at the same step (a restart, when the
+    answer changed what the rule reads, is its own ``approval.restarted``)."""
+    state.status = "pending_approval"
+
+
 def _finish(step: Step, outcome: str) -> None:
     step.state = outcome
     for seat in step.seats.values():
@@ -231,6 +260,10 @@ _MOVES: dict[str, Callable[[Replayed, TrailEvent], None]] = {
     "approval.rejected": _decided("rejected"),
     "approval.step_approved": _step_approved,
     "approval.restarted": _restarted,
+    "approval.transferred": _transferred,
+    "approval.approver_added": _approver_added,
+    "approval.sent_back": _sent_back,
+    "approval.resumed": _resumed,
     "task.created": _task_created,
     "task.ready": _task("ready"),
     "task.claimed": _task("claimed", "actor"),

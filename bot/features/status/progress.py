@@ -19,6 +19,7 @@ from chat.replies import CardField
 from org.business_time import business_seconds_between
 from org.model import Calendar
 from store import approvals, tasks
+from store.approvals import active_seats
 from store.models import ApprovalStepRow, RequestRow, TaskRow
 from store.tasks import format_task_id
 
@@ -44,7 +45,7 @@ async def progress_of(turn: Turn, request: RequestRow) -> Progress:
         seats = await approvals.seats_of(turn.session, step_id=pending.id or 0)
         waiting = [s.approver for s in seats if s.state == "pending"]
         step = say("req.step_approval", loc, n=pending.position, total=pending.total,
-                   mode=mode_text(pending, len(seats), loc))
+                   mode=mode_text(pending, len(active_seats(seats)), loc))
         return Progress(step, names(directory, waiting, loc),
                         pending.started_at or request.updated_at, history)
     if request.status == "returned" and pending is not None:  # sent back: the requester has it
@@ -66,7 +67,7 @@ async def _approval_history(
             continue
         seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
         decided = [seat_line(s, turn.services.bundle.directory, turn.person) for s in seats
-                   if s.state in ("approved", "rejected")]
+                   if s.state in ("approved", "rejected", "handed_over")]
         if decided:
             lines.append(f"{step.position}/{step.total}: " + "; ".join(decided))
     if not lines:
