@@ -8,7 +8,17 @@ department head; from 100000 also 2 of henry, leo and grace.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from bot.features.approvals.routing import ADMIN_ROLE
 from bot.testing import ChatDriver
+from dialogs.loader import demo_paths, load_bundle
+from dialogs.model import ApprovalRule, ApprovalStepDef, Bundle
+from org.model import Role
+from store import approvals
 from tests.scenario.approval_steps import (
     approval_cards,
     approve_button,
@@ -128,3 +138,95 @@ async def test_a_delegation_to_the_requester_is_not_used_for_their_own_request(
     assert (await request_row(chat)).status == "pending_approval"
     refused = [e for e in await trail(chat) if e.action == "approval.refused"]
     assert refused and refused[-1].data["why"] == "own_request"
+
+
+# --- on a changed demo company --------------------------------------------------------------
+
+Changed = Callable[[Bundle], Bundle]
+OpenChat = Callable[[Changed], Awaitable[ChatDriver]]
+
+
+@pytest.fixture
+async def chat_on(sqlite_url: str) -> AsyncIterator[OpenChat]:
+    """``await chat_on(change)``: a chat on the demo company as ``change`` leaves it."""
+    drivers: list[ChatDriver] = []
+
+    async def open_(change: Changed) -> ChatDriver:
+        driver = await ChatDriver.open(sqlite_url, bundle=change(load_bundle(*demo_paths())))
+        drivers.append(driver)
+        return driver
+
+    yield open_
+    for driver in drivers:
+        await driver.close()
+
+
+def _english(*people: str) -> Changed:
+    def change(bundle: Bundle) -> Bundle:
+        persons = {**bundle.directory.persons, **{
+            p: dataclasses.replace(bundle.directory.persons[p], locale="en") for p in people}}
+        return dataclasses.replace(bundle, directory=dataclasses.replace(
+            bundle.directory, persons=persons))
+    return change
+
+
+def _purchases_need(*steps: ApprovalStepDef, admins: tuple[str, ...] = ()) -> Changed:
+    def change(bundle: Bundle) -> Bundle:
+        service = bundle.catalog.services["proc.purchase"]
+        rules = (ApprovalRule(None, steps),)
+        services = {**bundle.catalog.services,
+                    "proc.purchase": dataclasses.replace(service, approval_rules=rules)}
+        roles = {**bundle.directory.roles, ADMIN_ROLE: Role(ADMIN_ROLE, admins)}
+        return dataclasses.replace(
+            bundle, catalog=dataclasses.replace(bundle.catalog, services=services),
+            directory=dataclasses.replace(bundle.directory, roles=roles))
+    return change
+
+
+async def test_each_reader_sees_the_reason_in_their_own_language(
+    chat_on: OpenChat,
+) -> None:
+    chat = await chat_on(_english("leo", "carol"))
+    await file_laptop(chat, "leo", 8000)
+    english = ("Step 1 (the manager) finds nobody in the directory, so the service owner"
+               " IT desk decides.")
+    assert english in texts(chat, "leo")
+    assert english in text_of(latest_card(chat, "carol"))
+    assert "第 1 步（直属上级）在通讯录里找不到审批人" in text_of(latest_card(chat, "dave"))
+    assert "找不到" not in text_of(latest_card(chat, "carol"))
+
+
+async def test_when_the_owner_group_is_only_the_requester_an_admin_decides(
+    chat_on: OpenChat,
+) -> None:
+    chat = await chat_on(_purchases_need(ApprovalStepDef(("role:nope",)),
+                                         admins=("kate", "nina")))
+    await file_purchase(chat, "kate", 5000)  # kate is the procurement group alone
+    assert approval_cards(chat, "kate") == []
+    assert "系统管理员 何娜 审批" in text_of(latest_card(chat, "nina"))
+    await chat.click("nina", "同意")
+    assert (await request_row(chat)).status == "in_progress"
+
+
+async def test_with_nobody_but_the_requester_nothing_is_approved(
+    chat_on: OpenChat,
+) -> None:
+    chat = await chat_on(_purchases_need(ApprovalStepDef(("role:cfo",)),
+                                         ApprovalStepDef(("role:nope",)), admins=("kate",)))
+    await file_purchase(chat, "kate", 5000)
+    row = await request_row(chat)
+    assert row.status == "submitted" and "第 2 步" in (row.status_reason or "")
+    assert "暂时无法进入审批" in texts(chat, "kate")
+    assert approval_cards(chat, "henry") == []  # step 1 does not start on its own either
+    [event] = [e for e in await trail(chat) if e.action == "approval.unroutable"]
+    assert event.data["reason"] == "stuck" and event.data["to"] == []
+
+
+async def test_a_step_saved_with_the_old_english_note_still_shows_it(chat: ChatDriver) -> None:
+    await file_laptop(chat, "leo", 8000)
+    async with chat.app.db.unit_of_work() as uow:
+        [first, _] = await approvals.steps_of(uow.session, request_id=1)
+        first.note = "step 1: manager resolves to nobody"  # as written before issue 16
+        uow.session.add(first)
+    await chat.click("dave", "同意")  # refreshes carol's copy of the card
+    assert "说明=step 1: manager resolves to nobody" in text_of(latest_card(chat, "carol"))
