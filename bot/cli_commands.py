@@ -115,7 +115,8 @@ def _settle_the_heap() -> None:
 
 
 async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
-    from dialogs.loader import check_bundle
+    from bot.features.approvals.chain_check import chain_warnings
+    from dialogs.loader import check_bundle, load_bundle
 
     catalog, directory, calendars = bundle_paths(settings)
     catalog = Path(args.path) if args.path else catalog
@@ -127,6 +128,8 @@ async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return EXIT_FAILED
+    for warning in chain_warnings(load_bundle(catalog, directory, calendars)):
+        print(warning)
     print(f"OK: {catalog}, {directory}, {calendars}")
     return EXIT_OK
 

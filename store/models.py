@@ -200,7 +200,8 @@ class ApprovalStepRow(SQLModel, table=True):
     mode: str  # all | any | quorum
     required: int  # approvals that finish the step
     state: str = "waiting"
-    note: str | None = None  # why the step went to the service owner instead of the rule
+    note: str | None = None  # why the step is not routed as its rule says: a fallback code (JSON,
+    # bot/features/approvals/fallbacks.py); rows from before issue 16 hold an English sentence
     ended_because: str | None = None  # cancelled: restarted | withdrawn | rejected
     started_at: datetime | None = _utc(nullable=True)
     finished_at: datetime | None = _utc(nullable=True)

@@ -64,6 +64,16 @@ def test_the_demo_catalog_checks_clean(esmbot: Esmbot) -> None:
     assert result.returncode == 0 and "OK" in result.stdout
 
 
+def test_catalog_check_warns_about_steps_that_find_nobody(esmbot: Esmbot) -> None:
+    """A warning names the rule, the step and the people; the exit code stays 0 (issue 16)."""
+    result = esmbot("catalog", "check")
+    assert result.returncode == 0
+    lines = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
+    assert "warning: it.laptop approval rule 2 step 1 (manager) finds no approver for leo;" \
+        " their requests go to the service owner at that step" in lines
+    assert not any("step 2 (role:it-director" in line for line in lines)
+
+
 def test_a_bad_config_value_names_the_key(esmbot: Esmbot, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[server]\nport = "eighty"\n[bot]\ncolour = 1\n',
                                           encoding="utf-8")

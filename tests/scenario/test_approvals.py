@@ -200,7 +200,9 @@ async def test_without_an_approver_the_service_owner_decides(chat: ChatDriver) -
     assert "服务负责人" in texts(chat, "leo")
     for agent in ("carol", "dave"):
         card = latest_card(chat, agent)
-        assert "manager resolves to nobody" in text_of(card)
+        # the reason in the reader's language (issue 16: it was an English note)
+        assert "第 1 步（直属上级）在通讯录里找不到审批人" in text_of(card)
+        assert "resolves" not in text_of(card)
     await chat.click("dave", "同意")
     assert (await request_row(chat)).status == "in_progress"
     [event] = [e for e in await trail(chat) if e.action == "approval.unroutable"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.features.approvals.routing import plan_chain, resolve_reference
+from bot.features.approvals.routing import Fallback, PlannedStep, plan_chain, resolve_reference
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.model import Bundle
 
@@ -18,7 +18,7 @@ def test_a_small_laptop_goes_to_the_manager_only(demo: Bundle) -> None:
     service = demo.catalog.get("it.laptop")
     assert service is not None
     plan = plan_chain(service, demo.directory.persons["alice"], demo.directory, {"amount": 800})
-    assert plan.problem is None
+    assert plan.stuck is None and plan.fallbacks == ()
     assert [s.approvers for s in plan.steps] == [("bob",)]
 
 
@@ -39,11 +39,15 @@ def test_a_big_purchase_ends_with_a_quorum(demo: Bundle) -> None:
     assert plan.steps[-1].mode == "quorum" and plan.steps[-1].required == 2
 
 
-def test_the_top_of_the_company_has_no_manager_so_the_chain_has_a_problem(demo: Bundle) -> None:
+def test_the_top_of_the_company_has_no_manager_so_the_owner_group_takes_that_step(
+        demo: Bundle) -> None:
+    """Issue 16 changed this: the step goes, alone, to the owner group (was: a plan problem)."""
     service = demo.catalog.get("it.laptop")
     assert service is not None
     plan = plan_chain(service, demo.directory.persons["leo"], demo.directory, {"amount": 800})
-    assert plan.steps == () and plan.problem is not None and "nobody" in plan.problem
+    assert plan.stuck is None
+    assert plan.steps == (PlannedStep(("carol", "dave"), "any", 1, Fallback(
+        "owner", "nobody", 1, ("manager",), to=("carol", "dave"))),)
 
 
 def test_a_requester_never_approves_their_own_request(demo: Bundle) -> None:

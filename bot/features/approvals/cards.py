@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.action_ids import StatusClick
 from bot.features.approvals.actions import ApprovalClick, MoveClick, Verb
+from bot.features.approvals.fallbacks import note_text
 from bot.features.approvals.sendback_ids import SendBackClick
 from bot.people import name_of
 from bot.views import answer_fields, local_time, service_name
@@ -94,7 +95,8 @@ def approval_card(
     if seat != viewer.id:
         facts.append(CardField(say("apr.field_on_behalf", loc), name_of(directory, seat)))
     if step.note:
-        facts.append(CardField(say("apr.field_note", loc), step.note))
+        facts.append(CardField(say("apr.field_note", loc),
+                               note_text(step.note, service, directory, loc)))
     mine = next((s for s in seats if s.approver == seat), None)
     open_ = step.state == "pending" and mine is not None and mine.state == "pending"
     return Card(

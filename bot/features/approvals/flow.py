@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import card_updates, conversation
-from bot.access import owners_of
 from bot.delegates import delegates_of
 from bot.features.approvals import cc
 from bot.features.approvals.actions import ApprovalCardCopy
@@ -24,8 +23,10 @@ from bot.features.approvals.cards import (
     mode_text,
 )
 from bot.features.approvals.delegated import tell_delegator
+from bot.features.approvals.fallbacks import fallback_text, format_note
+from bot.features.approvals.quorum import rejection_ends_step
 from bot.features.approvals.rejection import rejection_card
-from bot.features.approvals.routing import ChainPlan, plan_chain
+from bot.features.approvals.routing import ChainPlan, Fallback, plan_chain
 from bot.features.tasks import flow as task_flow
 from bot.people import name_of, names
 from bot.state import PromptState
@@ -63,12 +64,14 @@ def plan_of(turn: Turn, service: Service, requester_id: str,
 
 def starts_approval(plan: ChainPlan | None) -> bool:
     """Whether ``start`` with this plan moves the request to ``pending_approval`` at once."""
-    return plan is not None and bool(plan.steps) and plan.problem is None
+    return plan is not None and bool(plan.steps) and plan.stuck is None
 
 
 async def start(turn: Turn, request: RequestRow, plan: ChainPlan | None = None) -> None:
     """Route a submitted (or amended) request: its approval chain, or straight to fulfilment.
 
+    Every step of the rule becomes a step; one the rule cannot route goes to its fallback
+    (see ``routing``), with the reason stored on the step as a code (``fallbacks``).
     ``plan``: ``plan_of`` the request, when the caller worked it out already.
     """
     service = service_of(turn, request)
@@ -81,11 +84,11 @@ async def start(turn: Turn, request: RequestRow, plan: ChainPlan | None = None) 
     if not plan.needs_approval:
         await task_flow.begin(turn, request)
         return
-    plans = [StepPlan(s.approvers, s.mode, s.required) for s in plan.steps]
-    if plan.problem is not None:
-        plans = await _to_owner(turn, request, service, plan.problem)
-        if not plans:
-            return
+    if plan.stuck is not None:
+        await _stuck(turn, request, service, plan.stuck)
+        return
+    plans = [StepPlan(s.approvers, s.mode, s.required,
+                      note=format_note(s.fallback) if s.fallback else None) for s in plan.steps]
     first = (await approvals.create_round(turn.session, request_id=request.id or 0,
                                           plans=plans, start_at=turn.now))[0]
     await requests.set_status(turn.session, request=request, status="pending_approval",
@@ -95,30 +98,40 @@ async def start(turn: Turn, request: RequestRow, plan: ChainPlan | None = None) 
         "steps": [{"approvers": list(p.approvers), "mode": p.mode, "required": p.required}
                   for p in plans],
     })
+    await _tell_fallbacks(turn, request, service, plan.fallbacks)
     await _announce(turn, request, service, first.step, first.seats)
 
 
-async def _to_owner(
-    turn: Turn, request: RequestRow, service: Service, problem: str
-) -> list[StepPlan]:
-    """No approver could be found: the service owner decides, never an automatic approval."""
+def _fallback_data(fallback: Fallback) -> dict[str, object]:
+    return {"step": fallback.step, "reason": fallback.reason, "cause": fallback.cause,
+            "refs": list(fallback.refs), "to": list(fallback.to)}
+
+
+async def _tell_fallbacks(
+    turn: Turn, request: RequestRow, service: Service, fallbacks: Sequence[Fallback]
+) -> None:
+    """Each step not routed as written: on the trail, and the requester is told why."""
     directory = turn.services.bundle.directory
-    owners = sorted(owners_of(directory, service) - {request.requester})
-    rid = rid_of(request)
-    await turn.audit("approval.unroutable", rid, {"problem": problem, "to": owners})
     loc = turn.locale_of(request.requester)
-    if not owners:
-        await requests.set_status(turn.session, request=request, status="submitted",
-                                  reason=problem, now=turn.now)
-        await turn.tell(request.requester, Text(say("apr.unroutable_stuck", loc, rid=rid,
-                                                     problem=problem)))
-        return []
-    owner = service.owner.partition(":")[2] or service.owner
-    group = directory.groups.get(owner)
-    await turn.tell(request.requester, Text(say(
-        "apr.unroutable", loc, rid=rid, problem=problem,
-        owner=group.name.get(loc) if group else names(directory, owners, loc))))
-    return [StepPlan(tuple(owners), "any", 1, note=problem)]
+    for fallback in fallbacks:
+        action = "approval.rerouted" if fallback.reason == "up" else "approval.unroutable"
+        await turn.audit(action, rid_of(request), _fallback_data(fallback))
+        await turn.tell(request.requester, Text(say(
+            "apr.rerouted", loc, rid=rid_of(request),
+            why=fallback_text(fallback, service, directory, loc))))
+
+
+async def _stuck(turn: Turn, request: RequestRow, service: Service, fallback: Fallback) -> None:
+    """A step nobody but the requester could approve: the request waits for an admin to fix
+    the directory or the catalog; nothing is approved automatically."""
+    rid = rid_of(request)
+    loc = turn.locale_of(request.requester)
+    problem = fallback_text(fallback, service, turn.services.bundle.directory, loc)
+    await turn.audit("approval.unroutable", rid, _fallback_data(fallback))
+    await requests.set_status(turn.session, request=request, status="submitted",
+                              reason=problem, now=turn.now)
+    await turn.tell(request.requester, Text(say("apr.unroutable_stuck", loc, rid=rid,
+                                                 problem=problem)))
 
 
 async def _activate(
@@ -358,7 +371,16 @@ async def _advance(
     service = service_of(turn, request)
     approved = sum(1 for s in seats if s.state == "approved")
     if decided.state == "rejected":
-        await _reject(turn, request, service, step, decided)
+        # an added approver (加签) must be among the approvals, so their "no" always ends it
+        if decided.added_by or rejection_ends_step(step.mode, step.required,
+                                                   [s.state for s in seats]):
+            await _reject(turn, request, service, step, decided)
+            return
+        await refresh_cards(turn, request, service, step, seats)
+        await _tell_requester(turn, request, "apr.decided_rejected_open",
+                              who=name_of(turn.services.bundle.directory, decided.decided_by),
+                              reason=decided.comment or "-", n=step.position,
+                              left=step.required - approved)
         return
     await _tell_decision(turn, request, step, decided)
     left = max(step.required - approved, added_undecided(seats))
