@@ -234,17 +234,27 @@ async def refresh_cards(
 # --- deciding -----------------------------------------------------------------------------
 
 
-async def decide(
-    turn: Turn, *, step_id: int, seat: str | None, verdict: str, comment: str
-) -> None:
-    """``turn.person`` approves or rejects ``seat`` (theirs, or one they hold as delegate)."""
+async def locked_step(turn: Turn, step_id: int) -> tuple[RequestRow, ApprovalStepRow] | None:
+    """The step a button names and its request, the request locked first (then the step read
+    again under the lock); None, with the stale-click answer, when either is gone."""
     found = await approvals.get_step(turn.session, step_id=step_id)
     request = (await requests.lock_request(turn.session, request_id=found.request_id)
                if found else None)
     step = await approvals.get_step(turn.session, step_id=step_id) if request else None
     if request is None or step is None:
         await turn.reply(Text(say("dlg.stale", turn.locale)))
+        return None
+    return request, step
+
+
+async def decide(
+    turn: Turn, *, step_id: int, seat: str | None, verdict: str, comment: str
+) -> None:
+    """``turn.person`` approves or rejects ``seat`` (theirs, or one they hold as delegate)."""
+    locked = await locked_step(turn, step_id)
+    if locked is None:
         return
+    request, step = locked
     if not await may_see(turn, request):  # a crafted or forwarded click: as a typed REQ-n
         await turn.reply(Text(say("req.not_found", turn.locale, rid=rid_of(request))))
         return

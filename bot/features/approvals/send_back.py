@@ -41,13 +41,10 @@ def fields_the_rules_read(service: Service) -> frozenset[str]:
 
 async def send_back(turn: Turn, *, step_id: int, seat: str | None, question: str) -> None:
     """``turn.person`` (an approver of the open step, or their delegate) returns the request."""
-    found = await approvals.get_step(turn.session, step_id=step_id)
-    request = (await requests.lock_request(turn.session, request_id=found.request_id)
-               if found else None)
-    step = await approvals.get_step(turn.session, step_id=step_id) if request else None
-    if request is None or step is None:
-        await turn.reply(Text(say("dlg.stale", turn.locale)))
+    locked = await flow.locked_step(turn, step_id)
+    if locked is None:
         return
+    request, step = locked
     rid = flow.rid_of(request)
     seats = await approvals.seats_of(turn.session, step_id=step_id)
     target = await flow._seat_to_take(turn, request, step, seats, seat)
