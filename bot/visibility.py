@@ -31,30 +31,25 @@ async def may_see(turn: Turn, request: RequestRow) -> bool:
     for person in people:
         if await delegate_of(turn.session, bundle.directory, person, turn.today) == turn.person.id:
             return True
-    return await _copied_to(turn, request) or await _asked_to_act(turn, request)
+    return await _named_on_trail(turn, request)
 
 
-# Trail events that asked someone (``to``: a person or a list of them) to act on a request.
-ASKED_TO_ACT = frozenset({"approval.escalated", "approval.reminded", "task.escalated"})
+# Trail events whose ``to`` (a person or a list of them) may look at the request afterwards:
+# those asked to act on it (an escalation, a reminder) and those told its outcome (抄送).
+NAMED_VIEWERS = frozenset({"approval.escalated", "approval.reminded", "task.escalated",
+                           "approval.cc_sent"})
 
 
-async def _asked_to_act(turn: Turn, request: RequestRow) -> bool:
-    """An escalation or reminder about the request went to this person: they may look at it
-    (deciding still needs a seat, which ``approvals.flow`` checks)."""
+async def _named_on_trail(turn: Turn, request: RequestRow) -> bool:
+    """The request's trail sent this person an escalation, a reminder or a copy of its outcome:
+    they may look at it (deciding still needs a seat, which ``approvals.flow`` checks)."""
     me = turn.person.id
     for _at, action, data in await audit.trail_of(turn.session,
                                                   subject=format_request_id(request.id or 0)):
-        to = data.get("to") if action in ASKED_TO_ACT and isinstance(data, dict) else None
+        to = data.get("to") if action in NAMED_VIEWERS and isinstance(data, dict) else None
         if to == me or (isinstance(to, list) and me in to):
             return True
     return False
-
-
-async def _copied_to(turn: Turn, request: RequestRow) -> bool:
-    """Told of the outcome (``approval.cc_sent`` on the request's trail)."""
-    events = await audit.events_for(turn.session, subject=format_request_id(request.id or 0))
-    return any(e.action == "approval.cc_sent" and turn.person.id in (e.data.get("to") or ())
-               for e in events)
 
 
 async def _works_on(turn: Turn, request: RequestRow) -> bool:

@@ -259,7 +259,7 @@ async def decide(
         await turn.reply(Text(say("req.not_found", turn.locale, rid=rid_of(request))))
         return
     seats = await approvals.seats_of(turn.session, step_id=step_id)
-    target = await _seat_to_take(turn, request, step, seats, seat)
+    target = await seat_to_take(turn, request, step, seats, seat)
     if target is None:
         return
     if request.status == "returned":  # sent back (send_back.py): the requester has it
@@ -285,7 +285,7 @@ async def decide(
     await _advance(turn, request, step, seats, target)
 
 
-async def _seat_to_take(
+async def seat_to_take(
     turn: Turn,
     request: RequestRow,
     step: ApprovalStepRow,
@@ -322,7 +322,6 @@ async def _seat_to_take(
     return None
 
 
-seat_to_take = _seat_to_take  # the moves (转交, 加签) ask the same question
 
 
 async def _refuse(turn: Turn, request: RequestRow, why: str, text: str) -> None:

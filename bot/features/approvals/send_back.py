@@ -47,7 +47,7 @@ async def send_back(turn: Turn, *, step_id: int, seat: str | None, question: str
     request, step = locked
     rid = flow.rid_of(request)
     seats = await approvals.seats_of(turn.session, step_id=step_id)
-    target = await flow._seat_to_take(turn, request, step, seats, seat)
+    target = await flow.seat_to_take(turn, request, step, seats, seat)
     if target is None:
         return
     if request.status == RETURNED:
