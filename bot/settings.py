@@ -123,7 +123,9 @@ class PolicySettings(_Section):
     task_reminder_before: str = "1bh"
     task_escalation_after: str = "4bh"
     confirm_timeout: str = "5bd"
-    calendar: str = "cn-office"  # counts business durations of services without [sla] calendar
+    # Counts business durations of services without [sla] calendar; empty: the first calendar
+    # of the calendars file (the only one, in most organisations).
+    calendar: str = ""
     quiet_hours: str = "21:00-08:00"  # in each person's time zone; "" for none
     digest_time: str = "09:00"  # morning digests, in each person's time zone
 
@@ -191,7 +193,7 @@ def load_settings(
 ) -> Settings:
     """Read the file (if any), apply environment overrides, validate everything."""
     environ = os.environ if environ is None else environ
-    raw = _read_file(path) if path else {}
+    raw = _rebase_paths(_read_file(path), path.parent) if path else {}
     _apply_environment(raw, environ)
     try:
         return Settings.model_validate(raw)
@@ -215,6 +217,29 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: configuration file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
+SQLITE_PREFIX = "sqlite+aiosqlite:///"
+_FILE_KEYS = (("catalog", "path"), ("directory", "path"), ("calendars", "path"),
+              ("audit", "anchor_file"))
+
+
+def _rebase_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Relative paths written in a configuration file are relative to that file, wherever
+    esmbot is started from (environment overrides and defaults stay relative to the working
+    directory)."""
+    for section, key in _FILE_KEYS:
+        table = raw.get(section)
+        value = table.get(key) if isinstance(table, dict) else None
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            table[key] = str(base / value)  # type: ignore[index]
+    store = raw.get("store")
+    url = store.get("url") if isinstance(store, dict) else None
+    if isinstance(url, str) and url.startswith(SQLITE_PREFIX):
+        file = url.removeprefix(SQLITE_PREFIX)
+        if file and not file.startswith((":memory:", "file:")) and not Path(file).is_absolute():
+            store["url"] = SQLITE_PREFIX + str(base / file)  # type: ignore[index]
+    return raw
 
 
 def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
