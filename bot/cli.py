@@ -62,6 +62,7 @@ def _failed(exc: Exception) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="esmbot", description=DESCRIPTION)
     parser.add_argument("--config", help="TOML configuration file (default ./config.toml)")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", required=True)
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
@@ -98,6 +99,19 @@ def _parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
     return parser
+
+
+def version_line() -> str:
+    """``esmbot --version``: the package's version and the schema revision this code needs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from store.migrate import head
+
+    try:
+        installed = version("esmbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        installed = "unknown"
+    return f"esmbot {installed} (database schema {head()})"
 
 
 def _configure_logging(settings: Settings, *, quiet: bool) -> None:
