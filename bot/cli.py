@@ -95,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_request_commands(sub)
 
+    from bot.cli_backup import add_commands as add_backup_commands
+
+    add_backup_commands(sub)
+
     from bot.cli_time import add_commands
 
     add_commands(sub)
