@@ -119,11 +119,12 @@ def version_line() -> str:
 
 
 def _configure_logging(settings: Settings, *, quiet: bool) -> None:
-    debug = settings.logging.level == "DEBUG"  # asked for: shown even in the terminal chat
-    level = logging.WARNING if quiet and not debug else getattr(logging, settings.logging.level)
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.logs import configure
+
+    chosen = settings.logging
+    debug = chosen.level == "DEBUG"  # asked for: shown even in the terminal chat
+    configure("WARNING" if quiet and not debug else chosen.level, fmt=chosen.format,
+              loggers=dict(chosen.loggers), person_ids=chosen.person_ids)
 
 
 def resolve(path: str | None) -> Path | None:

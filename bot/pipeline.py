@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.time.resync import resync_touched
 from bot.identity import identify
+from bot.logs import turn_context
 from bot.router import route
 from bot.services import Services
 from bot.turn import Turn
@@ -42,6 +43,11 @@ class Pipeline:
     async def handle(self, event: InboundEvent) -> None:
         trace = secrets.token_hex(4)
         lock = self._lock_for(event.key.lock_id)
+        # every log line of the turn carries its trace, channel and platform user (bot/logs.py)
+        with turn_context(trace, event.key.channel, event.key.user):
+            await self._locked_turn(event, trace, lock)
+
+    async def _locked_turn(self, event: InboundEvent, trace: str, lock: asyncio.Lock) -> None:
         async with lock:
             try:
                 await self._turn(event, trace)
@@ -75,8 +81,7 @@ class Pipeline:
             turn = Turn(services=self.services, uow=uow, key=event.key, person=person, now=now)
             await route(turn, event)
             await resync_touched(turn)
-            log.debug("turn done trace=%s person=%s replies=%d", trace, person.id,
-                      len(turn.sent))
+            log.debug("turn done replies=%d", len(turn.sent))  # tagged with trace and person
 
     async def _unknown_person(
         self, session: AsyncSession, event: InboundEvent, now: datetime

@@ -111,8 +111,18 @@ class TimerSettings(_Section):
         return value
 
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
 class LoggingSettings(_Section):
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    """``bot/logs.py``: the level, ``text`` or ``json`` lines, a level per logger (e.g.
+    ``loggers = { "esmbot.pipeline" = "DEBUG", "slack_bolt" = "WARNING" }``) and whether a
+    turn's person is logged as a hash of their id (the default) or the id itself."""
+
+    level: LogLevel = "INFO"
+    format: Literal["text", "json"] = "text"
+    loggers: dict[str, LogLevel] = Field(default_factory=dict)
+    person_ids: Literal["hashed", "raw"] = "hashed"
 
 
 class PolicySettings(_Section):
