@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     add_request_commands(sub)
 
     from bot.cli_backup import add_commands as add_backup_commands
+    from bot.cli_doctor import add_commands as add_doctor_commands
+
+    add_doctor_commands(sub)
 
     add_backup_commands(sub)
 
