@@ -16,6 +16,7 @@ from bot.features import REGISTRY
 from bot.features.audit.install import add_anchor_job
 from bot.features.time.install import add_digest_jobs, check_policy_calendar
 from bot.identity import DirectoryRoster
+from bot.observability import watch_loop_lag
 from bot.pipeline import Pipeline
 from bot.services import Services, utc_now
 from bot.settings import Settings
@@ -94,6 +95,7 @@ class BotApp:
         running the timer sweeper every ``[timers] sweep_seconds``, at once the first time."""
         poll = self.settings.outbox.poll_seconds
         self._tasks.append(asyncio.create_task(self.dispatcher.run(poll, self._stop)))
+        self._tasks.append(asyncio.create_task(watch_loop_lag(self._stop)))
         _quiet_apscheduler()
         self.scheduler.add_job(
             self._sweep_job, "interval", seconds=self.settings.timers.sweep_seconds,

@@ -171,6 +171,15 @@ class PolicySettings(_Section):
         return self.model_dump()
 
 
+class MetricsSettings(_Section):
+    """Prometheus ``/metrics`` (bot/observability.py): basic auth when both are set, else
+    loopback clients only."""
+
+    enabled: bool = True
+    username: str = ""
+    password: SecretStr = SecretStr("")
+
+
 class AuditSettings(_Section):
     """Anchors of the audit trail (``store/anchors.py``): the secret that signs them, the file
     ``esmbot audit anchor`` appends to by default, and the role told of each day's anchor."""
@@ -193,6 +202,7 @@ class Settings(_Section):
     logging: LoggingSettings = LoggingSettings()
     policies: PolicySettings = PolicySettings()
     audit: AuditSettings = AuditSettings()
+    metrics: MetricsSettings = MetricsSettings()
     slack: SlackSettings = SlackSettings()
     wecom: WeComSettings = WeComSettings()
     dingtalk: DingTalkSettings = DingTalkSettings()
