@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from bot.features.time.install import add_digest_jobs, check_policy_calendar
 from bot.identity import DirectoryRoster
 from bot.observability import watch_loop_lag
 from bot.pipeline import Pipeline
+from bot.reload import follow_reloads, generation_now
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from chat.channel import Channel
@@ -34,6 +35,7 @@ from store.db import Database
 log = logging.getLogger("esmbot.app")
 SWEEP_JOB = "timer-sweeper"
 PRUNE_JOB = "inbound-pruner"
+RELOAD_JOB = "reload-follower"
 
 
 def bundle_paths(settings: Settings) -> tuple[Path, Path, Path]:
@@ -62,6 +64,7 @@ class BotApp:
     timer_handlers: dict[str, TimerHandler]  # kind -> handler; the sweeper reads it each firing
     scheduler: AsyncIOScheduler  # in-memory clock: the sweep job, and cron jobs that add timers
     channels: dict[str, Channel] = field(default_factory=dict)
+    loaded_generation: int = 0  # the reload generation its bundle was read at (bot/reload.py)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _sweep_jobs: set[asyncio.Task[object]] = field(default_factory=set)
@@ -72,6 +75,16 @@ class BotApp:
 
     async def handle(self, event: InboundEvent) -> None:
         await self.pipeline.handle(event)
+
+    def bundle_paths(self) -> tuple[Path, Path, Path]:
+        return bundle_paths(self.settings)
+
+    def swap_bundle(self, bundle: Bundle) -> None:
+        """Serve ``bundle`` from the next turn and timer on (``bot/reload.py``)."""
+        services = replace(self.services, bundle=bundle, matcher=Matcher(bundle.catalog))
+        self.services = services
+        self.pipeline.services = services
+        self.timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(self.channels)))
 
     def roster(self, channel: str) -> DirectoryRoster:
         """What an adapter may ask about people on ``channel``, from the current directory."""
@@ -104,6 +117,9 @@ class BotApp:
         self.scheduler.add_job(
             self.prune_inbound, "interval", minutes=self.settings.inbound.prune_minutes,
             id=PRUNE_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
+        self.scheduler.add_job(
+            self._follow_reloads, "interval", seconds=self.settings.server.reload_poll_seconds,
+            id=RELOAD_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
         add_digest_jobs(self)
         add_anchor_job(self)
         self.scheduler.start()
@@ -122,6 +138,12 @@ class BotApp:
             log.exception("pruning the inbound dedupe failed; the next run retries")
             return 0
         return events + signatures
+
+    async def _follow_reloads(self) -> None:
+        try:
+            await follow_reloads(self)
+        except Exception:
+            log.exception("checking for a reload failed; the next poll retries")
 
     async def sweep(self) -> int:
         """One sweeper pass; a failure is logged and the next pass tries again."""
@@ -205,6 +227,7 @@ async def build_app(
                  dispatcher=dispatcher, sweeper=sweeper, timer_handlers=timer_handlers,
                  scheduler=AsyncIOScheduler(timezone=UTC), channels=channels)
     try:
+        app.loaded_generation = await generation_now(db)
         check_policy_calendar(settings, bundle)
         timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(app.channels)))
     except BaseException:

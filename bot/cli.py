@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--calendars", help="calendars file (default: the configured one)")
     check.set_defaults(run=cmd.catalog_check)
 
+    reload = sub.add_parser("reload", help="check the catalog, directory and calendars, then "
+                                           "have every esmbot serve re-read them")
+    reload.set_defaults(run=cmd.reload_command)
+
     db = sub.add_parser("db", help="database tools")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations").set_defaults(run=cmd.db_upgrade)

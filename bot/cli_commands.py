@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import logging
 import signal
 import socket
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 from bot.settings import Settings
 
 DEMO_PERSONA = "alice"
+log = logging.getLogger("esmbot.cli")
 
 
 async def chat(settings: Settings, args: argparse.Namespace) -> int:
@@ -107,12 +110,33 @@ async def serve(settings: Settings, args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    hups: set[asyncio.Task[None]] = set()
+    with contextlib.suppress(NotImplementedError):
+        loop.add_signal_handler(signal.SIGHUP, _on_hangup, app, hups)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
         await app.close()
     return EXIT_OK
+
+
+def _on_hangup(app: BotApp, running: set[asyncio.Task[None]]) -> None:
+    """SIGHUP: ask every replica to reload (this one at once, the others at their next poll)."""
+    task = asyncio.create_task(_reload_everywhere(app))
+    running.add(task)
+    task.add_done_callback(running.discard)
+
+
+async def _reload_everywhere(app: BotApp) -> None:
+    from bot.reload import ask_everyone, follow_reloads
+
+    try:
+        await ask_everyone(app.db, by=f"SIGHUP@{socket.gethostname()}",
+                           now=app.services.clock())
+        await follow_reloads(app)
+    except Exception:
+        log.exception("reload on SIGHUP failed; the running catalog stays")
 
 
 def _settle_the_heap() -> None:
@@ -153,4 +177,27 @@ async def db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     db = await Database.open(settings.store.url, migrate=True)
     await db.close()
     print("database is at the latest schema")
+    return EXIT_OK
+
+
+async def reload_command(settings: Settings, args: argparse.Namespace) -> int:
+    """``esmbot reload``: check the files here, then ask every ``esmbot serve`` to re-read."""
+    from bot.reload import ask_everyone, check_files
+    from store.db import Database
+
+    checked = check_files(settings, bundle_paths(settings))
+    if checked.bundle is None:
+        for problem in checked.problems:
+            print(problem)
+        print(f"{len(checked.problems)} problem(s) found; nothing was reloaded, the running "
+              f"catalog stays", file=sys.stderr)
+        return EXIT_FAILED
+    db = await Database.open(settings.store.url)
+    try:
+        generation = await ask_everyone(db, by=f"esmbot reload@{socket.gethostname()}",
+                                        now=datetime.now(UTC))
+    finally:
+        await db.close()
+    print(f"reload asked (generation {generation}): every esmbot serve re-reads its files "
+          f"within [server] reload_poll_seconds ({settings.server.reload_poll_seconds:g} s)")
     return EXIT_OK

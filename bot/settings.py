@@ -60,6 +60,8 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)  # processes sharing the port (bot/workers.py)
+    # how often each replica looks whether `esmbot reload` (or SIGHUP) asked for a reload
+    reload_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
 
 
 class BotSettings(_Section):

@@ -41,7 +41,9 @@ async def readyz(request: web.Request) -> web.Response:
         if getattr(bot.settings, adapter.settings_key).enabled:
             checks[adapter.name] = "ok" if adapter.name in bot.channels else "not attached"
     ready = all(state == "ok" for state in checks.values())
-    return web.json_response({"status": "ready" if ready else "not ready", "checks": checks},
+    return web.json_response({"status": "ready" if ready else "not ready", "checks": checks,
+                              "services": len(bot.bundle.catalog.services),
+                              "reload_generation": bot.loaded_generation},
                              status=200 if ready else 503)
 
 
