@@ -29,13 +29,14 @@ from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
-from store import inbound, replay
+from store import inbound, replay, retention
 from store.db import Database
 
 log = logging.getLogger("esmbot.app")
 SWEEP_JOB = "timer-sweeper"
 PRUNE_JOB = "inbound-pruner"
 RELOAD_JOB = "reload-follower"
+RETENTION_JOB = "retention"
 
 
 def bundle_paths(settings: Settings) -> tuple[Path, Path, Path]:
@@ -118,6 +119,9 @@ class BotApp:
             self.prune_inbound, "interval", minutes=self.settings.inbound.prune_minutes,
             id=PRUNE_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
         self.scheduler.add_job(
+            self.apply_retention, "interval", hours=24, id=RETENTION_JOB, max_instances=1,
+            coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(UTC))
+        self.scheduler.add_job(
             self._follow_reloads, "interval", seconds=self.settings.server.reload_poll_seconds,
             id=RELOAD_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
         add_digest_jobs(self)
@@ -138,6 +142,24 @@ class BotApp:
             log.exception("pruning the inbound dedupe failed; the next run retries")
             return 0
         return events + signatures
+
+    async def apply_retention(self) -> int:
+        """Forget delivered outbox rows and seen terminal messages past ``[retention]``; a
+        failure is logged and tomorrow's run tries again. Returns how many rows went."""
+        now = self.services.clock()
+        keep = self.settings.retention
+        try:
+            async with self.db.unit_of_work() as uow:
+                sent = await retention.prune_sent_outbox(
+                    uow.session, before=now - timedelta(days=keep.outbox_sent_days))
+                seen = await retention.prune_seen_mailbox(
+                    uow.session, before=now - timedelta(days=keep.mailbox_days))
+        except Exception:
+            log.exception("applying retention failed; the next run retries")
+            return 0
+        if sent or seen:
+            log.info("retention: %d delivered outbox rows, %d seen terminal messages", sent, seen)
+        return sent + seen
 
     async def _follow_reloads(self) -> None:
         try:

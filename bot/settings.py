@@ -95,6 +95,14 @@ class InboundSettings(_Section):
     prune_minutes: float = Field(default=10.0, gt=0, le=1440)
 
 
+class RetentionSettings(_Section):
+    """How long delivered outbox rows (cards older than this are no longer edited in place)
+    and seen terminal messages are kept; pruned once a day. The audit trail is never pruned."""
+
+    outbox_sent_days: float = Field(default=90.0, ge=1, le=3660)
+    mailbox_days: float = Field(default=30.0, ge=1, le=3660)
+
+
 class TimerSettings(_Section):
     """The timer sweeper: how often it looks, how long its claims and leader lease last."""
 
@@ -201,6 +209,7 @@ class Settings(_Section):
     outbox: OutboxSettings = OutboxSettings()
     timers: TimerSettings = TimerSettings()
     inbound: InboundSettings = InboundSettings()
+    retention: RetentionSettings = RetentionSettings()
     logging: LoggingSettings = LoggingSettings()
     policies: PolicySettings = PolicySettings()
     audit: AuditSettings = AuditSettings()
