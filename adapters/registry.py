@@ -16,9 +16,11 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.kit.doctor import Finding
 from adapters.kit.host import ChannelHost
 
 Attach = Callable[[ChannelHost, web.Application, Any], Awaitable[object]]
+Probe = Callable[[Any], Awaitable[list[Finding]]]
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Adapter:
     name: str
     settings_key: str  # the section of ``Settings`` (and of the TOML file) it reads
     attach: Attach
+    probe: Probe  # ``esmbot doctor``: are the credentials accepted? (``<module>.doctor``)
 
 
 def attach_from(module: str) -> Attach:
@@ -36,8 +39,20 @@ def attach_from(module: str) -> Attach:
     return attach
 
 
+def probe_from(module: str) -> Probe:
+    """``module.findings``, imported when it is first called."""
+    async def probe(settings: Any) -> list[Finding]:
+        found: list[Finding] = await importlib.import_module(module).findings(settings)
+        return found
+
+    return probe
+
+
 ADAPTERS = (
-    Adapter("slack", "slack", attach_from("adapters.slack.setup")),
-    Adapter("wecom", "wecom", attach_from("adapters.wecom.setup")),
-    Adapter("dingtalk", "dingtalk", attach_from("adapters.dingtalk.setup")),
+    Adapter("slack", "slack", attach_from("adapters.slack.setup"),
+            probe_from("adapters.slack.doctor")),
+    Adapter("wecom", "wecom", attach_from("adapters.wecom.setup"),
+            probe_from("adapters.wecom.doctor")),
+    Adapter("dingtalk", "dingtalk", attach_from("adapters.dingtalk.setup"),
+            probe_from("adapters.dingtalk.doctor")),
 )

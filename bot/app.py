@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +16,9 @@ from bot.features import REGISTRY
 from bot.features.audit.install import add_anchor_job
 from bot.features.time.install import add_digest_jobs, check_policy_calendar
 from bot.identity import DirectoryRoster
+from bot.observability import watch_loop_lag
 from bot.pipeline import Pipeline
+from bot.reload import follow_reloads, generation_now
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from chat.channel import Channel
@@ -27,12 +29,14 @@ from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
-from store import inbound, replay
+from store import inbound, replay, retention
 from store.db import Database
 
 log = logging.getLogger("esmbot.app")
 SWEEP_JOB = "timer-sweeper"
 PRUNE_JOB = "inbound-pruner"
+RELOAD_JOB = "reload-follower"
+RETENTION_JOB = "retention"
 
 
 def bundle_paths(settings: Settings) -> tuple[Path, Path, Path]:
@@ -61,6 +65,7 @@ class BotApp:
     timer_handlers: dict[str, TimerHandler]  # kind -> handler; the sweeper reads it each firing
     scheduler: AsyncIOScheduler  # in-memory clock: the sweep job, and cron jobs that add timers
     channels: dict[str, Channel] = field(default_factory=dict)
+    loaded_generation: int = 0  # the reload generation its bundle was read at (bot/reload.py)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _sweep_jobs: set[asyncio.Task[object]] = field(default_factory=set)
@@ -71,6 +76,16 @@ class BotApp:
 
     async def handle(self, event: InboundEvent) -> None:
         await self.pipeline.handle(event)
+
+    def bundle_paths(self) -> tuple[Path, Path, Path]:
+        return bundle_paths(self.settings)
+
+    def swap_bundle(self, bundle: Bundle) -> None:
+        """Serve ``bundle`` from the next turn and timer on (``bot/reload.py``)."""
+        services = replace(self.services, bundle=bundle, matcher=Matcher(bundle.catalog))
+        self.services = services
+        self.pipeline.services = services
+        self.timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(self.channels)))
 
     def roster(self, channel: str) -> DirectoryRoster:
         """What an adapter may ask about people on ``channel``, from the current directory."""
@@ -94,6 +109,7 @@ class BotApp:
         running the timer sweeper every ``[timers] sweep_seconds``, at once the first time."""
         poll = self.settings.outbox.poll_seconds
         self._tasks.append(asyncio.create_task(self.dispatcher.run(poll, self._stop)))
+        self._tasks.append(asyncio.create_task(watch_loop_lag(self._stop)))
         _quiet_apscheduler()
         self.scheduler.add_job(
             self._sweep_job, "interval", seconds=self.settings.timers.sweep_seconds,
@@ -102,6 +118,12 @@ class BotApp:
         self.scheduler.add_job(
             self.prune_inbound, "interval", minutes=self.settings.inbound.prune_minutes,
             id=PRUNE_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
+        self.scheduler.add_job(
+            self.apply_retention, "interval", hours=24, id=RETENTION_JOB, max_instances=1,
+            coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(UTC))
+        self.scheduler.add_job(
+            self._follow_reloads, "interval", seconds=self.settings.server.reload_poll_seconds,
+            id=RELOAD_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
         add_digest_jobs(self)
         add_anchor_job(self)
         self.scheduler.start()
@@ -120,6 +142,30 @@ class BotApp:
             log.exception("pruning the inbound dedupe failed; the next run retries")
             return 0
         return events + signatures
+
+    async def apply_retention(self) -> int:
+        """Forget delivered outbox rows and seen terminal messages past ``[retention]``; a
+        failure is logged and tomorrow's run tries again. Returns how many rows went."""
+        now = self.services.clock()
+        keep = self.settings.retention
+        try:
+            async with self.db.unit_of_work() as uow:
+                sent = await retention.prune_sent_outbox(
+                    uow.session, before=now - timedelta(days=keep.outbox_sent_days))
+                seen = await retention.prune_seen_mailbox(
+                    uow.session, before=now - timedelta(days=keep.mailbox_days))
+        except Exception:
+            log.exception("applying retention failed; the next run retries")
+            return 0
+        if sent or seen:
+            log.info("retention: %d delivered outbox rows, %d seen terminal messages", sent, seen)
+        return sent + seen
+
+    async def _follow_reloads(self) -> None:
+        try:
+            await follow_reloads(self)
+        except Exception:
+            log.exception("checking for a reload failed; the next poll retries")
 
     async def sweep(self) -> int:
         """One sweeper pass; a failure is logged and the next pass tries again."""
@@ -203,6 +249,7 @@ async def build_app(
                  dispatcher=dispatcher, sweeper=sweeper, timer_handlers=timer_handlers,
                  scheduler=AsyncIOScheduler(timezone=UTC), channels=channels)
     try:
+        app.loaded_generation = await generation_now(db)
         check_policy_calendar(settings, bundle)
         timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(app.channels)))
     except BaseException:

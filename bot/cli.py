@@ -12,9 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import cli_commands as cmd
-from bot.cli_output import EXIT_CONFIG, EXIT_OK
+from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 from bot.settings import Settings, SettingsError, find_config_file, load_settings
 from dialogs.loader import BundleError
+
+log = logging.getLogger("esmbot.cli")
+DESCRIPTION = ("esmbot: one door for getting things done. Chat in the terminal, serve the "
+               "platforms, check the catalog, upgrade the database, verify the audit trail, "
+               "look at requests, check calendars and recompute SLAs.")
+# A failure raised by these libraries is about the database: say so before their message.
+DATABASE_ERRORS = {"sqlalchemy": "the database failed: ", "asyncpg": "the database failed: ",
+                   "sqlite3": "the database failed: "}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,13 +40,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"esmbot: the catalog, directory or calendars have problems:\n{exc}",
               file=sys.stderr)
         return EXIT_CONFIG
+    except SettingsError as exc:
+        print(f"esmbot: configuration error:\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+    except Exception as exc:
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """A failure nobody anticipated: one line for the person, the traceback in the DEBUG log."""
+    log.debug("esmbot failed", exc_info=exc)
+    what = DATABASE_ERRORS.get(type(exc).__module__.split(".")[0], "")
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    print(f"esmbot: {what}{detail}\n(for the details run it again with "
+          f"ESMBOT_LOGGING__LEVEL=DEBUG)", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="esmbot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="esmbot", description=DESCRIPTION)
     parser.add_argument("--config", help="TOML configuration file (default ./config.toml)")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", required=True)
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
@@ -59,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--calendars", help="calendars file (default: the configured one)")
     check.set_defaults(run=cmd.catalog_check)
 
+    reload = sub.add_parser("reload", help="check the catalog, directory and calendars, then "
+                                           "have every esmbot serve re-read them")
+    reload.set_defaults(run=cmd.reload_command)
+
     db = sub.add_parser("db", help="database tools")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations").set_defaults(run=cmd.db_upgrade)
@@ -67,18 +95,16 @@ def _parser() -> argparse.ArgumentParser:
 
     add_audit_commands(sub)
 
-    requests = sub.add_parser("requests", help="look at requests")
-    req_sub = requests.add_subparsers(dest="requests_command", required=True)
-    listing = req_sub.add_parser("list", help="list requests, newest first")
-    listing.add_argument("--json", action="store_true")
-    listing.add_argument("--status")
-    listing.add_argument("--requester")
-    listing.add_argument("--limit", type=int, default=50)
-    listing.set_defaults(run=cmd.requests_list)
-    show = req_sub.add_parser("show", help="one request with its audit trail")
-    show.add_argument("request_id", help="e.g. REQ-12")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(run=cmd.requests_show)
+    from bot.cli_requests import add_commands as add_request_commands
+
+    add_request_commands(sub)
+
+    from bot.cli_backup import add_commands as add_backup_commands
+    from bot.cli_doctor import add_commands as add_doctor_commands
+
+    add_doctor_commands(sub)
+
+    add_backup_commands(sub)
 
     from bot.cli_time import add_commands
 
@@ -86,11 +112,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version_line() -> str:
+    """``esmbot --version``: the package's version and the schema revision this code needs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from store.migrate import head
+
+    try:
+        installed = version("esmbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        installed = "unknown"
+    return f"esmbot {installed} (database schema {head()})"
+
+
 def _configure_logging(settings: Settings, *, quiet: bool) -> None:
-    level = logging.WARNING if quiet else getattr(logging, settings.logging.level)
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.logs import configure
+
+    chosen = settings.logging
+    debug = chosen.level == "DEBUG"  # asked for: shown even in the terminal chat
+    configure("WARNING" if quiet and not debug else chosen.level, fmt=chosen.format,
+              loggers=dict(chosen.loggers), person_ids=chosen.person_ids)
 
 
 def resolve(path: str | None) -> Path | None:

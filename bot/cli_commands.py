@@ -6,19 +6,21 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import json
+import logging
 import signal
 import socket
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import BotApp, build_app, bundle_paths
-from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, print_json
+from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 from bot.settings import Settings
-from chat.i18n import say
 
 DEMO_PERSONA = "alice"
+log = logging.getLogger("esmbot.cli")
 
 
 async def chat(settings: Settings, args: argparse.Namespace) -> int:
@@ -40,7 +42,7 @@ async def chat(settings: Settings, args: argparse.Namespace) -> int:
     channel = ConsoleChannel(sys.stdout, StoreMailbox(app.db, app.services.clock),
                              persona=persona, jsonl=args.jsonl)
     await app.add_channel(channel)
-    repl = ConsoleRepl(channel, app.handle, app.dispatcher.drain, people)
+    repl = ConsoleRepl(channel, app.handle, app.dispatcher.drain, people, who=_who(app))
     try:
         if not args.jsonl:
             print(_banner(app, persona))
@@ -55,14 +57,24 @@ async def chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _banner(app: BotApp, persona: str) -> str:
-    person = app.bundle.directory.persons[persona]
-    manager = person.manager or "-"
+    from bot.cli_banner import banner
+
     store = app.settings.store.url.split("///")[-1] if "sqlite" in app.settings.store.url \
         else "PostgreSQL"
-    return say("cli.banner", person.locale, store=store,
-               services=len(app.bundle.catalog.services),
-               people=len(app.bundle.directory.persons), persona=persona, name=person.name,
-               dept=person.dept, manager=manager)
+    zone = ZoneInfo(app.bundle.directory.persons[persona].timezone)
+    today = app.services.clock().astimezone(zone).date()
+    return banner(app.bundle, persona, store=store, today=today)
+
+
+def _who(app: BotApp) -> Callable[[str], str]:
+    from bot.cli_banner import who
+
+    directory = app.bundle.directory
+
+    def listing(persona: str) -> str:
+        person = directory.persons.get(persona)
+        return who(directory, person.locale if person else "en")
+    return listing
 
 
 async def serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -98,12 +110,33 @@ async def serve(settings: Settings, args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    hups: set[asyncio.Task[None]] = set()
+    with contextlib.suppress(NotImplementedError):
+        loop.add_signal_handler(signal.SIGHUP, _on_hangup, app, hups)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
         await app.close()
     return EXIT_OK
+
+
+def _on_hangup(app: BotApp, running: set[asyncio.Task[None]]) -> None:
+    """SIGHUP: ask every replica to reload (this one at once, the others at their next poll)."""
+    task = asyncio.create_task(_reload_everywhere(app))
+    running.add(task)
+    task.add_done_callback(running.discard)
+
+
+async def _reload_everywhere(app: BotApp) -> None:
+    from bot.reload import ask_everyone, follow_reloads
+
+    try:
+        await ask_everyone(app.db, by=f"SIGHUP@{socket.gethostname()}",
+                           now=app.services.clock())
+        await follow_reloads(app)
+    except Exception:
+        log.exception("reload on SIGHUP failed; the running catalog stays")
 
 
 def _settle_the_heap() -> None:
@@ -116,6 +149,7 @@ def _settle_the_heap() -> None:
 
 async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
     from bot.features.approvals.chain_check import chain_warnings
+    from bot.features.time.install import policy_calendar_problem
     from dialogs.loader import check_bundle, load_bundle
 
     catalog, directory, calendars = bundle_paths(settings)
@@ -123,12 +157,15 @@ async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
     directory = Path(args.directory) if args.directory else directory
     calendars = Path(args.calendars) if args.calendars else calendars
     problems = check_bundle(catalog, directory, calendars)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+    bundle = None if problems else load_bundle(catalog, directory, calendars)
+    config_problem = policy_calendar_problem(settings, bundle) if bundle else None
+    lines = [str(p) for p in problems] + ([config_problem] if config_problem else [])
+    for line in lines:
+        print(line)
+    if lines or bundle is None:
+        print(f"{len(lines)} problem(s) found", file=sys.stderr)
         return EXIT_FAILED
-    for warning in chain_warnings(load_bundle(catalog, directory, calendars)):
+    for warning in chain_warnings(bundle):
         print(warning)
     print(f"OK: {catalog}, {directory}, {calendars}")
     return EXIT_OK
@@ -143,70 +180,24 @@ async def db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def requests_list(settings: Settings, args: argparse.Namespace) -> int:
-    from store import requests
+async def reload_command(settings: Settings, args: argparse.Namespace) -> int:
+    """``esmbot reload``: check the files here, then ask every ``esmbot serve`` to re-read."""
+    from bot.reload import ask_everyone, check_files
     from store.db import Database
 
-    db = await Database.open(settings.store.url)
-    try:
-        async with db.unit_of_work() as uow:
-            rows = await requests.list_requests(uow.session, requester=args.requester,
-                                                status=args.status, limit=args.limit)
-            data = [request_json(row) for row in rows]
-    finally:
-        await db.close()
-    if args.json:
-        print_json(data)
-    else:
-        for item in data:
-            print(f"{item['id']:<10} {item['status']:<17} {item['requester']:<10} "
-                  f"{item['service']:<22} {item['created_at']}")
-    return EXIT_OK
-
-
-async def requests_show(settings: Settings, args: argparse.Namespace) -> int:
-    from store import audit, requests
-    from store.db import Database
-
-    number = requests.parse_request_id(args.request_id)
-    if number is None:
-        print(f"esmbot: {args.request_id!r} is not a request id like REQ-12", file=sys.stderr)
+    checked = check_files(settings, bundle_paths(settings))
+    if checked.bundle is None:
+        for problem in checked.problems:
+            print(problem)
+        print(f"{len(checked.problems)} problem(s) found; nothing was reloaded, the running "
+              f"catalog stays", file=sys.stderr)
         return EXIT_FAILED
     db = await Database.open(settings.store.url)
     try:
-        async with db.unit_of_work() as uow:
-            row = await requests.get_request(uow.session, request_id=number)
-            events = await audit.events_for(uow.session,
-                                            subject=requests.format_request_id(number))
-            data = request_json(row) if row else None
-            trail = [{"at": e.at.isoformat(), "actor": e.actor, "on_behalf_of": e.on_behalf_of,
-                      "action": e.action, "data": e.data} for e in events]
+        generation = await ask_everyone(db, by=f"esmbot reload@{socket.gethostname()}",
+                                        now=datetime.now(UTC))
     finally:
         await db.close()
-    if data is None:
-        print(f"esmbot: {args.request_id} not found", file=sys.stderr)
-        return EXIT_FAILED
-    data["audit"] = trail
-    if args.json:
-        print_json(data)
-    else:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    print(f"reload asked (generation {generation}): every esmbot serve re-reads its files "
+          f"within [server] reload_poll_seconds ({settings.server.reload_poll_seconds:g} s)")
     return EXIT_OK
-
-
-def request_json(row: Any) -> dict[str, Any]:
-    from store.requests import format_request_id
-
-    return {
-        "id": format_request_id(row.id),
-        "number": row.id,
-        "service": row.service_id,
-        "service_version": row.service_version,
-        "title": row.title,
-        "status": row.status,
-        "status_reason": row.status_reason,
-        "requester": row.requester,
-        "answers": row.answers,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
-    }

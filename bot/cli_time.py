@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 
@@ -16,7 +17,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     calendar_sub = calendar.add_subparsers(dest="calendar_command", required=True)
     due = calendar_sub.add_parser("due", help="when a duration from a start is over")
     due.add_argument("calendar", help="calendar id, e.g. cn-office")
-    due.add_argument("start", help="ISO 8601 start with its offset, e.g. 2026-09-30T17:59+08:00")
+    due.add_argument("start", help="ISO 8601 start, e.g. 2026-09-30T17:59 (the calendar's "
+                     "time zone) or 2026-09-30T17:59+08:00")
     due.add_argument("duration", help="e.g. 4bh, 2bd, 30m")
     due.set_defaults(run=calendar_due)
 
@@ -41,18 +43,27 @@ async def calendar_due(settings: Settings, args: argparse.Namespace) -> int:
         known = ", ".join(sorted(bundle.calendars)) or "none"
         print(f"esmbot: no calendar {args.calendar!r} (calendars: {known})", file=sys.stderr)
         return EXIT_USAGE
+    zone = ZoneInfo(calendar.timezone)
     try:
-        start = datetime.fromisoformat(args.start)
+        start = _start(args.start, zone)
         duration = parse_duration(args.duration)
-        if start.tzinfo is None:
-            raise ValueError(f"{args.start!r} has no UTC offset; write e.g. "
-                             f"{args.start}+08:00")
         due = add(calendar, start, duration)
     except ValueError as exc:
         print(f"esmbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(due.astimezone(start.tzinfo).isoformat())
     return EXIT_OK
+
+
+def _start(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO 8601 date and time; without an offset it is in the calendar's own zone."""
+    try:
+        start = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date and time; write e.g. 2026-09-30T17:59 (in "
+                         f"the calendar's zone, {zone.key}) or 2026-09-30T17:59+08:00"
+                         ) from None
+    return start if start.tzinfo else start.replace(tzinfo=zone)
 
 
 async def sla_recompute(settings: Settings, args: argparse.Namespace) -> int:

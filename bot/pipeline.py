@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 import weakref
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.time.resync import resync_touched
 from bot.identity import identify
+from bot.logs import turn_context
+from bot.observability import TURN_SECONDS, TURNS
 from bot.router import route
 from bot.services import Services
 from bot.turn import Turn
@@ -42,13 +45,22 @@ class Pipeline:
     async def handle(self, event: InboundEvent) -> None:
         trace = secrets.token_hex(4)
         lock = self._lock_for(event.key.lock_id)
+        started = time.perf_counter()
+        # every log line of the turn carries its trace, channel and platform user (bot/logs.py)
+        with turn_context(trace, event.key.channel, event.key.user):
+            outcome = await self._locked_turn(event, trace, lock)
+        TURNS.labels(event.key.channel, outcome).inc()
+        TURN_SECONDS.labels(event.key.channel).observe(time.perf_counter() - started)
+
+    async def _locked_turn(self, event: InboundEvent, trace: str, lock: asyncio.Lock) -> str:
         async with lock:
             try:
-                await self._turn(event, trace)
+                return await self._turn(event, trace)
             except Exception:
                 log.exception("turn failed trace=%s channel=%s event=%s", trace,
                               event.key.channel, event.event_id)
                 await self._apologise(event)
+                return "failed"
 
     def _lock_for(self, lock_id: str) -> asyncio.Lock:
         lock = self._locks.get(lock_id)
@@ -57,7 +69,8 @@ class Pipeline:
             self._locks[lock_id] = lock
         return lock
 
-    async def _turn(self, event: InboundEvent, trace: str) -> None:
+    async def _turn(self, event: InboundEvent, trace: str) -> str:
+        """Handle ``event``; its outcome for ``esmbot_turns_total``."""
         now = self.services.clock()
         person = identify(self.services.bundle.directory, event.key)
         async with self.db.unit_of_work() as uow:
@@ -68,15 +81,15 @@ class Pipeline:
             )
             if not fresh:
                 log.info("duplicate event dropped trace=%s event=%s", trace, event.event_id)
-                return
+                return "duplicate"
             if person is None:
                 await self._unknown_person(uow.session, event, now)
-                return
+                return "unknown_person"
             turn = Turn(services=self.services, uow=uow, key=event.key, person=person, now=now)
             await route(turn, event)
             await resync_touched(turn)
-            log.debug("turn done trace=%s person=%s replies=%d", trace, person.id,
-                      len(turn.sent))
+            log.debug("turn done replies=%d", len(turn.sent))  # tagged with trace and person
+        return "handled"
 
     async def _unknown_person(
         self, session: AsyncSession, event: InboundEvent, now: datetime

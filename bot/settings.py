@@ -60,6 +60,8 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)  # processes sharing the port (bot/workers.py)
+    # how often each replica looks whether `esmbot reload` (or SIGHUP) asked for a reload
+    reload_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
 
 
 class BotSettings(_Section):
@@ -93,6 +95,14 @@ class InboundSettings(_Section):
     prune_minutes: float = Field(default=10.0, gt=0, le=1440)
 
 
+class RetentionSettings(_Section):
+    """How long delivered outbox rows (cards older than this are no longer edited in place)
+    and seen terminal messages are kept; pruned once a day. The audit trail is never pruned."""
+
+    outbox_sent_days: float = Field(default=90.0, ge=1, le=3660)
+    mailbox_days: float = Field(default=30.0, ge=1, le=3660)
+
+
 class TimerSettings(_Section):
     """The timer sweeper: how often it looks, how long its claims and leader lease last."""
 
@@ -111,8 +121,18 @@ class TimerSettings(_Section):
         return value
 
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
 class LoggingSettings(_Section):
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    """``bot/logs.py``: the level, ``text`` or ``json`` lines, a level per logger (e.g.
+    ``loggers = { "esmbot.pipeline" = "DEBUG", "slack_bolt" = "WARNING" }``) and whether a
+    turn's person is logged as a hash of their id (the default) or the id itself."""
+
+    level: LogLevel = "INFO"
+    format: Literal["text", "json"] = "text"
+    loggers: dict[str, LogLevel] = Field(default_factory=dict)
+    person_ids: Literal["hashed", "raw"] = "hashed"
 
 
 class PolicySettings(_Section):
@@ -123,7 +143,9 @@ class PolicySettings(_Section):
     task_reminder_before: str = "1bh"
     task_escalation_after: str = "4bh"
     confirm_timeout: str = "5bd"
-    calendar: str = "cn-office"  # counts business durations of services without [sla] calendar
+    # Counts business durations of services without [sla] calendar; empty: the first calendar
+    # of the calendars file (the only one, in most organisations).
+    calendar: str = ""
     quiet_hours: str = "21:00-08:00"  # in each person's time zone; "" for none
     digest_time: str = "09:00"  # morning digests, in each person's time zone
 
@@ -159,6 +181,15 @@ class PolicySettings(_Section):
         return self.model_dump()
 
 
+class MetricsSettings(_Section):
+    """Prometheus ``/metrics`` (bot/observability.py): basic auth when both are set, else
+    loopback clients only."""
+
+    enabled: bool = True
+    username: str = ""
+    password: SecretStr = SecretStr("")
+
+
 class AuditSettings(_Section):
     """Anchors of the audit trail (``store/anchors.py``): the secret that signs them, the file
     ``esmbot audit anchor`` appends to by default, and the role told of each day's anchor."""
@@ -178,9 +209,11 @@ class Settings(_Section):
     outbox: OutboxSettings = OutboxSettings()
     timers: TimerSettings = TimerSettings()
     inbound: InboundSettings = InboundSettings()
+    retention: RetentionSettings = RetentionSettings()
     logging: LoggingSettings = LoggingSettings()
     policies: PolicySettings = PolicySettings()
     audit: AuditSettings = AuditSettings()
+    metrics: MetricsSettings = MetricsSettings()
     slack: SlackSettings = SlackSettings()
     wecom: WeComSettings = WeComSettings()
     dingtalk: DingTalkSettings = DingTalkSettings()
@@ -191,7 +224,7 @@ def load_settings(
 ) -> Settings:
     """Read the file (if any), apply environment overrides, validate everything."""
     environ = os.environ if environ is None else environ
-    raw = _read_file(path) if path else {}
+    raw = _rebase_paths(_read_file(path), path.parent) if path else {}
     _apply_environment(raw, environ)
     try:
         return Settings.model_validate(raw)
@@ -215,6 +248,29 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: configuration file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
+SQLITE_PREFIX = "sqlite+aiosqlite:///"
+_FILE_KEYS = (("catalog", "path"), ("directory", "path"), ("calendars", "path"),
+              ("audit", "anchor_file"))
+
+
+def _rebase_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Relative paths written in a configuration file are relative to that file, wherever
+    esmbot is started from (environment overrides and defaults stay relative to the working
+    directory)."""
+    for section, key in _FILE_KEYS:
+        table = raw.get(section)
+        value = table.get(key) if isinstance(table, dict) else None
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            table[key] = str(base / value)  # type: ignore[index]
+    store = raw.get("store")
+    url = store.get("url") if isinstance(store, dict) else None
+    if isinstance(url, str) and url.startswith(SQLITE_PREFIX):
+        file = url.removeprefix(SQLITE_PREFIX)
+        if file and not file.startswith((":memory:", "file:")) and not Path(file).is_absolute():
+            store["url"] = SQLITE_PREFIX + str(base / file)  # type: ignore[index]
+    return raw
 
 
 def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:

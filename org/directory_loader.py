@@ -17,7 +17,7 @@ PERSON_KEYS = ("id", "name", "dept", "level", "manager", "roles", "locale", "tim
 GROUP_KEYS = ("id", "name", "members", "lead", "chat")
 CHANNELS = ("slack", "wecom", "dingtalk")
 ROLE_KEYS = ("id", "members")
-DEPT_KEYS = ("id", "head")
+DEPT_KEYS = ("id", "head", "name")
 DELEGATION_KEYS = ("from", "to", "start", "end")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 T = TypeVar("T")
@@ -94,7 +94,7 @@ def _read_role(table: Table) -> Role | None:
 
 def _read_dept(table: Table) -> Dept | None:
     did, head = table.text("id", required=True), table.text("head", required=True)
-    return None if did is None else Dept(did, head or "")
+    return None if did is None else Dept(did, head or "", table.i18n("name"))
 
 
 def _read_delegations(top: Table) -> list[Delegation]:

@@ -65,6 +65,10 @@ class Role:
 class Dept:
     id: str
     head: str
+    name: I18n | None = None  # shown on cards and in the catalog; None: the id
+
+    def label(self, locale: str) -> str:
+        return self.name.get(locale) if self.name else self.id
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,11 @@ class Directory:
 
     def person(self, person_id: str) -> Person | None:
         return self.persons.get(person_id)
+
+    def dept_label(self, dept_id: str, locale: str) -> str:
+        """A department's display name in ``locale``; its id when it has none or is unknown."""
+        dept = self.depts.get(dept_id)
+        return dept.label(locale) if dept else dept_id
 
     def find_by_identity(self, channel: str, native_id: str) -> Person | None:
         for person in self.persons.values():

@@ -97,6 +97,18 @@ class SeenSignatureRow(SQLModel, table=True):
     expires_at: datetime = _utc(index=True)
 
 
+class ReloadGenerationRow(SQLModel, table=True):
+    """One row (``id`` 1): how many times a reload of the catalog, directory and calendars was
+    asked for (``esmbot reload``, SIGHUP). Each replica re-reads its files when its own is older."""
+
+    __tablename__ = "reload_generation"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    generation: int
+    requested_at: datetime = _utc()
+    requested_by: str
+
+
 class OutboxRow(SQLModel, table=True):
     """A message to send (or a card to update) once the turn that queued it has committed."""
 

@@ -31,12 +31,14 @@ class ConsoleRepl:
         people: Collection[str],
         *,
         stdin: TextIO | None = None,
+        who: Callable[[str], str] | None = None,
     ) -> None:
         self.channel = channel
         self.sink = sink
         self.settle = settle  # delivers what the turn queued before the next prompt
         self.people = people
         self.stdin = stdin or sys.stdin
+        self.who = who  # /who: the people with names, departments and roles (the bot's view)
         self.interactive = self.stdin.isatty() and not channel.jsonl
 
     async def run(self) -> None:
@@ -72,7 +74,8 @@ class ConsoleRepl:
         if command == "/as":
             await self.switch(argument.strip())
         elif command == "/who":
-            self._say(say("console.personas", LOCALE, people=", ".join(sorted(self.people))))
+            self._say(self.who(self.channel.persona) if self.who else
+                      say("console.personas", LOCALE, people=", ".join(sorted(self.people))))
         else:
             self._say(say("console.usage", LOCALE))
 

@@ -109,3 +109,29 @@ def test_requests_show_includes_the_audit_trail(esmbot: Esmbot) -> None:
         "request.submitted", "approval.started", "approval.step_started"]
     missing = esmbot("requests", "show", "REQ-7", check=False)
     assert missing.returncode == 1
+
+
+def test_requests_show_reads_like_a_service_desk_view(esmbot: Esmbot) -> None:
+    """Issue 15: without --json, answers, steps with decisions, SLA clocks and the timeline,
+    in local time (Asia/Shanghai)."""
+    esmbot("chat", "--jsonl", stdin="我要报销差旅费8000元\n2026-11-20\n北京出差\n提交\n"
+           '{"as": "bob"}\n同意 REQ-1\n')
+    shown = esmbot("requests", "show", "REQ-1").stdout
+    sections = [line for line in shown.splitlines() if line and not line.startswith(" ")]
+    assert sections[0].startswith("REQ-1 · ") and sections[0].endswith("pending_approval")
+    assert sections[2:] == ["Answers", "Approval (round 1)", "Tasks", "SLA clocks", "Timeline"]
+    assert "  Amount (amount): CNY 8,000.00" in shown
+    assert any(line.strip().startswith("bob") and "approved" in line
+               for line in shown.splitlines())
+    assert "  response " in shown and "stopped" in shown
+    assert "{" not in shown  # not JSON
+    assert "(Asia/Shanghai)" in sections[1]
+
+
+def test_requests_list_has_a_header_and_refuses_an_unknown_status(esmbot: Esmbot) -> None:
+    esmbot("chat", "--jsonl", stdin="我要报销差旅费8000元\n2026-11-20\n北京出差\n提交\n")
+    lines = esmbot("requests", "list").stdout.splitlines()
+    assert lines[0].split() == ["ID", "STATUS", "REQUESTER", "SERVICE", "CREATED"]
+    assert lines[1].split()[:4] == ["REQ-1", "pending_approval", "alice", "fin.expense"]
+    bogus = esmbot("requests", "list", "--status", "bogus", check=False)
+    assert bogus.returncode == 2 and "invalid choice: 'bogus'" in bogus.stderr

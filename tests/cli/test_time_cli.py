@@ -23,8 +23,18 @@ def test_calendar_due_prints_the_due_moment(esmbot: Esmbot, start: str, duration
 def test_calendar_due_explains_bad_input(esmbot: Esmbot) -> None:
     unknown = esmbot("calendar", "due", "mars", "2026-11-23T10:00+08:00", "1bh", check=False)
     assert unknown.returncode == 2 and "cn-office, us-office" in unknown.stderr
-    naive = esmbot("calendar", "due", "cn-office", "2026-11-23T10:00", "1bh", check=False)
-    assert naive.returncode == 2 and "+08:00" in naive.stderr
+    garbled = esmbot("calendar", "due", "cn-office", "tomorrow", "1bh", check=False)
+    assert garbled.returncode == 2 and "'tomorrow' is not a date and time" in garbled.stderr
+    assert "Traceback" not in garbled.stderr
+    bad_unit = esmbot("calendar", "due", "cn-office", "2026-11-23T10:00", "1xx", check=False)
+    assert bad_unit.returncode == 2 and "unknown unit" in bad_unit.stderr
+
+
+def test_calendar_due_reads_a_local_time_in_the_calendars_zone(esmbot: Esmbot) -> None:
+    """Issue 15: a start without an offset is local time on the calendar (Asia/Shanghai)."""
+    naive = esmbot("calendar", "due", "cn-office", "2026-11-23T10:00", "1bh").stdout.strip()
+    offset = esmbot("calendar", "due", "cn-office", "2026-11-23T10:00+08:00", "1bh")
+    assert naive == offset.stdout.strip() == "2026-11-23T11:00:00+08:00"
 
 
 def test_sla_recompute_rebuilds_the_timers_of_open_requests(esmbot: Esmbot) -> None:

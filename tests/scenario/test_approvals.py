@@ -243,3 +243,13 @@ async def test_a_reason_given_with_the_click_is_not_asked_again(chat: ChatDriver
     [answer, *_] = await chat.click_action("bob", reject, text="超出预算")
     assert "已驳回 REQ-1" in text_of(answer)
     assert (await request_row(chat)).status_reason == "赵强: 超出预算"
+
+
+async def test_the_requesters_department_is_shown_by_its_name_in_each_readers_language(
+        chat: ChatDriver) -> None:
+    """Issue 15: departments have display names in both languages, used on cards. sam (en)
+    files a laptop; bob (zh) reads 研发部, and the card never shows the bare id."""
+    await file_laptop(chat, "alice", 800)
+    fields = {f.label: f.value for f in latest_card(chat, "bob").fields}
+    assert "王小丽 (研发部)" in fields.values()
+    assert not any("Engineering" in value for value in fields.values())

@@ -136,10 +136,13 @@ async def test_no_match_offers_the_catalog_by_department(chat: ChatDriver) -> No
     replies = await chat.say("alice", "qwertyuiop")
     catalog = replies[-1]
     assert isinstance(catalog, Card)
-    assert {"IT", "HR"} <= {b.label for b in catalog.buttons}
-    await chat.click("alice", "IT")
+    assert {"cat:IT", "cat:HR"} <= {b.action_id for b in catalog.buttons}
+    # departments are shown by their display names in the reader's language
+    assert {"信息技术部", "人力资源部"} <= {b.label for b in catalog.buttons}
+    await chat.click("alice", "信息技术部")
     services = chat.last("alice")
     assert isinstance(services, Card)
+    assert "信息技术部" in (services.title or "")
     assert any(b.action_id == "pick:it.laptop" for b in services.buttons)
 
 

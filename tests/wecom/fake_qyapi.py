@@ -159,6 +159,10 @@ class FakeQyapi:
 
     async def _gettoken(self, request: web.Request) -> web.Response:
         args = dict(request.query)
+        failures = self._failures.get("gettoken")
+        if failures:  # e.g. 60020: this server's IP is not among the app's trusted IPs
+            return await self._answer("gettoken", {"corpid": args.get("corpid")},
+                                      _error(failures.pop(0)))
         if args.get("corpid") != self.corp_id:
             return await self._answer("gettoken", args, _error(40013))
         if args.get("corpsecret") != self.secret:

@@ -84,7 +84,7 @@ def approval_card(
     loc = viewer.locale
     rid = format_request_id(request.id or 0)
     facts = [
-        CardField(say("req.field_requester", loc), _requester(request, directory)),
+        CardField(say("req.field_requester", loc), _requester(request, directory, loc)),
         *answer_fields(request, service, viewer, directory),
         CardField(say("apr.field_step", loc), say(
             "apr.step_of", loc, n=step.position, total=step.total,
@@ -116,11 +116,12 @@ def _handed_over(mine: ApprovalSeatRow | None, directory: Directory, loc: str) -
     return say("apr.footer_handed_over", loc, to=name_of(directory, mine.handed_to or ""))
 
 
-def _requester(request: RequestRow, directory: Directory) -> str:
+def _requester(request: RequestRow, directory: Directory, loc: str) -> str:
     person = directory.person(request.requester)
     if person is None:
         return request.requester
-    return f"{person.name} ({person.dept})" if person.dept else person.name
+    dept = directory.dept_label(person.dept, loc)
+    return f"{person.name} ({dept})" if person.dept else person.name
 
 
 def _buttons(step: ApprovalStepRow, seat: str, request: RequestRow, loc: str

@@ -54,7 +54,9 @@ async def pick(turn: Turn, service_id: str, state: ConversationState | None) -> 
 
 async def show_catalog(turn: Turn) -> None:
     departments = sorted(turn.services.bundle.catalog.by_department())
-    buttons = tuple(Button(dept, CatalogClick(dept).format()) for dept in departments)
+    directory = turn.services.bundle.directory
+    buttons = tuple(Button(directory.dept_label(dept, turn.locale), CatalogClick(dept).format())
+                    for dept in departments)
     await turn.reply(Card(title=say("catalog.title", turn.locale), buttons=buttons))
 
 
@@ -63,7 +65,8 @@ async def show_department(turn: Turn, department: str) -> None:
     if not services:
         await show_catalog(turn)
         return
-    title = say("catalog.dept_title", turn.locale, dept=department)
+    label = turn.services.bundle.directory.dept_label(department, turn.locale)
+    title = say("catalog.dept_title", turn.locale, dept=label)
     await conversation.clear(turn)
     await turn.reply(_choice_card(turn, title, services))
 

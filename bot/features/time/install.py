@@ -30,11 +30,20 @@ class RunningBot(Protocol):
 
 
 def check_policy_calendar(settings: Settings, bundle: Bundle) -> None:
-    policies = settings.policies
-    if policies.calendar not in bundle.calendars:
-        known = ", ".join(sorted(bundle.calendars)) or "none"
-        raise SettingsError(f"policies.calendar: no calendar {policies.calendar!r} in the "
-                            f"calendars file (calendars: {known})")
+    problem = policy_calendar_problem(settings, bundle)
+    if problem:
+        raise SettingsError(problem)
+
+
+def policy_calendar_problem(settings: Settings, bundle: Bundle) -> str | None:
+    """What is wrong with ``[policies] calendar`` for these calendars (start-up and ``esmbot
+    catalog check`` ask the same question, so they never disagree); None when it is fine."""
+    configured = settings.policies.calendar
+    if not configured or configured in bundle.calendars:
+        return None
+    known = ", ".join(sorted(bundle.calendars)) or "none"
+    return (f"policies.calendar: no calendar {configured!r} in the calendars file "
+            f"(calendars: {known}); name one of them, or leave it out for the first")
 
 
 def add_digest_jobs(app: RunningBot) -> None:

@@ -40,7 +40,7 @@ def policy_for(
     confirm = (service.completion.confirm_timeout if service else None) or parse_duration(
         defaults.get("confirm_timeout") or CONFIRM_TIMEOUT_DEFAULT)
     calendar_id = (service.sla.calendar if service and service.sla.calendar
-                   else defaults.get("calendar", ""))
+                   else default_calendar_id(defaults.get("calendar", ""), bundle))
     return Policy(
         approval_reminder=pick("approval_reminder"),
         approval_escalation=pick("approval_escalation"),
@@ -49,6 +49,12 @@ def policy_for(
         confirm_timeout=confirm,
         calendar=bundle.calendars.get(calendar_id),
     )
+
+
+def default_calendar_id(configured: str, bundle: Bundle) -> str:
+    """``[policies] calendar``, or when it is empty the first calendar of the calendars file
+    (an organisation with one calendar never has to name it); "" when there is none."""
+    return configured or next(iter(bundle.calendars), "")
 
 
 _WALL = Calendar(id="-", timezone="UTC", hours=(), weekdays=frozenset())
