@@ -193,7 +193,9 @@ def read_date_bound(raw: Any) -> DateBound | None:
         unit = match["unit"]
         if unit in "dw":
             return DateBound(text, days=count * (7 if unit == "w" else 1))
-        return DateBound(text, **{"months" if unit == "m" else "years": count})
+        if unit == "m":
+            return DateBound(text, months=count)
+        return DateBound(text, years=count)
     try:
         return DateBound(text, fixed=date.fromisoformat(text))
     except ValueError:
@@ -217,11 +219,11 @@ def _read_date_bounds(table: Table) -> dict[str, Any]:
 
 def _read_bounds(table: Table, ftype: str | None) -> dict[str, Any]:
     if ftype == "date":
-        lengths = {"min_length": None, "max_length": None}
-        for key in lengths:
+        for key in ("min_length", "max_length"):
             if table.has(key):
                 table.problem("only applies to text fields", key)
-        return {"min": None, "max": None, **lengths, **_read_date_bounds(table)}
+        return {"min": None, "max": None, "min_length": None, "max_length": None,
+                **_read_date_bounds(table)}
     numeric = {"min": table.number("min"), "max": table.number("max")}
     lengths = {"min_length": table.integer("min_length", minimum=0),
                "max_length": table.integer("max_length", minimum=0)}

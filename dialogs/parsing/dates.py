@@ -22,11 +22,11 @@ Rules:
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-from calendar import monthrange
 from datetime import date, timedelta
+from typing import Any
 
 from chat.locale import I18n
 from dialogs.model import FieldDef
@@ -214,7 +214,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Builder], ...] = (
     (re.compile(rf"{_CN_MONTH_PREFIX}\s*月\s*(?P<d>{_CN_NUM}{{1,3}})\s*[日号]"), _day_of_month),
     (re.compile(rf"{_CN_MONTH_PREFIX}?\s*月\s*(?:底|末)"), _month_end),
     (re.compile(rf"{_CN_MONTH_PREFIX}\s*月\s*初"), _month_start),
-    (re.compile(r"(?P<p>明|今|下一?)?\s*年\s*(?:底|末)"), _year_end),
+    (re.compile(r"(?P<p>明|今|下一?)?\s*年\s*(?:年\s*)?(?:底|末)"), _year_end),
     (re.compile(rf"(?<![a-z])end\s+of\s+{_EN_MONTH_PREFIX}month(?![a-z])"), _month_end),
     (re.compile(r"(?<![a-z])(?:(?P<p>this|next|last)\s+)?month[-\s]end(?![a-z])"), _month_end),
     (re.compile(rf"(?<![a-z])(?:start|beginning)\s+of\s+{_EN_MONTH_PREFIX}month(?![a-z])"),
