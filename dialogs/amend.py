@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chat.i18n import say
-from dialogs.engine import DialogContext, applicable_fields, display_answer
+from dialogs.engine import DialogContext, applicable_fields, display_answer, failing_check
 from dialogs.fieldtypes import parse_answer, value_to_json
 from dialogs.model import FieldDef
 from dialogs.parsing.result import Invalid
@@ -58,6 +58,9 @@ def amend(
         return AmendRefused(say("amd.needs_more", ctx.locale, rid=rid,
                                 label=missing[0].label.get(ctx.locale)))
     kept = {f.id: changed[f.id] for f in still if f.id in changed}
+    check = failing_check(ctx, kept)  # the service's [[check]] rules hold after a change too
+    if check is not None:
+        return AmendRefused(check.message.get(ctx.locale))
     new_shown = display_answer(ctx, field, new_value)
     return Amendment(field, kept, f"{label} {old_shown} → {new_shown}")
 

@@ -18,7 +18,8 @@ from chat.i18n import say
 from chat.replies import Button, Card, CardField, Message, Text
 from dialogs.fieldtypes import Invalid, display_value, parse_answer, value_to_json
 from dialogs.model import CheckDef, FieldDef, Service
-from dialogs.parsing.dates import example_day, example_values
+from dialogs.parsing.dates import example_day, example_values, out_of_bounds
+from dialogs.parsing.result import Reason
 from dialogs.prefill import prefill
 from dialogs.words import command_of, normalize
 from org.model import Directory, Person
@@ -101,10 +102,11 @@ def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
     """Open a dialog for ``ctx.service`` from the sentence that chose it."""
     service = ctx.service
     found = prefill(service, text, today=ctx.today, directory=ctx.directory)
+    refused = _outside_bounds(ctx, found)
     answers = {
         fid: value_to_json(fdef, value)
         for fid, value in found.items()
-        if (fdef := service.field(fid)) is not None
+        if (fdef := service.field(fid)) is not None and fid not in refused
     }
     state = DialogState(instance, service.id, service.version, answers=answers)
     intro = say("dlg.start", ctx.locale, service=service.name.get(ctx.locale))
@@ -113,7 +115,21 @@ def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
         intro += (" " if ctx.locale == "en" else "") + say("dlg.prefilled", ctx.locale,
                                                             items=noted)
     intro += "\n" + say("dlg.commands_hint", ctx.locale)
-    return _advance(ctx, state, [Text(intro)])
+    told = [Text(reason.get(ctx.locale), asks=fid) for fid, reason in refused.items()]
+    return _advance(ctx, state, [Text(intro), *told])
+
+
+def _outside_bounds(ctx: DialogContext, found: Mapping[str, Any]) -> dict[str, Reason]:
+    """Dates of the first sentence outside their field's bounds ("订昨天的会议室"): not taken,
+    and the reason said before the question."""
+    refused = {}
+    for fid, value in found.items():
+        fdef = ctx.service.field(fid)
+        if fdef is not None and fdef.type == "date" and isinstance(value, date):
+            problem = out_of_bounds(fdef, value, ctx.today)
+            if problem is not None:
+                refused[fid] = problem.reason
+    return refused
 
 
 def start_with(ctx: DialogContext, answers: Mapping[str, Any], instance: str) -> DialogStep:

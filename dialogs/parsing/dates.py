@@ -314,13 +314,18 @@ def parse_date_field(field: FieldDef, text: str, today: date) -> Parsed | Invali
     parsed = parse_date(text, today)
     if isinstance(parsed, Invalid):
         return parsed
+    return out_of_bounds(field, parsed.value, today) or parsed
+
+
+def out_of_bounds(field: FieldDef, day: date, today: date) -> Invalid | None:
+    """Why ``day`` is before the field's ``min`` or after its ``max``; None when inside."""
     earliest = field.earliest.on(today) if field.earliest else None
     latest = field.latest.on(today) if field.latest else None
-    if earliest is not None and parsed.value < earliest:
+    if earliest is not None and day < earliest:
         return invalid("values.date_too_early", date=_both(earliest))
-    if latest is not None and parsed.value > latest:
+    if latest is not None and day > latest:
         return invalid("values.date_too_late", date=_both(latest))
-    return parsed
+    return None
 
 
 def _both(day: date) -> I18n:

@@ -123,6 +123,30 @@ async def test_new_years_day_is_the_coming_one(chat: ChatDriver) -> None:
     assert "2027年1月1日" in text_of(chat.last("alice"))
 
 
+async def test_a_room_asked_for_yesterday_in_the_first_sentence_is_asked_again(
+    chat: ChatDriver,
+) -> None:
+    told = await say(chat, "alice", "订昨天的会议室")
+    assert "最早可以选 2026年12月2日" in told  # yesterday is not taken from the sentence
+    await chat.click("alice", "黄山厅（6 人）")
+    assert chat.last("alice").asks == "meeting_date"
+
+
+async def test_an_amendment_cannot_bring_the_return_before_the_departure(
+    chat: ChatDriver,
+) -> None:
+    await chat.say("alice", "我要出差")
+    await fill_form(chat, "alice", "fin.travel", {
+        "destination": "上海", "start_date": "12月20日", "end_date": "12月24日",
+        "budget": "5000", "reason": "拜访客户"})
+    await submit(chat, "alice")
+    refused = await say(chat, "alice", "修改 REQ-1 返回日期 12月18日")
+    assert "返回日期不能早于出发日期" in refused
+    assert (await request_row(chat)).answers["end_date"] == "2026-12-24"
+    assert "最早可以选" in await say(chat, "alice", "修改 REQ-1 出发日期 昨天")
+    assert (await request_row(chat)).answers["start_date"] == "2026-12-20"
+
+
 # --- amounts -----------------------------------------------------------------------------
 
 
