@@ -117,6 +117,14 @@ def _day_of_month(m: re.Match[str], today: date) -> date | None:
 
 
 def _month_end(m: re.Match[str], today: date) -> date | None:
+    named = m.groupdict().get("mn")
+    if named:  # "3月底": the end of that month, in the year a month-day would be
+        month = _cn_int(named)
+        if not 1 <= month <= 12:
+            return None
+        first = _month_day(month, 1, None, today)
+        return None if first is None else _month_day(
+            month, monthrange(first.year, month)[1], str(first.year), today)
     year, month = _shifted_month(today, _month_offset(m["p"]))
     return date(year, month, monthrange(year, month)[1])
 
@@ -212,7 +220,8 @@ _HOLIDAY_RE = "|".join(sorted((re.escape(h) for h in _HOLIDAYS), key=len, revers
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Builder], ...] = (
     (re.compile(rf"{_CN_MONTH_PREFIX}\s*月\s*(?P<d>{_CN_NUM}{{1,3}})\s*[日号]"), _day_of_month),
-    (re.compile(rf"{_CN_MONTH_PREFIX}?\s*月\s*(?:底|末)"), _month_end),
+    (re.compile(rf"(?:(?<![0-9])(?P<mn>{_CN_NUM}{{1,3}})|{_CN_MONTH_PREFIX})?\s*月\s*(?:底|末)"),
+     _month_end),
     (re.compile(rf"{_CN_MONTH_PREFIX}\s*月\s*初"), _month_start),
     (re.compile(r"(?P<p>明|今|下一?)?\s*年\s*(?:年\s*)?(?:底|末)"), _year_end),
     (re.compile(rf"(?<![a-z])end\s+of\s+{_EN_MONTH_PREFIX}month(?![a-z])"), _month_end),

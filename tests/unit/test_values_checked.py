@@ -49,7 +49,8 @@ DATES = [
     ("国庆", date(2027, 10, 1)), ("劳动节", date(2027, 5, 1)),
     ("25/12", date(2026, 12, 25)), ("12/25", date(2026, 12, 25)), ("12.25", date(2026, 12, 25)),
     ("25.12", date(2026, 12, 25)), ("12.1", date(2026, 12, 1)), ("1.5", date(2027, 1, 5)),
-    ("截止月底", date(2026, 12, 31)),
+    ("截止月底", date(2026, 12, 31)), ("3月底", date(2027, 3, 31)), ("2月底", date(2027, 2, 28)),
+    ("12月底", date(2026, 12, 31)),
 ]
 
 
@@ -58,7 +59,9 @@ def test_dates_people_write_are_understood(text: str, expected: date) -> None:
     assert parse(DAY, text) == Parsed(expected)
 
 
-@pytest.mark.parametrize("text", ["12.32", "13.13", "32/12", "2月30日", "下个月32号", "月"])
+@pytest.mark.parametrize("text", [
+    "12.32", "13.13", "32/12", "2月30日", "下个月32号", "月", "13月底",
+])
 def test_days_that_do_not_exist_are_refused(text: str) -> None:
     result = parse(DAY, text)
     assert isinstance(result, Invalid), result
