@@ -115,8 +115,14 @@ def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
         intro += (" " if ctx.locale == "en" else "") + say("dlg.prefilled", ctx.locale,
                                                             items=noted)
     intro += "\n" + say("dlg.commands_hint", ctx.locale)
-    told = [Text(reason.get(ctx.locale), asks=fid) for fid, reason in refused.items()]
+    told = [Text(say("values.not_noted", ctx.locale, label=_label(ctx, fid),
+                     reason=reason.get(ctx.locale))) for fid, reason in refused.items()]
     return _advance(ctx, state, [Text(intro), *told])
+
+
+def _label(ctx: DialogContext, field_id: str) -> str:
+    fdef = ctx.service.field(field_id)
+    return fdef.label.get(ctx.locale) if fdef else field_id
 
 
 def _outside_bounds(ctx: DialogContext, found: Mapping[str, Any]) -> dict[str, Reason]:
