@@ -2,7 +2,8 @@
 
 A dialog fills the fields of one service from chat turns: it keeps what the first sentence
 already said, asks for each remaining field in order (honouring ``when``), validates answers,
-and ends with a confirmation card (Submit / Edit / Cancel). ``back``, ``skip``, ``help`` and
+and, once the service's ``[[check]]`` rules hold, ends with a confirmation card
+(Submit / Edit / Cancel). ``back``, ``skip``, ``help`` and
 ``cancel`` work at any point. The state is a plain JSON-able value so it can be stored and a
 restarted process continues where it was.
 """
