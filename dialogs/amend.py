@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chat.i18n import say
-from dialogs.engine import DialogContext, applicable_fields, display_answer
+from dialogs.engine import DialogContext, applicable_fields, display_answer, failing_check
 from dialogs.fieldtypes import parse_answer, value_to_json
 from dialogs.model import FieldDef
 from dialogs.parsing.result import Invalid
@@ -58,6 +58,9 @@ def amend(
         return AmendRefused(say("amd.needs_more", ctx.locale, rid=rid,
                                 label=missing[0].label.get(ctx.locale)))
     kept = {f.id: changed[f.id] for f in still if f.id in changed}
+    check = failing_check(ctx, kept)  # the service's [[check]] rules hold after a change too
+    if check is not None:
+        return AmendRefused(check.message.get(ctx.locale))
     new_shown = display_answer(ctx, field, new_value)
     return Amendment(field, kept, f"{label} {old_shown} → {new_shown}")
 
@@ -65,9 +68,10 @@ def amend(
 def _field_named(
     fields: list[FieldDef], text: str, locale: str
 ) -> tuple[FieldDef, str] | None:
-    """The field whose longest name starts ``text``, and the rest as the value."""
-    s = unicodedata.normalize("NFKC", text).strip()
-    folded = s.casefold()
+    """The field whose longest name starts ``text``, and the rest as the value: the names are
+    matched on NFKC text, the value is cut from the text as typed ("，" stays full-width)."""
+    typed = text.strip()
+    folded = _fold(typed)
     best: tuple[int, FieldDef] | None = None
     for field in fields:
         for name in _names(field):
@@ -75,7 +79,19 @@ def _field_named(
                 best = (len(name), field)
     if best is None:
         return None
-    return best[1], _without_connector(s[best[0]:])
+    return best[1], _without_connector(typed[_typed_length(typed, best[0]):])
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _typed_length(typed: str, folded_length: int) -> int:
+    """How many characters of ``typed`` make the first ``folded_length`` of its folded form."""
+    for end in range(len(typed) + 1):
+        if len(_fold(typed[:end])) >= folded_length:
+            return end
+    return len(typed)
 
 
 def _names(field: FieldDef) -> set[str]:
@@ -85,10 +101,11 @@ def _names(field: FieldDef) -> set[str]:
 
 def _without_connector(rest: str) -> str:
     rest = rest.strip()
+    folded = _fold(rest)
     for word in sorted(_CONNECTORS, key=len, reverse=True):
-        if rest.casefold().startswith(word) and (not word.isascii() or not word.isalpha()
-                                                 or rest[len(word):][:1] in (" ", "")):
-            return rest[len(word):].strip()
+        if folded.startswith(word) and (not word.isascii() or not word.isalpha()
+                                        or folded[len(word):][:1] in (" ", "")):
+            return rest[_typed_length(rest, len(word)):].strip()
     return rest
 
 

@@ -2,14 +2,15 @@
 
 A dialog fills the fields of one service from chat turns: it keeps what the first sentence
 already said, asks for each remaining field in order (honouring ``when``), validates answers,
-and ends with a confirmation card (Submit / Edit / Cancel). ``back``, ``skip``, ``help`` and
+and, once the service's ``[[check]]`` rules hold, ends with a confirmation card
+(Submit / Edit / Cancel). ``back``, ``skip``, ``help`` and
 ``cancel`` work at any point. The state is a plain JSON-able value so it can be stored and a
 restarted process continues where it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -17,7 +18,9 @@ from typing import Any, Literal
 from chat.i18n import say
 from chat.replies import Button, Card, CardField, Message, Text
 from dialogs.fieldtypes import Invalid, display_value, parse_answer, value_to_json
-from dialogs.model import FieldDef, Service
+from dialogs.model import CheckDef, FieldDef, Service
+from dialogs.parsing.dates import example_day, example_values, out_of_bounds
+from dialogs.parsing.result import Reason
 from dialogs.prefill import prefill
 from dialogs.words import command_of, normalize
 from org.model import Directory, Person
@@ -100,10 +103,11 @@ def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
     """Open a dialog for ``ctx.service`` from the sentence that chose it."""
     service = ctx.service
     found = prefill(service, text, today=ctx.today, directory=ctx.directory)
+    refused = _outside_bounds(ctx, found)
     answers = {
         fid: value_to_json(fdef, value)
         for fid, value in found.items()
-        if (fdef := service.field(fid)) is not None
+        if (fdef := service.field(fid)) is not None and fid not in refused
     }
     state = DialogState(instance, service.id, service.version, answers=answers)
     intro = say("dlg.start", ctx.locale, service=service.name.get(ctx.locale))
@@ -112,7 +116,27 @@ def start(ctx: DialogContext, text: str, instance: str) -> DialogStep:
         intro += (" " if ctx.locale == "en" else "") + say("dlg.prefilled", ctx.locale,
                                                             items=noted)
     intro += "\n" + say("dlg.commands_hint", ctx.locale)
-    return _advance(ctx, state, [Text(intro)])
+    told = [Text(say("values.not_noted", ctx.locale, label=_label(ctx, fid),
+                     reason=reason.get(ctx.locale))) for fid, reason in refused.items()]
+    return _advance(ctx, state, [Text(intro), *told])
+
+
+def _label(ctx: DialogContext, field_id: str) -> str:
+    fdef = ctx.service.field(field_id)
+    return fdef.label.get(ctx.locale) if fdef else field_id
+
+
+def _outside_bounds(ctx: DialogContext, found: Mapping[str, Any]) -> dict[str, Reason]:
+    """Dates of the first sentence outside their field's bounds ("订昨天的会议室"): not taken,
+    and the reason said before the question."""
+    refused = {}
+    for fid, value in found.items():
+        fdef = ctx.service.field(fid)
+        if fdef is not None and fdef.type == "date" and isinstance(value, date):
+            problem = out_of_bounds(fdef, value, ctx.today)
+            if problem is not None:
+                refused[fid] = problem.reason
+    return refused
 
 
 def start_with(ctx: DialogContext, answers: Mapping[str, Any], instance: str) -> DialogStep:
@@ -189,11 +213,39 @@ def _advance(ctx: DialogContext, state: DialogState, preface: list[Message]) -> 
         (f for f in applicable_fields(ctx, state.answers) if f.id not in state.answers), None
     )
     if missing is None:
-        state = replace(state, asking=None, phase="confirming")
-    else:
-        phase: Phase = "editing" if state.phase == "editing" else "asking"
-        state = replace(state, asking=missing.id, phase=phase)
+        return _to_confirmation(ctx, state, preface)
+    phase: Phase = "editing" if state.phase == "editing" else "asking"
+    state = replace(state, asking=missing.id, phase=phase)
     return DialogStep(state, (*preface, *_prompt(ctx, state)))
+
+
+def _to_confirmation(
+    ctx: DialogContext, state: DialogState, preface: Sequence[Message] = ()
+) -> DialogStep:
+    """Every answer is in: the confirmation card, unless a ``[[check]]`` of the service fails;
+    then its message, and its field asked again (its current answer shown)."""
+    check = failing_check(ctx, state.answers)
+    if check is None:
+        state = replace(state, asking=None, phase="confirming")
+        return DialogStep(state, (*preface, *_prompt(ctx, state)))
+    state = replace(state, asking=check.field, phase="editing")
+    said = Text(check.message.get(ctx.locale), asks=check.field)
+    return DialogStep(state, (*preface, said, *_prompt(ctx, state)))
+
+
+def failing_check(ctx: DialogContext, answers: Mapping[str, Any]) -> CheckDef | None:
+    """The first ``[[check]]`` whose ``when`` holds for ``answers``; a check that names an
+    answer not given (or skipped) waits until it is."""
+    env = condition_env(ctx.requester, answers)
+    fields = {f.id for f in ctx.service.fields}
+    applicable = {f.id for f in applicable_fields(ctx, answers)}
+    for check in ctx.service.checks:
+        named = check.when.names & fields
+        if check.field not in applicable or any(answers.get(n) is None for n in named):
+            continue
+        if check.when.evaluate(env):
+            return check
+    return None
 
 
 def _drop_inapplicable(ctx: DialogContext, state: DialogState) -> DialogState:
@@ -225,8 +277,7 @@ def _store(state: DialogState, fdef: FieldDef, value: Any) -> DialogState:
 
 def _back(ctx: DialogContext, state: DialogState) -> DialogStep:
     if state.phase == "editing":
-        state = replace(state, phase="confirming", asking=None)
-        return DialogStep(state, _prompt(ctx, state))
+        return _to_confirmation(ctx, state)
     previous = state.asked[-1] if state.asked else _last_prefilled(ctx, state)
     if previous is None:
         return DialogStep(state, (Text(say("dlg.first_question", ctx.locale)),
@@ -270,12 +321,19 @@ def _handle_confirming_text(
     ctx: DialogContext, state: DialogState, text: str, command: str | None
 ) -> DialogStep:
     if command == "submit" or normalize(text) in {"是", "好", "yes", "ok", "y"}:
-        return DialogStep(state, (), "submitted")
+        return _submit(ctx, state)
     if command == "edit":
         return _pick_edit(ctx, state)
     if command == "back":
         return _back(ctx, replace(state, phase="asking"))
     return DialogStep(state, (Text(say("dlg.confirm_again", ctx.locale)), *_prompt(ctx, state)))
+
+
+def _submit(ctx: DialogContext, state: DialogState) -> DialogStep:
+    """Submit what the card shows, checked once more (the checks hold on what is filed)."""
+    if failing_check(ctx, state.answers) is not None:
+        return _to_confirmation(ctx, state)
+    return DialogStep(state, (), "submitted")
 
 
 def _pick_edit(ctx: DialogContext, state: DialogState) -> DialogStep:
@@ -287,8 +345,7 @@ def _handle_pick_text(
     ctx: DialogContext, state: DialogState, text: str, command: str | None
 ) -> DialogStep:
     if command == "back":
-        state = replace(state, phase="confirming")
-        return DialogStep(state, _prompt(ctx, state))
+        return _to_confirmation(ctx, state)
     wanted = normalize(text)
     for fdef in applicable_fields(ctx, state.answers):
         names = {fdef.id.lower(), normalize(fdef.label.zh), normalize(fdef.label.en)}
@@ -308,14 +365,13 @@ def _edit(ctx: DialogContext, state: DialogState, field_id: str) -> DialogStep:
 def _handle_click(ctx: DialogContext, state: DialogState, action: str) -> DialogStep:
     verb, _, rest = action.partition(":")
     if verb == "submit" and state.phase == "confirming":
-        return DialogStep(state, (), "submitted")
+        return _submit(ctx, state)
     if verb == "cancel":
         return _cancel(ctx)
     if verb == "edit" and state.phase in ("confirming", "picking_edit"):
         return _edit(ctx, state, rest) if rest else _pick_edit(ctx, state)
     if verb == "confirm":
-        state = replace(state, phase="confirming", asking=None)
-        return DialogStep(state, _prompt(ctx, state))
+        return _to_confirmation(ctx, state)
     if verb == "set":
         return _click_value(ctx, state, rest)
     return DialogStep(state, _prompt(ctx, state))
@@ -348,9 +404,14 @@ def _prompt(ctx: DialogContext, state: DialogState) -> tuple[Message, ...]:
 
 def _question(ctx: DialogContext, state: DialogState, fdef: FieldDef) -> Message:
     loc = ctx.locale
-    fields = applicable_fields(ctx, state.answers)
-    position = next((i for i, f in enumerate(fields, 1) if f.id == fdef.id), len(fields))
-    lines = [f"[{say('dlg.progress', loc, n=position, total=len(fields))}] {fdef.ask.get(loc)}"]
+    if state.phase == "editing":
+        lines = [fdef.ask.get(loc)]
+        if fdef.id in state.answers:
+            lines.append(say("values.current", loc,
+                             value=_display(ctx, fdef, state.answers[fdef.id])))
+    else:
+        n, total = _progress(ctx, state)
+        lines = [f"[{say('dlg.progress', loc, n=n, total=total)}] {fdef.ask.get(loc)}"]
     lines.append(_hint(ctx, fdef))
     if not fdef.required:
         lines.append(say("dlg.optional", loc))
@@ -358,6 +419,16 @@ def _question(ctx: DialogContext, state: DialogState, fdef: FieldDef) -> Message
     if buttons:
         return Card(title=lines[0], body="\n".join(lines[1:]), buttons=buttons, asks=fdef.id)
     return Text("\n".join(lines), asks=fdef.id)
+
+
+def _progress(ctx: DialogContext, state: DialogState) -> tuple[int, int]:
+    """``第 n/total 项`` counts only the questions of this form: the ones answered by asking,
+    then this one and the ones still to ask. n goes up by one per answer; prefilled answers
+    are not counted, so the counter never jumps (a condition that adds a field adds to total)."""
+    fields = applicable_fields(ctx, state.answers)
+    done = sum(1 for f in fields if f.id in state.asked and f.id in state.answers)
+    to_ask = sum(1 for f in fields if f.id not in state.answers)
+    return done + 1, done + max(to_ask, 1)
 
 
 _HINT_KEYS = {
@@ -370,6 +441,11 @@ _HINT_KEYS = {
 def _hint(ctx: DialogContext, fdef: FieldDef) -> str:
     if fdef.help is not None:
         return fdef.help.get(ctx.locale)
+    if fdef.type == "date":
+        earliest = fdef.earliest.on(ctx.today) if fdef.earliest else None
+        latest = fdef.latest.on(ctx.today) if fdef.latest else None
+        values = example_values(example_day(ctx.today, earliest, latest))
+        return say("hint.date", ctx.locale, iso=values["iso"], md=values["md"].get(ctx.locale))
     return say(_HINT_KEYS[fdef.type], ctx.locale)
 
 

@@ -10,7 +10,7 @@ bool                    ``bool``
 choice                  the option's ``value``
 multichoice             ``tuple[str, ...]`` of option values, in option order, no duplicates
 user                    the person's directory id
-text                    ``str`` (NFKC, control characters removed, stripped)
+text                    ``str`` as typed (control characters removed, spaces tidied; no NFKC)
 ======================  =====================================================
 
 ``parse_answer`` never raises: whatever was typed, it returns ``Parsed`` or ``Invalid`` with a
@@ -26,7 +26,7 @@ from dialogs.model import FieldDef
 from dialogs.parsing.amounts import parse_money, parse_number
 from dialogs.parsing.booleans import parse_bool
 from dialogs.parsing.choices import parse_choice, parse_multichoice
-from dialogs.parsing.dates import parse_date
+from dialogs.parsing.dates import parse_date_field
 from dialogs.parsing.people import parse_user
 from dialogs.parsing.result import Invalid, Parsed, invalid
 from dialogs.parsing.text import parse_text
@@ -64,7 +64,7 @@ def _parse(
     if kind == "number":
         return parse_number(field, text)
     if kind == "date":
-        return parse_date(text, today)
+        return parse_date_field(field, text, today)
     if kind == "bool":
         return parse_bool(text)
     if kind == "choice":

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from chat.locale import I18n
+from dialogs.loader_checks import read_checks
 from dialogs.loader_fields import read_fields
 from dialogs.loader_flow import read_approval, read_tasks
 from dialogs.loader_refs import OWNER_KINDS, parse_reference
@@ -17,7 +18,7 @@ from org.toml_tables import Report, Table, parse_toml, read_bytes
 
 SERVICE_ID = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+")
 TOP_KEYS = ("service", "field", "approval", "task", "sla", "completion", "exceptions",
-            "policies")
+            "policies", "check")
 SERVICE_KEYS = ("id", "name", "description", "department", "keywords", "owner", "priority")
 SLA_KEYS = ("response", "resolution", "calendar")
 COMPLETION_KEYS = ("confirm_by_requester", "confirm_timeout")
@@ -67,6 +68,7 @@ def read_service(path: Path, problems: list[Problem]) -> Service | None:
         completion=_read_completion(top),
         expedite=_read_expedite(top),
         policies=_read_policies(top),
+        checks=read_checks(top, fields),
         version=hashlib.sha256(raw).hexdigest()[:16],
         source=str(path),
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
 from chat.locale import I18n
 from dialogs.expr import REQUESTER_NAMES, Expr, ExprError, check_types, parse_expr
-from dialogs.model import FIELD_TYPES, FieldDef, FieldType, Option
+from dialogs.model import FIELD_TYPES, DateBound, FieldDef, FieldType, Option
 from org.toml_tables import Report, Table, did_you_mean
 
 LOCAL_ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -172,11 +173,61 @@ def _read_option(table: Table, raw: Any, number: int) -> Option | None:
     return None if value is None else Option(value, label or I18n(value, value))
 
 
+DATE_BOUND = re.compile(r"(?P<sign>[+-])(?P<n>[0-9]{1,4})(?P<unit>[dwmy])")
+DATE_BOUND_RULE = ("must be \"today\", a day like \"2027-01-01\", or today moved by days, "
+                   "weeks, months or years like \"+1y\", \"-30d\", \"+2w\", \"+6m\"")
+
+
+def read_date_bound(raw: Any) -> DateBound | None:
+    """``today``, ``+1y``, ``-30d``, ``+2w``, ``+6m`` or a fixed day; None when it is none."""
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return DateBound(raw.isoformat(), fixed=raw)
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().lower()
+    if text == "today":
+        return DateBound(text)
+    match = DATE_BOUND.fullmatch(text.replace(" ", ""))
+    if match is not None:
+        count = int(match["n"]) * (-1 if match["sign"] == "-" else 1)
+        unit = match["unit"]
+        if unit in "dw":
+            return DateBound(text, days=count * (7 if unit == "w" else 1))
+        if unit == "m":
+            return DateBound(text, months=count)
+        return DateBound(text, years=count)
+    try:
+        return DateBound(text, fixed=date.fromisoformat(text))
+    except ValueError:
+        return None
+
+
+def _read_date_bounds(table: Table) -> dict[str, Any]:
+    bounds: dict[str, DateBound | None] = {}
+    for key, name in (("min", "earliest"), ("max", "latest")):
+        raw = table.raw(key)
+        bound = read_date_bound(raw) if raw is not None else None
+        if raw is not None and bound is None:
+            table.problem(f"{DATE_BOUND_RULE}, not {raw!r}", key)
+        bounds[name] = bound
+    low, high = bounds["earliest"], bounds["latest"]
+    probe = date(2026, 6, 15)  # a mid-month day: "+30d" and "+1m" are the same there
+    if low is not None and high is not None and low.on(probe) > high.on(probe):
+        table.problem(f"({low.text}) is later than 'max' ({high.text})", "min")
+    return bounds
+
+
 def _read_bounds(table: Table, ftype: str | None) -> dict[str, Any]:
+    if ftype == "date":
+        for key in ("min_length", "max_length"):
+            if table.has(key):
+                table.problem("only applies to text fields", key)
+        return {"min": None, "max": None, "min_length": None, "max_length": None,
+                **_read_date_bounds(table)}
     numeric = {"min": table.number("min"), "max": table.number("max")}
     lengths = {"min_length": table.integer("min_length", minimum=0),
                "max_length": table.integer("max_length", minimum=0)}
-    groups = ((numeric, NUMERIC, "number and money"), (lengths, ("text",), "text"))
+    groups = ((numeric, NUMERIC, "number, money and date"), (lengths, ("text",), "text"))
     for keys, types, applies in groups:
         if ftype is not None and ftype not in types:
             for key in keys:

@@ -6,7 +6,9 @@ the rest of esmbot reads. Nothing here does I/O.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -29,6 +31,27 @@ class Option:
 
 
 @dataclass(frozen=True)
+class DateBound:
+    """The earliest or latest day a date field takes: a fixed day, or ``today`` moved by some
+    years, months and days (``today``, ``+1y``, ``-30d``, ``+2w``; see docs/catalog.md)."""
+
+    text: str  # as the package wrote it, for messages and ``catalog check``
+    fixed: date | None = None
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def on(self, today: date) -> date:
+        """The bound's day when it is ``today``."""
+        if self.fixed is not None:
+            return self.fixed
+        month_index = today.year * 12 + today.month - 1 + self.years * 12 + self.months
+        year, month = divmod(month_index, 12)
+        last = monthrange(year, month + 1)[1]
+        return date(year, month + 1, min(today.day, last)) + timedelta(days=self.days)
+
+
+@dataclass(frozen=True)
 class FieldDef:
     id: str
     type: FieldType
@@ -37,11 +60,23 @@ class FieldDef:
     required: bool = True
     when: Expr | None = None
     options: tuple[Option, ...] = ()
-    min: Decimal | None = None  # number/money: smallest value; date: not used
+    min: Decimal | None = None  # number/money: smallest value (dates: ``earliest``)
     max: Decimal | None = None
     min_length: int | None = None  # text
     max_length: int | None = None
     help: I18n | None = None
+    earliest: DateBound | None = None  # date: the package's ``min``
+    latest: DateBound | None = None  # date: the package's ``max``
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    """A ``[[check]]`` of a service: when ``when`` holds for the answers, the form says
+    ``message`` and asks ``field`` again (checked before the confirmation card)."""
+
+    when: Expr
+    message: I18n
+    field: str
 
 
 @dataclass(frozen=True)
@@ -115,6 +150,7 @@ class Service:
     completion: CompletionDef = field(default_factory=CompletionDef)
     expedite: ExpediteDef | None = None
     policies: PolicyDef = field(default_factory=PolicyDef)
+    checks: tuple[CheckDef, ...] = ()  # rules across fields, checked before confirmation
     version: str = ""  # content hash of the package file; requests keep the one they began with
     source: str = ""  # file the service came from
 

@@ -24,6 +24,7 @@ CENT = Decimal("0.01")
 CURRENCY_PREFIXES = ("¥", "cny", "rmb", "人民币")
 CURRENCY_SUFFIXES = ("元", "块钱", "块", "圆", "yuan", "rmb", "cny", "人民币")
 FOREIGN_CURRENCY = re.compile(r"\$|€|£|usd|eur|gbp|hkd|jpy|dollar|euro|美元|美金|欧元|港币|日元")
+FRACTION_OR_DATE = re.compile(r"[0-9]\s*/\s*[0-9]")
 NEGATIVE = re.compile(r"(?:^|[^0-9a-z])-\s*(?=[0-9])|负|minus|negative")
 _FILLERS = (
     "预算", "金额", "大概", "大约", "约", "左右", "差不多", "上下", "以内", "一共", "总共", "共",
@@ -79,6 +80,8 @@ def _one_number(
         return reason
     if NEGATIVE.search(s):
         return negative_reason()
+    if FRACTION_OR_DATE.search(s):  # "12/25" is a date or a fraction, not two amounts
+        return reason
     rest = remove_words(s, fillers)
     hits = find_numbers(rest)
     if not hits:

@@ -115,6 +115,10 @@ def _combine(tokens: list[str]) -> Decimal | None:
         else:
             unit = CN_BIG_UNITS[token]
             if current is None and section == 0:
+                if last_unit == 10**4 and unit > last_unit and total:  # 万亿: 10^4 * 10^8
+                    total *= unit
+                    last_unit = unit
+                    continue
                 return None
             section += current or 0
             total = (total + section) * unit if unit > 10**4 else total + section * unit

@@ -34,6 +34,22 @@ def _clean(text: str, keep_newlines: bool) -> str:
     return "\n".join(lines).strip()
 
 
+def tidy(text: str, *, keep_newlines: bool = False) -> str:
+    """What a person typed, as they typed it: control characters dropped, runs of spaces
+    collapsed, surrounding space stripped; no NFKC, so "，" and "（" stay full-width.
+    Stored answers use this; ``clean`` and ``simplify`` are for reading and matching only."""
+    return _tidy(text, keep_newlines) if isinstance(text, str) else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _tidy(text: str, keep_newlines: bool) -> str:
+    kept = "".join(" " if _is_control(ch) else ch for ch in text)
+    if not keep_newlines:
+        kept = kept.replace("\n", " ")
+    lines = (_SPACES.sub(" ", line).strip() for line in kept.split("\n"))
+    return "\n".join(lines).strip()
+
+
 def simplify(text: str) -> str:
     """``clean`` plus lower case and no punctuation at either end: for reading short answers."""
     return clean(text).lower().strip(_EDGE_PUNCT)
@@ -59,7 +75,7 @@ def remove_words(text: str, words: tuple[str, ...]) -> str:
 
 
 def parse_text(field: FieldDef, text: str) -> Parsed | Invalid:
-    value = clean(text, keep_newlines=True)
+    value = tidy(text, keep_newlines=True)
     if not value:
         return invalid("parse.text.empty")
     low = field.min_length or 0

@@ -55,7 +55,7 @@ def display_value(
     if field.type == "number":
         return plain(Decimal(value).normalize() if Decimal(value) == int(value) else Decimal(value))
     if field.type == "date":
-        return _display_date(value, locale)
+        return display_date(value, locale)
     if field.type == "bool":
         return say("dlg.yes" if value else "dlg.no", locale)
     if field.type == "choice":
@@ -68,10 +68,17 @@ def display_value(
     return str(value)
 
 
-def _display_date(day: date, locale: str) -> str:
+def display_date(day: date, locale: str) -> str:
+    """``2026年12月2日（周三）`` / ``Wed 2 Dec 2026``."""
     weekday = say("value.weekdays", locale).split()[day.weekday()]
     month = say("value.months", locale).split()[day.month - 1]
     return say("value.date", locale, year=day.year, month=month, day=day.day, weekday=weekday)
+
+
+def short_date(day: date, locale: str) -> str:
+    """A day without its year or weekday, the way people write it: ``12月9日`` / ``Dec 9``."""
+    month = say("value.months", locale).split()[day.month - 1]
+    return say("values.month_day", locale, month=month, day=day.day)
 
 
 def _label(field: FieldDef, value: str, locale: str) -> str:

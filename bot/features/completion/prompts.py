@@ -14,4 +14,6 @@ async def survey_comment(turn: Turn, prompt: PromptState, text: str) -> None:
     await flow.comment(turn, prompt.request, text)
 
 
-PROMPTS = {"csat_comment": Prompt(survey_comment, kept="csat.comment_saved", skippable=True)}
+# "跳过" (or "取消") ends the question without a comment: said as such, not thanked for.
+PROMPTS = {"csat_comment": Prompt(survey_comment, kept="values.comment_skipped",
+                                  skippable=True)}

@@ -53,7 +53,7 @@ async def progress_of(turn: Turn, request: RequestRow) -> Progress:
         return Progress(step, name_of(directory, request.requester), request.updated_at,
                         history)
     if request.status in ("in_progress", "resolved"):
-        return await _fulfilment(turn, request, history)
+        return await _fulfilment(turn, request, history, approved=bool(steps))
     return Progress(say("req.step_waiting", loc), owner_name(directory, service, loc),
                     request.updated_at, history)
 
@@ -77,7 +77,7 @@ async def _approval_history(
 
 
 async def _fulfilment(
-    turn: Turn, request: RequestRow, history: tuple[CardField, ...]
+    turn: Turn, request: RequestRow, history: tuple[CardField, ...], *, approved: bool
 ) -> Progress:
     """Which tasks are done, which is in whose hands since when, what waits for what."""
     loc = turn.locale
@@ -86,7 +86,8 @@ async def _fulfilment(
     graph = [t for t in await tasks.tasks_of(turn.session, request_id=request.id or 0)
              if t.state not in ("skipped", "cancelled")]
     if not graph:
-        return Progress(say("req.step_fulfilment", loc), owner_name(directory, service, loc),
+        step = say("req.step_fulfilment" if approved else "values.step_in_progress", loc)
+        return Progress(step, owner_name(directory, service, loc),
                         request.updated_at, history)
     done = [t for t in graph if t.state == "done"]
     in_hand = [t for t in graph if t.state in ("claimed", "waiting_info")]

@@ -26,7 +26,7 @@ from dialogs.parsing.people import parse_user
 from dialogs.parsing.result import Parsed
 from dialogs.tasks import plan_tasks
 from org.model import Group, Person
-from store import outbox, requests, tasks
+from store import approvals, outbox, requests, tasks
 from store.models import OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import FINISHED_TASK_STATES, format_task_id
@@ -57,8 +57,9 @@ async def begin(turn: Turn, request: RequestRow) -> None:
         return
     holders = say("fmt.names_sep", loc).join(
         dict.fromkeys(group_name(directory, t.group_id, loc) for t in ready))
-    await turn.tell(request.requester, Text(say("apr.all_approved", loc, rid=rid,
-                                                holder=holders)))
+    approved = bool(await approvals.steps_of(turn.session, request_id=request.id or 0))
+    key = "apr.all_approved" if approved else "values.handed_over"  # no approval, no "approved"
+    await turn.tell(request.requester, Text(say(key, loc, rid=rid, holder=holders)))
     for task in ready:
         await announce(turn, request, task)
 
