@@ -1,8 +1,12 @@
 """The middleware around every inbound event.
 
-trace id -> identity -> per-conversation lock -> unit of work (dedupe, row lock) -> router.
-Everything a turn changes commits together; the outbox dispatcher is woken after the commit.
-A handler that fails rolls its turn back and the person is told, in a fresh transaction.
+``take_in`` writes the event to the inbox (``store.inbox``) in a short transaction of its own,
+before the platform is answered; ``process`` is its turn: trace id -> identity ->
+per-conversation lock -> unit of work (the inbox row marked processed, row lock) -> router.
+Everything a turn changes commits together with "processed"; the outbox dispatcher is woken
+after the commit. A turn that never commits (the process died) leaves the row to be recovered
+(``recover``). A handler that fails rolls its turn back and the person is told, in a fresh
+transaction that also marks the row processed (so a failing turn is not run again and again).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from bot.turn import Turn
 from chat.events import InboundEvent
 from chat.i18n import say
 from chat.replies import Text, message_to_dict
-from store import inbound, outbox
+from store import inbox, outbox
 from store.db import Database
 
 log = logging.getLogger("esmbot.pipeline")
@@ -39,7 +43,26 @@ class Pipeline:
             weakref.WeakValueDictionary()
         )
 
+    async def __call__(self, event: InboundEvent) -> None:
+        """The pipeline as a plain sink (``chat.channel.EventSink``): ``handle``."""
+        await self.handle(event)
+
     async def handle(self, event: InboundEvent) -> None:
+        """Take ``event`` in and, unless it is a redelivery, process it (the terminal)."""
+        if await self.take_in(event):
+            await self.process(event)
+
+    async def take_in(self, event: InboundEvent) -> bool:
+        """Write ``event`` to the inbox; False for a redelivery. Raises when the store cannot."""
+        async with self.db.unit_of_work() as uow:
+            fresh = await inbox.take_in(uow.session, event, now=self.services.clock())
+        if not fresh:
+            log.info("redelivery of event=%s channel=%s answered, not processed again",
+                     event.event_id, event.key.channel)
+        return fresh
+
+    async def process(self, event: InboundEvent) -> None:
+        """The turn of an event in the inbox, at most once however often it is called."""
         trace = secrets.token_hex(4)
         lock = self._lock_for(event.key.lock_id)
         async with lock:
@@ -63,7 +86,7 @@ class Pipeline:
         async with self.db.unit_of_work() as uow:
             uow.after_commit(self.on_commit)
             await uow.lock_conversation(event.key.lock_id)
-            fresh = await inbound.remember_event(
+            fresh = await inbox.mark_processed(
                 uow.session, channel=event.key.channel, event_id=event.event_id, now=now
             )
             if not fresh:
@@ -93,8 +116,19 @@ class Pipeline:
         try:
             async with self.db.unit_of_work() as uow:
                 uow.after_commit(self.on_commit)
+                if not await inbox.mark_processed(uow.session, channel=event.key.channel,
+                                                  event_id=event.event_id,
+                                                  now=self.services.clock()):
+                    return  # processed meanwhile (another replica): nothing to apologise for
                 await outbox.enqueue(uow.session, recipient=event.key.as_dict(),
                                      message=message_to_dict(Text(say("err.internal", locale))),
                                      channel=event.key.channel, now=self.services.clock())
         except Exception:
             log.exception("could not even apologise for event=%s", event.event_id)
+
+    async def give_up(self, event: InboundEvent, attempts: int) -> None:
+        """A recovered event whose turn never committed in ``attempts`` tries (each one ended
+        the process, say): marked processed, and the person told, instead of a next try."""
+        log.error("event=%s channel=%s given up after %d attempts", event.event_id,
+                  event.key.channel, attempts)
+        await self._apologise(event)
