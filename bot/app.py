@@ -71,6 +71,7 @@ class BotApp:
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _sweep_jobs: set[asyncio.Task[object]] = field(default_factory=set)
+    _recovering: asyncio.Lock = field(default_factory=asyncio.Lock)
     owner: str = field(default_factory=lambda: (
         f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"))  # of inbox leases
 
@@ -141,7 +142,11 @@ class BotApp:
         more and never processed (a process died mid-turn, the database failed): batch after
         batch, each under a lease, one row per conversation per batch so that each
         conversation's events go in order. A failure is logged and the next run tries again.
-        Returns how many rows were claimed."""
+        Returns how many rows were claimed (one pass at a time in this process)."""
+        async with self._recovering:
+            return await self._recover_batches()
+
+    async def _recover_batches(self) -> int:
         claimed = 0
         for _ in range(RECOVER_BATCHES_PER_PASS):
             batch = await self._claim_stale()

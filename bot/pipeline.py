@@ -53,9 +53,12 @@ class Pipeline:
             await self.process(event)
 
     async def take_in(self, event: InboundEvent) -> bool:
-        """Write ``event`` to the inbox; False for a redelivery. Raises when the store cannot."""
-        async with self.db.unit_of_work() as uow:
-            fresh = await inbox.take_in(uow.session, event, now=self.services.clock())
+        """Write ``event`` to the inbox; False for a redelivery. Raises when the store cannot,
+        or not within ``[inbound] take_in_seconds`` (the platform is answered in time, with an
+        error; a write that committed anyway is found by the retry and recovered)."""
+        async with asyncio.timeout(self.services.settings.inbound.take_in_seconds):
+            async with self.db.unit_of_work() as uow:
+                fresh = await inbox.take_in(uow.session, event, now=self.services.clock())
         if not fresh:
             log.info("redelivery of event=%s channel=%s answered, not processed again",
                      event.event_id, event.key.channel)

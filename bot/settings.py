@@ -94,6 +94,9 @@ class InboundSettings(_Section):
     # The inbox (``store.inbox``): an event taken in but not processed after grace_seconds
     # (its process died, or the database failed mid-turn) is recovered, looked for every
     # recover_seconds (and at start), under a lease of lease_seconds, up to max_attempts.
+    # A platform is answered with an error when its event is not written within
+    # take_in_seconds (below Slack's 3 s and WeCom's 5 s deadlines), so that it retries.
+    take_in_seconds: float = Field(default=2.0, gt=0, le=60)
     grace_seconds: float = Field(default=10.0, gt=0, le=3600)
     recover_seconds: float = Field(default=5.0, gt=0, le=3600)
     lease_seconds: float = Field(default=30.0, gt=0, le=86400)

@@ -32,9 +32,11 @@ def ticking_clock(start: datetime = MONDAY) -> Callable[[], datetime]:
 
 
 @asynccontextmanager
-async def serving(settings: Settings) -> AsyncIterator[tuple[BotApp, TestClient[Any, Any]]]:
-    """esmbot with its enabled platforms, its web app on a loopback port, its loops running."""
-    bot = await build_app(settings, clock=ticking_clock())
+async def serving(settings: Settings, *, clock: Callable[[], datetime] | None = None,
+                  ) -> AsyncIterator[tuple[BotApp, TestClient[Any, Any]]]:
+    """esmbot with its enabled platforms, its web app on a loopback port, its loops running
+    (``clock``: a ``ticking_clock`` from another moment, e.g. for a restart later)."""
+    bot = await build_app(settings, clock=clock or ticking_clock())
     bot.start_background()
     web_app = make_web_app(bot)
     try:

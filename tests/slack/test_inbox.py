@@ -1,0 +1,147 @@
+"""Nothing Slack was told we have is lost, through the real ``POST /slack/events``.
+
+An event is written to the inbox before Slack gets its 200: with the database unavailable Slack
+gets an error (and retries, and the retry is handled once); an event whose turn died after the
+ack (the process crashed) is processed when esmbot starts again; processed rows are pruned
+after the retention, unprocessed ones never.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot import pipeline
+from bot.app import BotApp
+from bot.settings import Settings
+from tests.platform import MONDAY, ticking_clock
+from tests.slack import payloads
+from tests.slack.conftest import SlackHarness, running, signed, slack_settings
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.steps import ALICE, ALICE_DM
+
+ASKS = "我的申请"  # alice asks for her requests: one answer
+
+
+def settings_for(tmp_path: Path, fake: FakeSlack, **inbound: Any) -> Settings:
+    settings = slack_settings(tmp_path, fake)
+    return settings.model_copy(update={
+        "inbound": settings.inbound.model_copy(update={"take_in_seconds": 0.5, **inbound})})
+
+
+@contextmanager
+def database_locked(tmp_path: Path) -> Iterator[None]:
+    """Another process holds the SQLite write lock: no write gets through meanwhile."""
+    other = sqlite3.connect(tmp_path / "esmbot.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
+async def rows(bot: BotApp) -> list[tuple[str, bool]]:
+    """(event id, processed) for every inbox row."""
+    async with bot.db.engine.connect() as conn:
+        found = await conn.execute(text(
+            "SELECT event_id, processed_at IS NOT NULL FROM inbound_event ORDER BY event_id"))
+        return [(row[0], bool(row[1])) for row in found]
+
+
+async def post_event(slack: SlackHarness, body: str, *, retry: int = 0) -> int:
+    headers = {**signed(body), **({"X-Slack-Retry-Num": str(retry),
+                                   "X-Slack-Retry-Reason": "http_error"} if retry else {})}
+    response = await slack.post(body, "application/json", headers)
+    return response.status
+
+
+async def test_while_the_database_is_unavailable_slack_gets_an_error_and_its_retry_is_answered_once(
+    tmp_path: Path, fake_slack: FakeSlack,
+) -> None:
+    async with running(settings_for(tmp_path, fake_slack), fake_slack) as slack:
+        body = json.dumps(payloads.event_callback(payloads.dm(ALICE, ASKS), event_id="EvDown1"))
+        with database_locked(tmp_path):
+            status = await post_event(slack, body)
+        assert status >= 500
+        await slack.settle()
+        assert await rows(slack.bot) == [] and fake_slack.posts_to(ALICE_DM) == []
+
+        assert await post_event(slack, body, retry=1) == 200  # the store is back
+        await slack.settle()
+        assert await post_event(slack, body, retry=2) == 200  # a late duplicate retry
+        await slack.settle()
+        assert await rows(slack.bot) == [("EvDown1", True)]
+        assert len(fake_slack.posts_to(ALICE_DM)) == 1
+
+
+async def test_a_click_while_the_database_is_unavailable_is_not_acknowledged(
+    tmp_path: Path, fake_slack: FakeSlack,
+) -> None:
+    async with running(settings_for(tmp_path, fake_slack), fake_slack) as slack:
+        click = payloads.block_actions(ALICE, "status:list", channel=ALICE_DM,
+                                       message_ts=payloads.next_ts())
+        with database_locked(tmp_path):
+            response = await slack.interact(click)
+        assert response.status >= 500
+        assert await rows(slack.bot) == []
+
+
+class Crash(BaseException):
+    """The process dies mid-turn: nothing after this point runs, nothing of the turn commits."""
+
+
+async def test_an_event_whose_turn_died_after_the_ack_is_processed_when_esmbot_starts_again(
+    tmp_path: Path, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = settings_for(tmp_path, fake_slack, grace_seconds=1.0)
+
+    async def dies(*args: Any, **kwargs: Any) -> None:
+        raise Crash
+
+    with monkeypatch.context() as crashing:
+        crashing.setattr(pipeline, "route", dies)
+        async with running(settings, fake_slack) as slack:
+            body = json.dumps(payloads.event_callback(payloads.dm(ALICE, ASKS),
+                                                      event_id="EvCrash1"))
+            assert await post_event(slack, body) == 200
+            await slack.settle()
+            assert await rows(slack.bot) == [("EvCrash1", False)]
+            assert fake_slack.posts_to(ALICE_DM) == []
+
+    restarted = ticking_clock(MONDAY + timedelta(minutes=1))
+    async with running(settings, fake_slack, clock=restarted) as slack:
+        await slack.bot.recover_inbox()  # also runs at start; awaited here to settle it
+        await slack.settle()
+        assert await rows(slack.bot) == [("EvCrash1", True)]
+        assert len(fake_slack.posts_to(ALICE_DM)) == 1
+        assert await slack.bot.recover_inbox() == 0
+
+
+async def test_prune_removes_old_processed_rows_only(tmp_path: Path, fake_slack: FakeSlack
+                                                     ) -> None:
+    settings = settings_for(tmp_path, fake_slack, retention_hours=24)
+    async with running(settings, fake_slack) as slack:
+        for event_id in ("EvOld", "EvNew"):
+            message = payloads.dm(ALICE, ASKS, ts=payloads.next_ts())
+            body = json.dumps(payloads.event_callback(message, event_id=event_id))
+            assert await post_event(slack, body) == 200
+        await slack.settle()
+        async with slack.bot.db.unit_of_work() as uow:  # EvOld and EvStuck came in two days ago
+            await uow.session.execute(text(
+                "UPDATE inbound_event SET received_at = :then WHERE event_id = 'EvOld'"),
+                {"then": (MONDAY - timedelta(days=2)).replace(tzinfo=None)})
+            await uow.session.execute(text(
+                "INSERT INTO inbound_event (channel, event_id, received_at, attempts) "
+                "VALUES ('other', 'EvStuck', :then, 0)"),
+                {"then": (MONDAY - timedelta(days=2)).replace(tzinfo=None)})
+        assert await slack.bot.prune_inbound() == 1
+        assert await rows(slack.bot) == [("EvNew", True), ("EvStuck", False)]
