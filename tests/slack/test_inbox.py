@@ -9,9 +9,7 @@ after the retention, unprocessed ones never.
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from sqlalchemy import text
 from bot import pipeline
 from bot.app import BotApp
 from bot.settings import Settings
-from tests.platform import MONDAY, ticking_clock
+from tests.platform import MONDAY, database_locked, inbox_rows, ticking_clock, with_inbox
 from tests.slack import payloads
 from tests.slack.conftest import SlackHarness, running, signed, slack_settings
 from tests.slack.fake_slack import FakeSlack
@@ -32,29 +30,15 @@ ASKS = "我的申请"  # alice asks for her requests: one answer
 
 
 def settings_for(tmp_path: Path, fake: FakeSlack, **inbound: Any) -> Settings:
-    settings = slack_settings(tmp_path, fake)
-    return settings.model_copy(update={
-        "inbound": settings.inbound.model_copy(update={"take_in_seconds": 0.5, **inbound})})
+    return with_inbox(slack_settings(tmp_path, fake), **inbound)
 
 
-@contextmanager
-def database_locked(tmp_path: Path) -> Iterator[None]:
-    """Another process holds the SQLite write lock: no write gets through meanwhile."""
-    other = sqlite3.connect(tmp_path / "esmbot.db", isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        other.rollback()
-        other.close()
+def database_down(tmp_path: Path) -> AbstractContextManager[None]:
+    return database_locked(tmp_path / "esmbot.db")
 
 
 async def rows(bot: BotApp) -> list[tuple[str, bool]]:
-    """(event id, processed) for every inbox row."""
-    async with bot.db.engine.connect() as conn:
-        found = await conn.execute(text(
-            "SELECT event_id, processed_at IS NOT NULL FROM inbound_event ORDER BY event_id"))
-        return [(row[0], bool(row[1])) for row in found]
+    return await inbox_rows(bot)
 
 
 async def post_event(slack: SlackHarness, body: str, *, retry: int = 0) -> int:
@@ -69,7 +53,7 @@ async def test_while_the_database_is_unavailable_slack_gets_an_error_and_its_ret
 ) -> None:
     async with running(settings_for(tmp_path, fake_slack), fake_slack) as slack:
         body = json.dumps(payloads.event_callback(payloads.dm(ALICE, ASKS), event_id="EvDown1"))
-        with database_locked(tmp_path):
+        with database_down(tmp_path):
             status = await post_event(slack, body)
         assert status >= 500
         await slack.settle()
@@ -89,7 +73,7 @@ async def test_a_click_while_the_database_is_unavailable_is_not_acknowledged(
     async with running(settings_for(tmp_path, fake_slack), fake_slack) as slack:
         click = payloads.block_actions(ALICE, "status:list", channel=ALICE_DM,
                                        message_ts=payloads.next_ts())
-        with database_locked(tmp_path):
+        with database_down(tmp_path):
             response = await slack.interact(click)
         assert response.status >= 500
         assert await rows(slack.bot) == []
