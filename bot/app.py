@@ -154,7 +154,7 @@ class BotApp:
                 log.warning("recovering %d event(s) taken in but never processed", len(batch))
                 await asyncio.gather(*(self._recover(stale) for stale in batch))
             claimed += len(batch)
-            if len(batch) < RECOVER_BATCH:
+            if not batch:  # (a batch takes one row per conversation: the next may follow)
                 break
         return claimed
 

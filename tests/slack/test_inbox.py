@@ -8,6 +8,7 @@ after the retention, unprocessed ones never.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import AbstractContextManager
 from datetime import timedelta
@@ -17,14 +18,19 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from adapters.slack import inbound as slack_inbound
 from bot import pipeline
 from bot.app import BotApp
-from bot.settings import Settings
+from bot.settings import Settings, StoreSettings
+from store import inbox
+from tests.pg import fresh_database
 from tests.platform import MONDAY, database_locked, inbox_rows, ticking_clock, with_inbox
 from tests.slack import payloads
 from tests.slack.conftest import SlackHarness, running, signed, slack_settings
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.steps import ALICE, ALICE_DM
+
+BOB = "U01BOB"
 
 ASKS = "我的申请"  # alice asks for her requests: one answer
 
@@ -129,3 +135,50 @@ async def test_prune_removes_old_processed_rows_only(tmp_path: Path, fake_slack:
                 {"then": (MONDAY - timedelta(days=2)).replace(tzinfo=None)})
         assert await slack.bot.prune_inbound() == 1
         assert await rows(slack.bot) == [("EvNew", True), ("EvStuck", False)]
+
+
+async def test_two_replicas_on_postgresql_process_the_same_unprocessed_rows_once_and_in_order(
+    tmp_path: Path, fake_slack: FakeSlack, postgres_server: str,
+) -> None:
+    """A crashed replica left six events unprocessed (three each from alice and bob); the two
+    replicas that are left both recover at once: each event gets one answer, each
+    conversation's events are processed in the order they came."""
+    asked = {ALICE: ["帮助", "我的申请", "我的审批"], BOB: ["我的审批", "帮助", "我的申请"]}
+    clock = ticking_clock(MONDAY + timedelta(minutes=1))  # one clock for both replicas
+    async with fresh_database("postgresql", tmp_path, migrated=True) as url:
+        settings = settings_for(tmp_path, fake_slack).model_copy(
+            update={"store": StoreSettings(url=url)})
+        async with running(settings, fake_slack, clock=clock) as first, \
+                running(settings, fake_slack, clock=clock) as second:
+            await left_unprocessed(first.bot, asked)
+            claimed = await asyncio.gather(first.bot.recover_inbox(),
+                                           second.bot.recover_inbox())
+            await first.settle()
+            await second.settle()
+            assert sum(claimed) <= 6  # (the passes at start may have taken some)
+            assert [done for _, done in await rows(first.bot)] == [True] * 6
+            for user, dm in ((ALICE, ALICE_DM), (BOB, "D01BOB")):
+                assert len(fake_slack.posts_to(dm)) == 3
+                assert await processed_order(first.bot, user) == [
+                    f"Ev{user}{n}" for n in range(3)]
+
+
+async def left_unprocessed(bot: BotApp, asked: dict[str, list[str]]) -> None:
+    """The inbox rows a replica wrote (and answered 200 for) before it died, a minute ago."""
+    taken_in = MONDAY
+    async with bot.db.unit_of_work() as uow:
+        for n in range(3):
+            for user, texts in asked.items():
+                body = payloads.event_callback(payloads.dm(user, texts[n], ts=payloads.next_ts()),
+                                               event_id=f"Ev{user}{n}")
+                [event] = slack_inbound.messages_from_callback(body, payloads.BOT)
+                taken_in += timedelta(milliseconds=1)
+                assert await inbox.take_in(uow.session, event, now=taken_in)
+
+
+async def processed_order(bot: BotApp, user: str) -> list[str]:
+    async with bot.db.engine.connect() as conn:
+        found = await conn.execute(text(
+            "SELECT event_id FROM inbound_event WHERE event_id LIKE :prefix "
+            "ORDER BY processed_at"), {"prefix": f"Ev{user}%"})
+        return [row[0] for row in found]
