@@ -22,6 +22,7 @@ from adapters.slack import inbound as slack_inbound
 from bot import pipeline
 from bot.app import BotApp
 from bot.settings import Settings, StoreSettings
+from chat.i18n import say
 from store import inbox
 from tests.pg import fresh_database
 from tests.platform import MONDAY, database_locked, inbox_rows, ticking_clock, with_inbox
@@ -182,3 +183,29 @@ async def processed_order(bot: BotApp, user: str) -> list[str]:
             "SELECT event_id FROM inbound_event WHERE event_id LIKE :prefix "
             "ORDER BY processed_at"), {"prefix": f"Ev{user}%"})
         return [row[0] for row in found]
+
+
+async def test_an_event_whose_turn_kills_every_process_is_given_up_and_the_person_told(
+    tmp_path: Path, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    moments = [MONDAY]
+    settings = settings_for(tmp_path, fake_slack, grace_seconds=1.0, lease_seconds=5.0,
+                            max_attempts=1)
+
+    async def dies(*args: Any, **kwargs: Any) -> None:
+        raise Crash
+
+    monkeypatch.setattr(pipeline, "route", dies)
+    async with running(settings, fake_slack, clock=lambda: moments[-1]) as slack:
+        body = json.dumps(payloads.event_callback(payloads.dm(ALICE, ASKS), event_id="EvPoison"))
+        assert await post_event(slack, body) == 200  # the live turn dies
+        await slack.settle()
+        moments.append(MONDAY + timedelta(minutes=1))
+        with pytest.raises(Crash):  # the first recovery dies the same way
+            await slack.bot.recover_inbox()
+        moments.append(MONDAY + timedelta(minutes=2))  # its lease ran out
+        assert await slack.bot.recover_inbox() == 1
+        await slack.settle()
+        assert await rows(slack.bot) == [("EvPoison", True)]
+        [sorry] = fake_slack.posts_to(ALICE_DM)
+        assert say("err.internal", "zh") in sorry.args["text"]
