@@ -5,8 +5,8 @@ before the platform is answered; ``process`` is its turn: trace id -> identity -
 per-conversation lock -> unit of work (the inbox row marked processed, row lock) -> router.
 Everything a turn changes commits together with "processed"; the outbox dispatcher is woken
 after the commit. A turn that never commits (the process died) leaves the row to be recovered
-(``recover``). A handler that fails rolls its turn back and the person is told, in a fresh
-transaction that also marks the row processed (so a failing turn is not run again and again).
+(``BotApp.recover_inbox``). A handler that fails rolls its turn back and the person is told,
+in a fresh transaction that also marks the row processed (a failing turn is not run again).
 """
 
 from __future__ import annotations
