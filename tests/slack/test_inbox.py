@@ -10,18 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
+from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
 from adapters.slack import inbound as slack_inbound
+from adapters.slack.channel import SlackChannel
+from adapters.slack.listeners import build_bolt_app
+from adapters.slack.receiver import SlackReceiver
 from bot import pipeline
 from bot.app import BotApp
 from bot.settings import Settings, StoreSettings
+from chat.events import InboundEvent
 from chat.i18n import say
 from store import inbox
 from tests.pg import fresh_database
@@ -209,3 +220,54 @@ async def test_an_event_whose_turn_kills_every_process_is_given_up_and_the_perso
         assert await rows(slack.bot) == [("EvPoison", True)]
         [sorry] = fake_slack.posts_to(ALICE_DM)
         assert say("err.internal", "zh") in sorry.args["text"]
+
+
+class _Unavailable:
+    """An inbox whose database is down."""
+
+    async def __call__(self, event: InboundEvent) -> None:
+        raise ConnectionRefusedError("the database is down")
+
+    async def take_in(self, event: InboundEvent) -> bool:
+        raise ConnectionRefusedError("the database is down")
+
+    async def process(self, event: InboundEvent) -> None:
+        raise AssertionError("never taken in, never processed")
+
+
+class _SocketClient:
+    """What bolt's Socket Mode handler sends the envelope ACKs through."""
+
+    def __init__(self) -> None:
+        self.logger = logging.getLogger("tests.socket_mode")
+        self.acks: list[SocketModeResponse] = []
+
+    async def send_socket_mode_response(self, response: SocketModeResponse) -> None:
+        self.acks.append(response)
+
+
+@pytest.mark.parametrize("store_up", [True, False], ids=["store-up", "store-down"])
+async def test_over_socket_mode_an_event_is_acknowledged_only_once_in_the_inbox(
+    fake_slack: FakeSlack, store_up: bool,
+) -> None:
+    """The path ``AsyncSocketModeHandler`` takes for each envelope: dispatch to our bolt app,
+    then send the ACK bolt's response calls for (none unless it is a 200)."""
+    heard: list[InboundEvent] = []
+
+    async def core(event: InboundEvent) -> None:
+        heard.append(event)
+
+    async with aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url,
+                                session=session)
+        channel = SlackChannel(client, bot_user_id=payloads.BOT)
+        await channel.start(core if store_up else _Unavailable())
+        bolt_app = build_bolt_app(client, SlackReceiver(channel), socket_mode=True)
+        body = payloads.event_callback(payloads.dm(ALICE, ASKS), event_id="EvSocket1")
+        envelope = SocketModeRequest(type="events_api", envelope_id="env-1", payload=body)
+        socket = _SocketClient()
+        response = await run_async_bolt_app(bolt_app, envelope)
+        await send_async_response(socket, envelope, response, time.time())  # type: ignore[arg-type]
+        await channel.tasks.join()
+    assert [ack.envelope_id for ack in socket.acks] == (["env-1"] if store_up else [])
+    assert [event.event_id for event in heard] == (["EvSocket1"] if store_up else [])
