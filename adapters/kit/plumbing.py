@@ -71,10 +71,10 @@ class Plumbing:
             raise NotTakenIn(f"{self.tasks.channel} is not started")
         try:
             fresh = await inbox.take_in(event)
-        except Exception as exc:
-            log.exception("could not take in %s event %s; the platform gets an error",
-                          self.tasks.channel, event.event_id)
-            raise NotTakenIn(str(exc)) from exc
+        except Exception as exc:  # one line, no traceback: an outage would flood the log
+            log.warning("could not take in %s event %s (%s: %s); the platform gets an error",
+                        self.tasks.channel, event.event_id, type(exc).__name__, exc)
+            raise NotTakenIn(f"{type(exc).__name__}: {exc}") from exc
         if fresh:
             self.tasks.spawn(self._process(event, inbox), name=event.event_id)
 
