@@ -42,25 +42,26 @@ class Pipeline:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self._intake = inbox.Intake(db, services.clock)  # events arriving together: one write
 
     async def __call__(self, event: InboundEvent) -> None:
         """The pipeline as a plain sink (``chat.channel.EventSink``): ``handle``."""
         await self.handle(event)
 
     async def handle(self, event: InboundEvent) -> None:
-        """Take ``event`` in and, unless it is a redelivery, process it (the terminal)."""
+        """Take ``event`` in and, unless it was processed before, process it (the terminal)."""
         if await self.take_in(event):
             await self.process(event)
 
     async def take_in(self, event: InboundEvent) -> bool:
-        """Write ``event`` to the inbox; False for a redelivery. Raises when the store cannot,
-        or not within ``[inbound] take_in_seconds`` (the platform is answered in time, with an
-        error; a write that committed anyway is found by the retry and recovered)."""
+        """Write ``event`` to the inbox; False for a redelivery of a processed event. Raises
+        when the store cannot, or not within ``[inbound] take_in_seconds`` (the platform is
+        answered in time, with an error; a write that went through anyway is processed when
+        the platform retries, or recovered)."""
         async with asyncio.timeout(self.services.settings.inbound.take_in_seconds):
-            async with self.db.unit_of_work() as uow:
-                fresh = await inbox.take_in(uow.session, event, now=self.services.clock())
+            fresh = await self._intake.take_in(event)
         if not fresh:
-            log.info("redelivery of event=%s channel=%s answered, not processed again",
+            log.info("redelivery of event=%s channel=%s answered, processed before",
                      event.event_id, event.key.channel)
         return fresh
 

@@ -1,9 +1,11 @@
 """The inbox: every inbound event is a row before the platform is answered.
 
-``take_in`` writes the row (the neutral event, serialised) in its own short transaction; the
-primary key (channel, event_id) is the dedupe, so a redelivery finds the row and is answered
-without a second turn. A turn is the processing of a row: ``mark_processed`` runs in the turn's
-unit of work, so a turn that never commits (a crash, a failed write) leaves the row unprocessed.
+``take_in`` writes the row (the neutral event, serialised) in a short transaction of its own
+(``Intake``: shared by the events that arrive together); the primary key (channel, event_id)
+is the dedupe, so a redelivery finds the row and is answered without a second turn (one of a
+row not yet processed is processed, once). A turn is the processing of a row:
+``mark_processed`` runs in the turn's unit of work, so a turn that never commits (a crash, a
+failed write) leaves the row unprocessed.
 
 Unprocessed rows older than a grace are recovered (``claim_stale``): on start and periodically,
 by whichever process has the row's channel. A claim takes, per conversation, only the oldest
@@ -16,7 +18,8 @@ it processed. Pruning (processed rows only) is ``store.inbound.prune_events``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import asyncio
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -29,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
 from store.dialect import dialect_of
 from store.models import InboundEventRow
+from store.uow import SessionSource, UnitOfWork
 
 INBOX = cast(Table, InboundEventRow.__table__)  # type: ignore[attr-defined]
 _TAKE_IN = {  # built once per dialect: every inbound event runs it
@@ -45,6 +49,10 @@ _MARK_PROCESSED = (
 )
 
 
+_UNPROCESSED = select(INBOX.c.processed_at.is_(None)).where(
+    INBOX.c.channel == bindparam("ch"), INBOX.c.event_id == bindparam("eid"))
+
+
 @dataclass(frozen=True, slots=True)
 class Stale:
     """An unprocessed row claimed for recovery: its event, and how often it was tried."""
@@ -54,13 +62,66 @@ class Stale:
 
 
 async def take_in(session: AsyncSession, event: InboundEvent, *, now: datetime) -> bool:
-    """Write ``event`` unprocessed; True the first time, False for a redelivery (any replica)."""
+    """Write ``event`` unprocessed; True when it is to be processed: the first time, or again
+    while its row is still unprocessed (the platform got an error although the write went
+    through; processing is once anyway: ``mark_processed``). False for a redelivery of an
+    event already processed (on any replica)."""
     values = {"channel": event.key.channel, "event_id": event.event_id, "received_at": now,
               "lock_id": event.key.lock_id, "payload": event_to_dict(event),
               "processed_at": None, "attempts": 0}
     result = cast(CursorResult[Any], await session.execute(_TAKE_IN[dialect_of(session)],
                                                            values))
-    return result.rowcount == 1
+    if result.rowcount == 1:
+        return True
+    unprocessed = await session.scalar(_UNPROCESSED, {"ch": event.key.channel,
+                                                      "eid": event.event_id})
+    return bool(unprocessed)
+
+
+class Intake:
+    """``take_in`` for events that arrive together: those that came while the previous write
+    waited for the database (SQLite's one writer, busy with a turn) go in one transaction, so
+    an event costs one INSERT rather than a transaction of its own. Each caller learns its own
+    answer (new or a redelivery), or the write's exception."""
+
+    def __init__(self, db: SessionSource, clock: Callable[[], datetime]) -> None:
+        self._db = db
+        self._clock = clock
+        self._waiting: list[tuple[InboundEvent, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def take_in(self, event: InboundEvent) -> bool:
+        """True the first time ``event`` is written, False for a redelivery; raises when the
+        write failed. A caller that stops waiting (a timeout) does not stop the write."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)
+        self._waiting.append((event, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return await asyncio.shield(future)
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch: list[tuple[InboundEvent, asyncio.Future[bool]]] = []
+            try:
+                async with UnitOfWork(self._db) as uow:
+                    batch, self._waiting = self._waiting, []  # all that came while we waited
+                    now = self._clock()
+                    fresh = [await take_in(uow.session, event, now=now) for event, _ in batch]
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), new in zip(batch, fresh, strict=True):
+                if not future.done():
+                    future.set_result(new)
+
+
+def _retrieved(future: asyncio.Future[bool]) -> None:
+    """A waiter that gave up leaves its future unread: read it, or asyncio logs it."""
+    if not future.cancelled():
+        future.exception()
 
 
 async def mark_processed(

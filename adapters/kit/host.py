@@ -33,8 +33,8 @@ class Inbox(Protocol):
 
     async def take_in(self, event: InboundEvent) -> bool:
         """Write ``event`` durably before the platform is answered; False for a redelivery
-        (already taken in: answer, and nothing more). Raises when it could not be written:
-        the platform must then get an error, never a success, so that it retries."""
+        of an event already processed (answer, and nothing more). Raises when it could not
+        be written: the platform must then get an error, never a success, so it retries."""
         ...
 
     async def process(self, event: InboundEvent) -> None:

@@ -65,7 +65,7 @@ class Plumbing:
 
     async def accept(self, event: InboundEvent) -> None:
         """Write ``event`` to the inbox, then process it in a tracked background task; a
-        redelivery is only written (found). Raises ``NotTakenIn``: do not acknowledge."""
+        redelivery of a processed event is only found. Raises ``NotTakenIn``: do not acknowledge."""
         inbox = self._inbox
         if inbox is None:
             raise NotTakenIn(f"{self.tasks.channel} is not started")

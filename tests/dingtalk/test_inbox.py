@@ -29,7 +29,7 @@ async def test_a_stream_message_is_not_acknowledged_while_the_database_is_unavai
             await fake_dingtalk.wait_for_ack(fake_dingtalk.push("SYSTEM", "ping", {}))
         assert not _acked(fake_dingtalk, refused)
         await dingtalk.settle()
-        assert await inbox_rows(dingtalk.bot) == []
+        assert not [done for _, done in await inbox_rows(dingtalk.bot) if done]
 
         for _ in range(2):  # DingTalk delivers it again, and once more
             ack = await dingtalk.push(message)
@@ -61,7 +61,7 @@ async def test_an_http_callback_the_inbox_cannot_take_gets_503(
             lock.__exit__(None, None, None)
         monkeypatch.setattr(dingtalk.bot, "first_use", guard)
         await dingtalk.settle()
-        assert await inbox_rows(dingtalk.bot) == []
+        assert not [done for _, done in await inbox_rows(dingtalk.bot) if done]
         assert (await dingtalk.post(message, headers)).status == 200  # the retry, same request
         await dingtalk.settle()
         assert await inbox_rows(dingtalk.bot) == [("msgDown3", True)]

@@ -75,7 +75,8 @@ async def test_while_the_database_is_unavailable_slack_gets_an_error_and_its_ret
             status = await post_event(slack, body)
         assert status >= 500
         await slack.settle()
-        assert await rows(slack.bot) == [] and fake_slack.posts_to(ALICE_DM) == []
+        assert not [done for _, done in await rows(slack.bot) if done]  # none processed
+        assert fake_slack.posts_to(ALICE_DM) == []
 
         assert await post_event(slack, body, retry=1) == 200  # the store is back
         await slack.settle()
@@ -94,7 +95,7 @@ async def test_a_click_while_the_database_is_unavailable_is_not_acknowledged(
         with database_down(tmp_path):
             response = await slack.interact(click)
         assert response.status >= 500
-        assert await rows(slack.bot) == []
+        assert not [done for _, done in await rows(slack.bot) if done]
 
 
 class Crash(BaseException):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from chat.events import ActionInvoked, ConversationKey, InboundEvent, MessageReceived, MessageRef
@@ -47,9 +48,10 @@ def test_an_event_reads_back_as_it_was_written() -> None:
 async def test_a_redelivery_is_found_and_an_event_is_processed_once(db: Database,
                                                                    now: datetime) -> None:
     assert await take_in(db, said(ALICE, "Ev1"), now) is True
-    assert await take_in(db, said(ALICE, "Ev1"), now) is False
+    assert await take_in(db, said(ALICE, "Ev1"), now) is True  # not processed yet: process it
     assert await process(db, "Ev1", now) is True
     assert await process(db, "Ev1", now) is False
+    assert await take_in(db, said(ALICE, "Ev1"), now) is False  # processed: only answered
 
 
 async def test_recovery_takes_old_rows_only_the_first_of_each_conversation_and_once(
@@ -88,3 +90,27 @@ async def test_pruning_keeps_unprocessed_rows(db: Database, now: datetime) -> No
     async with db.unit_of_work() as uow:
         assert await inbound.prune_events(uow.session, before=now + timedelta(days=8)) == 1
     assert await claim(db, now + timedelta(days=8)) == ["EvStuck"]
+
+
+async def test_events_arriving_together_are_written_together_each_told_its_answer(
+    db: Database, now: datetime,
+) -> None:
+    intake = inbox.Intake(db, lambda: now)
+    await take_in(db, said(BOB, "EvBefore"), now)
+    await process(db, "EvBefore", now)
+    events = [said(ALICE, f"Ev{n}") for n in range(5)]
+    events += [said(BOB, "EvBefore"), said(ALICE, "Ev0")]
+    answers = await asyncio.gather(*(intake.take_in(event) for event in events))
+    assert answers == [True] * 5 + [False, True]  # Ev0 twice: to process (once: mark_processed)
+    assert [await process(db, "Ev0", now), await process(db, "Ev0", now)] == [True, False]
+
+
+async def test_a_write_that_fails_fails_every_event_it_carried(db: Database, now: datetime
+                                                              ) -> None:
+    def broken_clock() -> datetime:
+        raise RuntimeError("no time")
+
+    intake = inbox.Intake(db, broken_clock)
+    results = await asyncio.gather(*(intake.take_in(said(ALICE, f"Ev{n}")) for n in range(3)),
+                                   return_exceptions=True)
+    assert all(isinstance(r, RuntimeError) for r in results)
