@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from adapters.kit.plumbing import Plumbing
 from bot.features import REGISTRY
 from bot.features.audit.install import add_anchor_job
 from bot.features.time.install import add_digest_jobs, check_policy_calendar
@@ -29,7 +33,7 @@ from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
-from store import inbound, replay, retention
+from store import inbound, inbox, replay, retention
 from store.db import Database
 
 log = logging.getLogger("esmbot.app")
@@ -37,6 +41,9 @@ SWEEP_JOB = "timer-sweeper"
 PRUNE_JOB = "inbound-pruner"
 RELOAD_JOB = "reload-follower"
 RETENTION_JOB = "retention"
+RECOVER_JOB = "inbox-recovery"
+RECOVER_BATCH = 100
+RECOVER_BATCHES_PER_PASS = 50
 
 
 def bundle_paths(settings: Settings) -> tuple[Path, Path, Path]:
@@ -69,6 +76,9 @@ class BotApp:
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _sweep_jobs: set[asyncio.Task[object]] = field(default_factory=set)
+    _recovering: asyncio.Lock = field(default_factory=asyncio.Lock)
+    owner: str = field(default_factory=lambda: (
+        f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"))  # of inbox leases
 
     @property
     def bundle(self) -> Bundle:
@@ -92,8 +102,10 @@ class BotApp:
         return DirectoryRoster(lambda: self.bundle.directory, channel)
 
     async def add_channel(self, channel: Channel) -> None:
+        """Register ``channel`` and start it with the pipeline as its inbox
+        (``adapters.kit.host.Inbox``: taken in before the platform is answered)."""
         self.channels[channel.name] = channel
-        await channel.start(self.handle)
+        await channel.start(self.pipeline)
 
     async def first_use(self, channel: str, nonce: str, digest: str, *,
                         keep_seconds: float) -> bool:
@@ -124,6 +136,10 @@ class BotApp:
         self.scheduler.add_job(
             self._follow_reloads, "interval", seconds=self.settings.server.reload_poll_seconds,
             id=RELOAD_JOB, max_instances=1, coalesce=True, misfire_grace_time=None)
+        self.scheduler.add_job(
+            self.recover_inbox, "interval", seconds=self.settings.inbound.recover_seconds,
+            id=RECOVER_JOB, max_instances=1, coalesce=True, misfire_grace_time=None,
+            next_run_time=datetime.now(UTC))
         add_digest_jobs(self)
         add_anchor_job(self)
         self.scheduler.start()
@@ -166,6 +182,53 @@ class BotApp:
             await follow_reloads(self)
         except Exception:
             log.exception("checking for a reload failed; the next poll retries")
+
+    async def recover_inbox(self) -> int:
+        """Process the inbox rows of our channels that were taken in ``grace_seconds`` ago or
+        more and never processed (a process died mid-turn, the database failed): batch after
+        batch, each under a lease, one row per conversation per batch so that each
+        conversation's events go in order. A failure is logged and the next run tries again.
+        Returns how many rows were claimed (one pass at a time in this process)."""
+        async with self._recovering:
+            return await self._recover_batches()
+
+    async def _recover_batches(self) -> int:
+        claimed = 0
+        for _ in range(RECOVER_BATCHES_PER_PASS):
+            batch = await self._claim_stale()
+            if batch:
+                log.warning("recovering %d event(s) taken in but never processed", len(batch))
+                await asyncio.gather(*(self._recover(stale) for stale in batch))
+            claimed += len(batch)
+            if not batch:  # (a batch takes one row per conversation: the next may follow)
+                break
+        return claimed
+
+    async def _claim_stale(self) -> list[inbox.Stale]:
+        settings = self.settings.inbound
+        try:
+            async with self.db.unit_of_work() as uow:
+                return await inbox.claim_stale(
+                    uow.session, now=self.services.clock(), grace_seconds=settings.grace_seconds,
+                    owner=self.owner, lease_seconds=settings.lease_seconds, limit=RECOVER_BATCH,
+                    channels=list(self.channels))
+        except Exception:
+            log.exception("claiming unprocessed inbox rows failed; the next run retries")
+            return []
+
+    async def _recover(self, stale: inbox.Stale) -> None:
+        if stale.attempts > self.settings.inbound.max_attempts:
+            await self.pipeline.give_up(stale.event, stale.attempts - 1)
+            return
+        event = stale.event
+        channel = self.channels.get(event.key.channel)
+        if isinstance(channel, Plumbing):
+            try:
+                event = await channel.prepare(event)
+            except Exception:
+                log.exception("preparing recovered event=%s failed; processed as stored",
+                              event.event_id)
+        await self.pipeline.process(event)
 
     async def sweep(self) -> int:
         """One sweeper pass; a failure is logged and the next pass tries again."""

@@ -1,8 +1,12 @@
 """The middleware around every inbound event.
 
-trace id -> identity -> per-conversation lock -> unit of work (dedupe, row lock) -> router.
-Everything a turn changes commits together; the outbox dispatcher is woken after the commit.
-A handler that fails rolls its turn back and the person is told, in a fresh transaction.
+``take_in`` writes the event to the inbox (``store.inbox``) in a short transaction of its own,
+before the platform is answered; ``process`` is its turn: trace id -> identity ->
+per-conversation lock -> unit of work (the inbox row marked processed, row lock) -> router.
+Everything a turn changes commits together with "processed"; the outbox dispatcher is woken
+after the commit. A turn that never commits (the process died) leaves the row to be recovered
+(``BotApp.recover_inbox``). A handler that fails rolls its turn back and the person is told,
+in a fresh transaction that also marks the row processed (a failing turn is not run again).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from bot.turn import Turn
 from chat.events import InboundEvent
 from chat.i18n import say
 from chat.replies import Text, message_to_dict
-from store import inbound, outbox
+from store import inbox, outbox
 from store.db import Database
 
 log = logging.getLogger("esmbot.pipeline")
@@ -41,8 +45,31 @@ class Pipeline:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self._intake = inbox.Intake(db, services.clock)  # events arriving together: one write
+
+    async def __call__(self, event: InboundEvent) -> None:
+        """The pipeline as a plain sink (``chat.channel.EventSink``): ``handle``."""
+        await self.handle(event)
 
     async def handle(self, event: InboundEvent) -> None:
+        """Take ``event`` in and, unless it was processed before, process it (the terminal)."""
+        if await self.take_in(event):
+            await self.process(event)
+
+    async def take_in(self, event: InboundEvent) -> bool:
+        """Write ``event`` to the inbox; False for a redelivery of a processed event. Raises
+        when the store cannot, or not within ``[inbound] take_in_seconds`` (the platform is
+        answered in time, with an error; a write that went through anyway is processed when
+        the platform retries, or recovered)."""
+        async with asyncio.timeout(self.services.settings.inbound.take_in_seconds):
+            fresh = await self._intake.take_in(event)
+        if not fresh:
+            log.info("redelivery of event=%s channel=%s answered, processed before",
+                     event.event_id, event.key.channel)
+        return fresh
+
+    async def process(self, event: InboundEvent) -> None:
+        """The turn of an event in the inbox, at most once however often it is called."""
         trace = secrets.token_hex(4)
         lock = self._lock_for(event.key.lock_id)
         started = time.perf_counter()
@@ -76,7 +103,7 @@ class Pipeline:
         async with self.db.unit_of_work() as uow:
             uow.after_commit(self.on_commit)
             await uow.lock_conversation(event.key.lock_id)
-            fresh = await inbound.remember_event(
+            fresh = await inbox.mark_processed(
                 uow.session, channel=event.key.channel, event_id=event.event_id, now=now
             )
             if not fresh:
@@ -106,8 +133,19 @@ class Pipeline:
         try:
             async with self.db.unit_of_work() as uow:
                 uow.after_commit(self.on_commit)
+                if not await inbox.mark_processed(uow.session, channel=event.key.channel,
+                                                  event_id=event.event_id,
+                                                  now=self.services.clock()):
+                    return  # processed meanwhile (another replica): nothing to apologise for
                 await outbox.enqueue(uow.session, recipient=event.key.as_dict(),
                                      message=message_to_dict(Text(say("err.internal", locale))),
                                      channel=event.key.channel, now=self.services.clock())
         except Exception:
             log.exception("could not even apologise for event=%s", event.event_id)
+
+    async def give_up(self, event: InboundEvent, attempts: int) -> None:
+        """A recovered event whose turn never committed in ``attempts`` tries (each one ended
+        the process, say): marked processed, and the person told, instead of a next try."""
+        log.error("event=%s channel=%s given up after %d attempts", event.event_id,
+                  event.key.channel, attempts)
+        await self._apologise(event)

@@ -93,6 +93,16 @@ class InboundSettings(_Section):
 
     retention_hours: float = Field(default=168.0, ge=1, le=24 * 366)
     prune_minutes: float = Field(default=10.0, gt=0, le=1440)
+    # The inbox (``store.inbox``): an event taken in but not processed after grace_seconds
+    # (its process died, or the database failed mid-turn) is recovered, looked for every
+    # recover_seconds (and at start), under a lease of lease_seconds, up to max_attempts.
+    # A platform is answered with an error when its event is not written within
+    # take_in_seconds (below Slack's 3 s and WeCom's 5 s deadlines), so that it retries.
+    take_in_seconds: float = Field(default=2.0, gt=0, le=60)
+    grace_seconds: float = Field(default=10.0, gt=0, le=3600)
+    recover_seconds: float = Field(default=5.0, gt=0, le=3600)
+    lease_seconds: float = Field(default=30.0, gt=0, le=86400)
+    max_attempts: int = Field(default=5, ge=1, le=100)
 
 
 class RetentionSettings(_Section):

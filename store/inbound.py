@@ -1,4 +1,8 @@
-"""Dedupe of inbound platform events: each (channel, event_id) is taken in once."""
+"""Dedupe of inbound platform events: each (channel, event_id) is taken in once.
+
+The rows are the inbox's (``store.inbox``): ``remember_event`` records an event as taken in and
+processed at once, in the caller's transaction (a turn that did not go through the inbox).
+"""
 
 from __future__ import annotations
 
@@ -29,12 +33,15 @@ async def remember_event(
     """True the first time this event is seen, False for a redelivery (also across replicas)."""
     result = cast(CursorResult[Any], await session.execute(
         _REMEMBER[dialect_of(session)],
-        {"channel": channel, "event_id": event_id, "received_at": now}))
+        {"channel": channel, "event_id": event_id, "received_at": now,
+         "processed_at": now, "attempts": 0}))
     return result.rowcount == 1
 
 
 async def prune_events(session: AsyncSession, *, before: datetime) -> int:
-    """Forget events received before ``before``; returns how many were removed."""
-    statement = delete(InboundEventRow).where(col(InboundEventRow.received_at) < before)
+    """Forget processed events received before ``before``; returns how many were removed.
+    An unprocessed one is kept until it is processed (``store.inbox``)."""
+    statement = delete(InboundEventRow).where(col(InboundEventRow.received_at) < before,
+                                              col(InboundEventRow.processed_at).is_not(None))
     result = cast(CursorResult[Any], await session.execute(statement))
     return result.rowcount

@@ -76,13 +76,29 @@ class DialogStateRow(SQLModel, table=True):
 
 
 class InboundEventRow(SQLModel, table=True):
-    """A platform event already taken in (dedupe of redeliveries)."""
+    """A platform event taken in: the inbox row written before the platform is answered, and
+    the dedupe of its redeliveries (``store.inbox``).
+
+    ``payload`` is the neutral event (``store.inbox.event_to_dict``), ``processed_at`` is set in
+    the turn's own transaction; an unprocessed row past a grace is claimed under a lease
+    (``lease_owner``, ``lease_until``) by whichever process recovers it. Rows from before the
+    inbox (revision 0008) have no payload and count as processed.
+    """
 
     __tablename__ = "inbound_event"
+    __table_args__ = (
+        Index("ix_inbound_event_processed_at_received_at", "processed_at", "received_at"),
+    )
 
     channel: str = Field(primary_key=True)
     event_id: str = Field(primary_key=True)
     received_at: datetime = _utc(index=True)
+    lock_id: str | None = None
+    payload: dict[str, Any] | None = _json(nullable=True)
+    processed_at: datetime | None = _utc(nullable=True)
+    lease_owner: str | None = None
+    lease_until: datetime | None = _utc(nullable=True)
+    attempts: int = 0
 
 
 class SeenSignatureRow(SQLModel, table=True):

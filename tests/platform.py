@@ -4,10 +4,12 @@ event is handled and everything it queued is sent."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -32,9 +34,11 @@ def ticking_clock(start: datetime = MONDAY) -> Callable[[], datetime]:
 
 
 @asynccontextmanager
-async def serving(settings: Settings) -> AsyncIterator[tuple[BotApp, TestClient[Any, Any]]]:
-    """esmbot with its enabled platforms, its web app on a loopback port, its loops running."""
-    bot = await build_app(settings, clock=ticking_clock())
+async def serving(settings: Settings, *, clock: Callable[[], datetime] | None = None,
+                  ) -> AsyncIterator[tuple[BotApp, TestClient[Any, Any]]]:
+    """esmbot with its enabled platforms, its web app on a loopback port, its loops running
+    (``clock``: a ``ticking_clock`` from another moment, e.g. for a restart later)."""
+    bot = await build_app(settings, clock=clock or ticking_clock())
     bot.start_background()
     web_app = make_web_app(bot)
     try:
@@ -62,3 +66,30 @@ async def inbound_ids(bot: BotApp) -> list[str]:
     async with bot.db.engine.connect() as conn:
         rows = await conn.execute(text("SELECT event_id FROM inbound_event"))
         return sorted(row[0] for row in rows)
+
+
+async def inbox_rows(bot: BotApp) -> list[tuple[str, bool]]:
+    """(event id, processed) for every row of the inbox, by event id."""
+    async with bot.db.engine.connect() as conn:
+        found = await conn.execute(text(
+            "SELECT event_id, processed_at IS NOT NULL FROM inbound_event ORDER BY event_id"))
+        return [(row[0], bool(row[1])) for row in found]
+
+
+def with_inbox(settings: Settings, **inbound: Any) -> Settings:
+    """``settings`` whose ``[inbound]`` gives up on a write after 0.5 s, and ``inbound``."""
+    return settings.model_copy(update={"inbound": settings.inbound.model_copy(
+        update={"take_in_seconds": 0.5, **inbound})})
+
+
+@contextmanager
+def database_locked(path: Path) -> Iterator[None]:
+    """Another process holds the write lock of the SQLite file ``path``: no write gets through
+    meanwhile (the database, as far as a writer can tell, is down)."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()

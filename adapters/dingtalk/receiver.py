@@ -1,5 +1,6 @@
-"""What happens to each DingTalk request once it has arrived (by stream or HTTP). Never blocks
-the acknowledgement: events go to the core as background tasks."""
+"""What happens to each DingTalk request once it has arrived (by stream or HTTP): its event is
+written to the core's inbox before the request is acknowledged (``accept``; a failure raises
+``NotTakenIn`` and the caller answers an error, or no ACK), the turn runs in the background."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class DingTalkReceiver:
     def __init__(self, channel: DingTalkChannel) -> None:
         self.channel = channel
 
-    def on_robot_message(self, data: Mapping[str, Any]) -> None:
+    async def on_robot_message(self, data: Mapping[str, Any]) -> None:
         """A message to the robot: its sessionWebhook is kept, and a number or a label naming
         a numbered choice of the latest card becomes that click."""
         message = inbound.robot_message(data)
@@ -40,23 +41,23 @@ class DingTalkReceiver:
             log.warning("sessionWebhook of a message from %s not used (not DingTalk's, or "
                         "expired)", key.user)
         event: InboundEvent = self.channel.choices.as_click(message.event) or message.event
-        self.channel.dispatch(event)
+        await self.channel.accept(event)
 
-    def on_card_callback(self, data: Mapping[str, Any], event_id: str) -> dict[str, Any]:
+    async def on_card_callback(self, data: Mapping[str, Any], event_id: str) -> dict[str, Any]:
         """A click on an interactive card; the answer goes back in the acknowledgement."""
         click = inbound.card_click(data)
         if click is None:
             log.info("card callback ignored: no action, user or outTrackId")
             return CARD_ANSWER
         conversation = self.channel.cards.get(click.out_track_id)
-        self.channel.dispatch(inbound.click_event(click, event_id, conversation))
+        await self.channel.accept(inbound.click_event(click, event_id, conversation))
         return CARD_ANSWER
 
     async def on_stream_callback(self, frame: Frame) -> tuple[int, Any]:
         if frame.topic == frames.BOT_MESSAGE_TOPIC:
-            self.on_robot_message(frame.data())
+            await self.on_robot_message(frame.data())
             return 200, MESSAGE_ANSWER
         if frame.topic == frames.CARD_CALLBACK_TOPIC:
-            return 200, self.on_card_callback(frame.data(), f"card:{frame.message_id}")
+            return 200, await self.on_card_callback(frame.data(), f"card:{frame.message_id}")
         log.warning("stream callback on a topic we did not subscribe: %s", frame.topic)
         return 404, "not implemented"

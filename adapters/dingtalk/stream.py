@@ -6,8 +6,9 @@ package docstring for why).
 2. a WebSocket to ``endpoint?ticket=...`` (aiohttp's heartbeat pings it);
 3. every frame is acknowledged at once (``frames``): SYSTEM ``ping`` echoed, SYSTEM
    ``disconnect`` acknowledged then the socket closed and opened anew, CALLBACK frames
-   handed to ``on_callback`` (which only parses and starts background work) and answered
-   with its response.
+   handed to ``on_callback`` (which parses, writes the event to the core's inbox and starts
+   background work) and answered with its response; one whose inbox write failed
+   (``NotTakenIn``) is not acknowledged at all, so that DingTalk delivers it again.
 
 When the socket drops, a connection that had received frames is re-opened at once; failures
 in a row wait 1, 2, 4 ... up to 60 s (with jitter). ``start`` opens the first connection
@@ -32,6 +33,7 @@ import aiohttp
 from adapters.dingtalk import frames
 from adapters.dingtalk.frames import Frame
 from adapters.kit.errors import SetupError
+from adapters.kit.plumbing import NotTakenIn
 
 log = logging.getLogger("esmbot.dingtalk.stream")
 OPEN_PATH = "/v1.0/gateway/connections/open"
@@ -171,6 +173,10 @@ class StreamLink:
             return frame.type == frames.SYSTEM and frame.topic == frames.DISCONNECT
         try:
             code, response = await self.on_callback(frame)
+        except NotTakenIn:
+            log.warning("stream callback %s not acknowledged: the inbox could not take it; "
+                        "DingTalk redelivers it", frame.topic)
+            return False
         except Exception:
             log.exception("stream callback %s failed", frame.topic)
             code, response = 500, {}

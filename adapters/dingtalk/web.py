@@ -6,7 +6,8 @@ is within ``window_seconds`` of our clock (minutes, not DingTalk's hour), and th
 ``timestamp``/``sign`` pair has not been used before with another body (the replay guard, in
 the database: across replicas). Otherwise 401 and nothing else happens. The same pair with the
 same body is a redelivery: answered, and dropped by the core's event dedupe. An accepted request
-is answered 200 at once; the reply goes out later (webhook or OpenAPI), not in this response.
+is answered 200 once its event is in the core's inbox (503 when the database cannot take
+it: DingTalk retries); the reply goes out later (webhook or OpenAPI), not in this response.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from aiohttp import web
 from adapters.dingtalk import signing
 from adapters.dingtalk.inbound import CHANNEL
 from adapters.dingtalk.receiver import DingTalkReceiver
+from adapters.kit.plumbing import NotTakenIn
 from adapters.kit.replay import ReplayGuard, body_digest
 
 log = logging.getLogger("esmbot.dingtalk")
@@ -52,7 +54,10 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
             return web.json_response({"error": "try again"}, status=503)
         if not fresh:
             return _refused(path, "timestamp/sign pair already used with another body")
-        receiver.on_robot_message(data)
+        try:
+            await receiver.on_robot_message(data)
+        except NotTakenIn:
+            return web.json_response({"error": "try again"}, status=503)
         return web.json_response({})
 
     web_app.router.add_post(path, dingtalk_callback)

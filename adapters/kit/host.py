@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from chat.channel import Channel
+from chat.events import InboundEvent
 
 
 class Roster(Protocol):
@@ -16,6 +17,29 @@ class Roster(Protocol):
 
     def reached_by_email(self, email: str) -> bool:
         """Someone in the directory has no id on this platform and this email address."""
+        ...
+
+
+@runtime_checkable
+class Inbox(Protocol):
+    """The core's sink in two steps (``bot.app.BotApp.inbox`` is one): a platform answers
+    only after ``take_in`` returned, and hands the event on with ``process`` afterwards.
+
+    Called as a plain sink, it does both (the terminal, which waits for the turn)."""
+
+    async def __call__(self, event: InboundEvent) -> None:
+        """Take ``event`` in and process it."""
+        ...
+
+    async def take_in(self, event: InboundEvent) -> bool:
+        """Write ``event`` durably before the platform is answered; False for a redelivery
+        of an event already processed (answer, and nothing more). Raises when it could not
+        be written: the platform must then get an error, never a success, so it retries."""
+        ...
+
+    async def process(self, event: InboundEvent) -> None:
+        """The turn of an event ``take_in`` wrote (``event`` as the channel prepared it,
+        same channel and event id); done once, however often it is called."""
         ...
 
 

@@ -3,10 +3,10 @@
 Sends go to a person's DM (``conversations.open``, cached) or to a channel thread, and return
 ``MessageRef(conversation=<channel id>, native_id=<ts>)`` for ``chat.update`` later. Errors are
 mapped for the outbox: 429 waits ``Retry-After``; bad tokens or targets are permanent; network
-trouble is retried. Inbound events reach the core through ``dispatch`` as tracked tasks; one
+trouble is retried. Inbound events reach the core's inbox (``accept``) before the ack; one
 from a Slack user the roster does not know is first looked up (``users.info``), and if their
 email belongs to a directory person without a Slack id it comes as from that email address,
-the key the core's ``address_of`` builds for them.
+the key the core's ``address_of`` builds for them (``prepare``, after the ack).
 """
 
 from __future__ import annotations
@@ -110,11 +110,12 @@ class SlackChannel(Plumbing):
             return
         self.bot_user_id = str(response.get("user_id") or "")
 
-    async def _deliver(self, event: InboundEvent, sink: EventSink) -> None:
+    async def prepare(self, event: InboundEvent) -> InboundEvent:
+        """After the ack: who sent it (``identified``) and which numbered choice it names."""
         event = await self.identified(event)
         if isinstance(event, MessageReceived):
             event = self.choices.as_click(event) or event
-        await sink(event)
+        return event
 
     async def identified(self, event: InboundEvent) -> InboundEvent:
         """``event``, from the email address of its sender when the roster knows them only by

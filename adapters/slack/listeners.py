@@ -1,7 +1,9 @@
 """The slack_bolt app: signature check, url_verification and acks are bolt's; the rest is ours.
 
-``process_before_response=True``: the listeners only parse and start background tasks, so the
-response (the ack) goes out right after them, and no listener outlives the request untracked.
+``process_before_response=True``: the listeners parse, write the events to the core's inbox and
+start background tasks, so the response (the ack) goes out right after them, and no listener
+outlives the request untracked. A listener whose inbox write fails raises before its ack: bolt
+answers 500 (Events API: Slack retries) or, over Socket Mode, sends no ack (Slack redelivers).
 """
 
 from __future__ import annotations
@@ -48,17 +50,17 @@ def build_bolt_app(
 
     @app.event(ANYTHING)
     async def on_event(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await receiver.on_event(body)
         await ack()
-        receiver.on_event(body)
 
     @app.action(ANYTHING)
     async def on_action(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await receiver.on_action(body)
         await ack()
-        receiver.on_action(body)
 
     @app.view_submission(modal.CALLBACK_ID)
     async def on_reason(ack: AsyncAck, body: dict[str, Any]) -> None:
-        problems = receiver.on_view_submission(body)
+        problems = await receiver.on_view_submission(body)
         if problems:
             await ack(response_action="errors", errors=problems)
         else:

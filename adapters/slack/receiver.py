@@ -1,4 +1,6 @@
-"""What happens to each kind of Slack request once it is acknowledged. Never blocks the ack."""
+"""What happens to each kind of Slack request before it is acknowledged: its events are
+written to the core's inbox (``accept``; a failure raises and Slack gets no ack, so it
+retries); the turns and anything that calls Slack run after the ack."""
 
 from __future__ import annotations
 
@@ -16,13 +18,13 @@ class SlackReceiver:
     def __init__(self, channel: SlackChannel) -> None:
         self.channel = channel
 
-    def on_event(self, body: Mapping[str, Any]) -> None:
+    async def on_event(self, body: Mapping[str, Any]) -> None:
         """``event_callback``: a DM or a mention goes to the core."""
         for message in inbound.messages_from_callback(body, self.channel.bot_user_id):
             self._remember_dm(message.key.user, str((body.get("event") or {}).get("channel") or ""))
-            self.channel.dispatch(message)
+            await self.channel.accept(message)
 
-    def on_action(self, body: Mapping[str, Any]) -> None:
+    async def on_action(self, body: Mapping[str, Any]) -> None:
         """``block_actions``: a click that needs a reason first asks for it; others go to the
         core."""
         for click in inbound.clicks_from_block_actions(body):
@@ -31,16 +33,16 @@ class SlackReceiver:
             if click.needs_reason and click.trigger_id:
                 self.channel.tasks.spawn(self._ask_reason(click), name=click.event.event_id)
             else:
-                self.channel.dispatch(click.event)
+                await self.channel.accept(click.event)
 
-    def on_view_submission(self, body: Mapping[str, Any]) -> dict[str, str] | None:
+    async def on_view_submission(self, body: Mapping[str, Any]) -> dict[str, str] | None:
         """The reason modal: errors to show in it, or None once the click (carrying the
         reason) is on its way."""
         if not modal.reason_of(body):
             return {modal.BLOCK_ID: bilingual("adapter.reason_required")}
         click = modal.click_from_submission(body)
         if click is not None:
-            self.channel.dispatch(click)
+            await self.channel.accept(click)
         return None
 
     async def _ask_reason(self, click: Click) -> None:

@@ -12,11 +12,11 @@ Each member gets at most ``member_per_minute`` / ``member_per_hour`` messages (W
 excess silently): a send over budget raises ``ChannelError(retry_after=...)`` without calling
 WeCom, and the outbox, which keeps each recipient's messages in order, tries again then.
 
-Inbound events reach the core through ``receive`` as tracked tasks. A member's reply that
-names one of the numbered choices of the last message they got (a card with more than 6
-buttons, degraded by the core) becomes the click (``adapters.kit.choices``); ``enter_agent``
-becomes the question "帮助" (help) at most once per member every ``GREETING_INTERVAL``, since
-WeCom reports every time someone opens the app.
+Inbound events reach the core's inbox through ``receive`` before the callback is answered.
+A member's reply that names one of the numbered choices of the last message they got (a card
+with more than 6 buttons, degraded by the core) becomes the click (``adapters.kit.choices``);
+``enter_agent`` becomes the question "帮助" (help) at most once per member every
+``GREETING_INTERVAL``, since WeCom reports every time someone opens the app.
 """
 
 from __future__ import annotations
@@ -97,11 +97,12 @@ class WeComChannel(Plumbing):
 
     # --- inbound --------------------------------------------------------------------------
 
-    def receive(self, item: Inbound) -> None:
-        """Hand what a callback said to the core in a tracked task; returns at once."""
+    async def receive(self, item: Inbound) -> None:
+        """Write what a callback said to the core's inbox, its turn to follow in a tracked
+        task; raises ``NotTakenIn`` when the inbox could not take it (answer an error)."""
         event = self.translate(item)
         if event is not None:
-            self.dispatch(event)
+            await self.accept(event)
 
     def translate(self, item: Inbound) -> InboundEvent | None:
         if isinstance(item, CardClick):  # its code is good for 72 h from now, the click

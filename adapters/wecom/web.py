@@ -2,8 +2,9 @@
 
 ``GET``: WeCom checks the URL when it is saved; the answer is the decrypted ``echostr`` as
 plain text (no quotes, no newline), within a second. ``POST``: a message or an event,
-encrypted; it is answered 200 with an empty body as soon as it is decrypted, and handled in the
-background (WeCom retries after 5 s, three times, when it gets no answer). A wrong signature is
+encrypted; it is answered 200 with an empty body once its event is in the core's inbox (503
+when the database cannot take it), and handled in the background (WeCom retries after 5 s,
+three times, when it gets no answer or an error). A wrong signature is
 refused with 403 and nothing else happens; so is a signed callback whose ``timestamp`` is more
 than ``window_seconds`` from our clock, or whose ``nonce`` was already used with another body
 within the window (the replay guard, in the database: across replicas). The same callback
@@ -17,11 +18,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import unquote
 
 from aiohttp import web
 
+from adapters.kit.plumbing import NotTakenIn
 from adapters.kit.replay import ReplayGuard, body_digest
 from adapters.wecom import inbound
 from adapters.wecom.crypto import CallbackCrypto, Forged, Malformed, Undecryptable, parse_xml
@@ -58,7 +60,7 @@ def query_params(raw: str) -> dict[str, str]:
 
 class CallbackHandler:
     def __init__(self, crypto: CallbackCrypto, translate: Translate,
-                 deliver: Callable[[Inbound], None], guard: ReplayGuard, *,
+                 deliver: Callable[[Inbound], Awaitable[None]], guard: ReplayGuard, *,
                  window_seconds: int) -> None:
         self.crypto = crypto
         self.translate = translate
@@ -96,7 +98,10 @@ class CallbackHandler:
             return refusal
         item = self.translate(fields)
         if item is not None:
-            self.deliver(item)
+            try:
+                await self.deliver(item)
+            except NotTakenIn:
+                return web.Response(status=503, text="try again")  # WeCom retries
         return web.Response(text="")  # 200, empty: no passive reply
 
 

@@ -131,13 +131,13 @@ async def _slack(fake: FakeSlack) -> AsyncIterator[Rig]:
     receiver = SlackReceiver(channel)
 
     async def write(text: str) -> None:
-        receiver.on_event(slack_payloads.event_callback(
+        await receiver.on_event(slack_payloads.event_callback(
             slack_payloads.dm(user, text, ts=slack_payloads.next_ts()),
             event_id=f"Ev{next(_ids):04d}"))
         await channel.tasks.join()
 
     async def click(ref: MessageRef, action_id: str) -> None:
-        receiver.on_action(slack_payloads.block_actions(
+        await receiver.on_action(slack_payloads.block_actions(
             user, action_id, channel=ref.conversation, message_ts=ref.native_id,
             action_ts=f"1700000500.{next(_ids):06d}"))
         await channel.tasks.join()
@@ -191,7 +191,7 @@ async def _wecom(fake: FakeQyapi) -> AsyncIterator[Rig]:
         item = wecom_inbound.translate({**common, **fields}, corp_id=fake.corp_id,
                                        agent_id=fake.agent_id)
         assert item is not None
-        channel.receive(item)
+        await channel.receive(item)
         await channel.tasks.join()
 
     async def write(text: str) -> None:
@@ -242,12 +242,12 @@ async def _dingtalk(fake: FakeDingTalk, *, template: str) -> AsyncIterator[Rig]:
         receiver = DingTalkReceiver(channel)
 
         async def write(text: str) -> None:
-            receiver.on_robot_message(dingtalk_payloads.robot_message(
+            await receiver.on_robot_message(dingtalk_payloads.robot_message(
                 user, text, webhook=fake.session_webhook("@" + user)))
             await channel.tasks.join()
 
         async def click(ref: MessageRef, action_id: str) -> None:
-            receiver.on_card_callback(
+            await receiver.on_card_callback(
                 dingtalk_payloads.card_callback(user, ref.native_id, action_id),
                 f"card:{next(_ids)}")
             await channel.tasks.join()

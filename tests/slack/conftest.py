@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,9 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @asynccontextmanager
-async def running(settings: Settings, fake: FakeSlack) -> AsyncIterator[SlackHarness]:
-    async with serving(settings) as (bot, http):
+async def running(settings: Settings, fake: FakeSlack, *,
+                  clock: Callable[[], datetime] | None = None) -> AsyncIterator[SlackHarness]:
+    async with serving(settings, clock=clock) as (bot, http):
         yield SlackHarness(bot, fake, http)
 
 

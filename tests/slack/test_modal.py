@@ -73,14 +73,14 @@ async def test_the_core_hears_the_click_only_after_the_reason() -> None:
     channel = RecordingChannel(opens=True)
     await channel.start(channel.hear)
     receiver = SlackReceiver(channel)
-    receiver.on_action(payloads.block_actions("U01BOB", REJECT))
+    await receiver.on_action(payloads.block_actions("U01BOB", REJECT))
     await channel.tasks.join()
     assert channel.heard == [] and len(channel.views) == 1
     metadata = channel.views[0]["private_metadata"]
-    assert receiver.on_view_submission(payloads.view_submission("U01BOB", metadata, "")) \
+    assert await receiver.on_view_submission(payloads.view_submission("U01BOB", metadata, "")) \
         == {"reason": "请写下原因 · Please give a reason"}
-    assert receiver.on_view_submission(payloads.view_submission("U01BOB", metadata, "不需要")) \
-        is None
+    done = await receiver.on_view_submission(payloads.view_submission("U01BOB", metadata, "不需要"))
+    assert done is None
     await channel.tasks.join()
     [heard] = channel.heard
     assert isinstance(heard, ActionInvoked)
@@ -90,7 +90,7 @@ async def test_the_core_hears_the_click_only_after_the_reason() -> None:
 async def test_without_a_modal_the_click_goes_straight_to_the_core() -> None:
     channel = RecordingChannel(opens=False)
     await channel.start(channel.hear)
-    SlackReceiver(channel).on_action(payloads.block_actions("U01BOB", REJECT))
+    await SlackReceiver(channel).on_action(payloads.block_actions("U01BOB", REJECT))
     await channel.tasks.join()
     assert [e.action_id for e in channel.heard if isinstance(e, ActionInvoked)] \
         == ["apr:3:bob:reject"]

@@ -75,7 +75,8 @@ async def test_another_process_holding_the_write_lock_is_waited_for_while_the_lo
     async def write() -> None:
         async with db.unit_of_work() as uow:
             await uow.session.execute(
-                text("INSERT INTO inbound_event VALUES ('t', 'e1', '2026-01-01 00:00:00')"))
+                text("INSERT INTO inbound_event (channel, event_id, received_at) "
+                     "VALUES ('t', 'e1', '2026-01-01 00:00:00')"))
 
     ticker = asyncio.create_task(tick())
     asyncio.get_running_loop().call_later(0.3, other.commit)
@@ -117,7 +118,8 @@ async def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path
             await uow.session.execute(text("SELECT count(*) FROM inbound_event"))
             await asyncio.sleep(0.01)
             await uow.session.execute(
-                text("INSERT INTO inbound_event VALUES ('t', :id, '2026-01-01 00:00:00')"),
+                text("INSERT INTO inbound_event (channel, event_id, received_at) "
+                     "VALUES ('t', :id, '2026-01-01 00:00:00')"),
                 {"id": str(n)})
 
     try:
