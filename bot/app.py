@@ -28,8 +28,8 @@ from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
 from store import inbound, replay
-from store.outbox import RetryPolicy
 from store.db import Database
+from store.outbox import RetryPolicy
 
 log = logging.getLogger("esmbot.app")
 SWEEP_JOB = "timer-sweeper"

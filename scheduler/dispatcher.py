@@ -6,11 +6,12 @@ platform's message reference (for later card updates). A row claimed from a send
 mid-send is in doubt: where the channel can find its own sends again (``FindsItsSends``: every
 send carries its row's tag), it is looked for first and only sent when it is not there. A
 failed send is retried with capped, jittered backoff (``outbox.RetryPolicy``), honouring
-``Retry-After``, for hours, then dead-lettered; never dropped silently. Only rows for the channels this process has are claimed: a row for
-another channel waits for the process that has it (the terminal chat, another replica). Rows to
-one recipient go out in order (see ``store.outbox``). Each message is fitted to its channel's
-``Capabilities`` here, once (``chat.channel.degrade``: buttons it cannot show become numbered
-choices), and an update is tried only where the channel can update at all.
+``Retry-After``, for hours, then dead-lettered; never dropped silently. Only rows for the
+channels this process has are claimed: a row for another channel waits for the process that has
+it (the terminal chat, another replica). Rows to one recipient go out in order (see
+``store.outbox``). Each message is fitted to its channel's ``Capabilities`` here, once
+(``chat.channel.degrade``: buttons it cannot show become numbered choices), and an update is
+tried only where the channel can update at all.
 
 A claimed batch holds at most one row per recipient (``outbox.claim_due`` takes only the first
 unsent row of each), so its rows are sent at the same time without breaking that order; the

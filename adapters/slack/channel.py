@@ -4,12 +4,12 @@ Sends go to a person's DM (``conversations.open``, cached) or to a channel threa
 ``MessageRef(conversation=<channel id>, native_id=<ts>)`` for ``chat.update`` later. The outbox
 tags each send with message metadata (``event_type`` ``esmbot_outbox``, its row in the
 payload) and, for a row whose sender died mid-send, looks for that tag in the conversation's
-history (``conversations.history``, or ``conversations.replies`` in a thread) before resending. Errors are
-mapped for the outbox: 429 waits ``Retry-After``; bad tokens or targets are permanent; network
-trouble is retried. Inbound events reach the core through ``dispatch`` as tracked tasks; one
-from a Slack user the roster does not know is first looked up (``users.info``), and if their
-email belongs to a directory person without a Slack id it comes as from that email address,
-the key the core's ``address_of`` builds for them.
+history (``conversations.history``, or ``conversations.replies`` in a thread) before resending.
+Errors are mapped for the outbox: 429 waits ``Retry-After``; bad tokens or targets are
+permanent; network trouble is retried. Inbound events reach the core through ``dispatch`` as
+tracked tasks; one from a Slack user the roster does not know is first looked up
+(``users.info``), and if their email belongs to a directory person without a Slack id it comes
+as from that email address, the key the core's ``address_of`` builds for them.
 """
 
 from __future__ import annotations
