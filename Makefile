@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run serve test lint typecheck pytest check-catalog bench clean
+.PHONY: setup run serve test lint typecheck pytest check-catalog bench soak clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,12 @@ test: lint typecheck pytest
 # BENCH_QUICK=1 for a smoke run. Prints a table and writes benchmarks/results.json.
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# The fault test (~10 min): 200 conversations through Slack events for a minute with three
+# kill -9 of esmbot serve, then a 5-minute Slack outage; counted at the fake Slack. Not part
+# of `make test`. SOAK_ARGS for other sizes, e.g. SOAK_ARGS="--seconds 120 --outage-seconds 60".
+soak: setup
+	$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .esmbot .pytest_cache .mypy_cache .ruff_cache
