@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+import tomllib
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
 from adapters.fake.channel import FakeChannel
+from bot.app import build_app
+from bot.settings import OutboxSettings, SettingsError, load_settings
 from bot.testing import FakeClock
 from chat.channel import ChannelError
 from chat.events import ConversationKey, MessageRef
@@ -192,3 +197,29 @@ async def test_an_outage_longer_than_the_retry_window_dead_letters(
         clock.advance(seconds=60)
     row = (await rows(db))["too late"]
     assert (row.state, row.last_error) == ("dead", "fake: HTTP 503 service unavailable")
+
+
+async def test_the_outbox_settings_reach_the_dispatcher(tmp_path: Path) -> None:
+    settings = load_settings(None, {
+        "ESMBOT_STORE__URL": f"sqlite+aiosqlite:///{tmp_path / 'esmbot.db'}",
+        "ESMBOT_OUTBOX__LEASE_SECONDS": "4", "ESMBOT_OUTBOX__RETRY_CAP_SECONDS": "120",
+        "ESMBOT_OUTBOX__RETRY_HOURS": "48"})
+    app = await build_app(settings)
+    try:
+        assert (app.dispatcher.lease_seconds, app.dispatcher.retry) == (
+            4.0, outbox.RetryPolicy(base=1.0, cap=120.0, window=48 * 3600.0))
+    finally:
+        await app.close()
+    defaults = load_settings(None, {}).outbox
+    assert (defaults.lease_seconds, defaults.retry_cap_seconds, defaults.retry_hours,
+            defaults.max_attempts) == (10.0, 60.0, 24.0, None)
+    with pytest.raises(SettingsError, match=r"outbox\.lease_seconds"):
+        load_settings(None, {"ESMBOT_OUTBOX__LEASE_SECONDS": "0"})
+
+
+def test_config_example_documents_every_outbox_key() -> None:
+    example = Path(__file__).resolve().parents[2] / "config.example.toml"
+    text = example.read_text(encoding="utf-8")
+    documented = tomllib.loads(text)["outbox"]
+    assert set(documented) | {"max_attempts"} == set(OutboxSettings.model_fields)
+    assert "# max_attempts = " in text  # optional, shown commented out
