@@ -43,6 +43,7 @@ class FakeSlack:
         self.tags: dict[str, set[str]] = defaultdict(set)  # per channel
         self.down = False
         self.refused = 0
+        self.history = True  # False: conversations.history answers missing_scope
         self._messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._waiting: dict[str, tuple[int, asyncio.Future[list[float]]]] = {}
         self._waiting_distinct: dict[str, tuple[int, asyncio.Future[None]]] = {}
@@ -112,6 +113,8 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "service_unavailable"},
                                      status=status)
         if method == "conversations.history":
+            if not self.history:
+                return web.json_response({"ok": False, "error": "missing_scope"})
             return web.json_response(self._history(args))
         if method == "chat.postMessage":
             return web.json_response(self._post(args, arrived))

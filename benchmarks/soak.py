@@ -71,6 +71,7 @@ class Plan:
     seed: int = 20261202
     lease_seconds: float | None = None  # [outbox] lease_seconds (None: esmbot's default)
     store_url: str | None = None  # None: a fresh SQLite file per phase
+    history: bool = True  # False: the fake Slack refuses conversations.history (no lookups)
 
 
 @dataclass
@@ -181,6 +182,7 @@ class Conversations:
 
 async def kills_phase(plan: Plan, work: Path, directory: Path) -> dict[str, Any]:
     fake = await FakeSlack().start()
+    fake.history = plan.history
     server = Server(work, fake, directory, _store(plan, work, "kills"), _env(plan))
     rng = random.Random(plan.seed)
     moments = sorted(rng.uniform(0.15, 0.85) * plan.seconds for _ in range(plan.kills))
@@ -203,6 +205,7 @@ async def kills_phase(plan: Plan, work: Path, directory: Path) -> dict[str, Any]
     figures = _count(fake, tally, [k["killed_at"] for k in kills])
     figures.update(_stalls(fake, kills))
     figures.update(phase="kills", kills=len(kills), seconds=plan.seconds,
+                   history_readable=plan.history,
                    restart_s=[round(k["restart_s"], 2) for k in kills],
                    outbox=_outbox_states(server.store_url))
     return figures
@@ -374,12 +377,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--store-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--phases", default="kills,outage")
+    parser.add_argument("--no-history", action="store_true",
+                        help="the fake Slack refuses conversations.history: every send in "
+                        "flight at a kill is sent again (the comparison)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
     plan = Plan(seconds=args.seconds, conversations=args.conversations, kills=args.kills,
                 outage_seconds=args.outage_seconds, outage_at=args.outage_at,
                 after_outage=args.after_outage, answer_limit=args.answer_limit,
-                seed=args.seed, lease_seconds=args.lease_seconds, store_url=args.store_url)
+                seed=args.seed, lease_seconds=args.lease_seconds, store_url=args.store_url,
+                history=not args.no_history)
     phases = [p.strip() for p in args.phases.split(",") if p.strip()]
     unknown = set(phases) - {"kills", "outage"}
     if unknown:
