@@ -21,6 +21,7 @@ kill to the first message delivered after it) and the longest wait for an answer
     python -m benchmarks.soak                       # make soak: 200 x 60 s, 3 kills, 300 s outage
     python -m benchmarks.soak --seconds 10 --conversations 20 --kills 1 --outage-seconds 20
     python -m benchmarks.soak --phases kills --store-url postgresql+asyncpg://...
+    python -m benchmarks.soak --phases kills --no-history   # no lookups: what a kill resends
 
 Prints one JSON object per phase and writes them to ``--output`` (benchmarks/soak.json).
 """
