@@ -158,6 +158,9 @@ class OutboxDispatcher:
         """Send one row; however it ends, the result is an outcome to record."""
         try:
             ref = await self._send(row, in_doubt)
+        except _StillInDoubt as doubt:
+            failure = self._failure(row, str(doubt.cause), doubt.cause.retry_after, False)
+            return replace(failure, in_doubt=True)
         except ChannelError as exc:
             return self._failure(row, str(exc), exc.retry_after, exc.permanent)
         except Exception as exc:  # a bug in an adapter must not lose the message
@@ -201,10 +204,13 @@ class OutboxDispatcher:
     async def _find(self, channel: FindsItsSends, key: ConversationKey, tag: str,
                     row: OutboxRow) -> MessageRef | None:
         """The message a dead sender may have sent for ``row``; None when it is not there,
-        or when the platform cannot say (logged: the row is then sent, perhaps twice)."""
+        or when the platform refuses to say (logged: the row is then sent, perhaps twice).
+        When the platform cannot answer now, ``_StillInDoubt``: look again at the retry."""
         try:
             found = await channel.find_tagged(key, tag, row.created_at)
         except ChannelError as exc:
+            if not exc.permanent:
+                raise _StillInDoubt(exc) from exc
             log.warning("outbox=%s was being sent when its sender stopped; could not look "
                         "for it (%s), sending it again", row.id, exc)
             return None
@@ -230,3 +236,11 @@ class OutboxDispatcher:
 def send_tag(row: OutboxRow) -> str:
     """The tag a row's send carries at the platform, to find it again: its outbox id."""
     return f"outbox-{row.id}"
+
+
+class _StillInDoubt(Exception):
+    """Looking for an in-doubt row failed for now (``cause``); it stays in doubt."""
+
+    def __init__(self, cause: ChannelError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause

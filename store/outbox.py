@@ -84,11 +84,16 @@ class Delivered:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A send that failed: back to ``pending`` until ``retry_at``, or ``dead`` when None."""
+    """A send that failed: back to ``pending`` until ``retry_at``, or ``dead`` when None.
+
+    ``in_doubt``: the row may still have gone out (the platform could not say whether a dead
+    sender's attempt arrived); it stays ``sending``, leased to nobody until ``retry_at``, so
+    the next claim takes it in doubt again and looks for it first."""
 
     outbox_id: int
     error: str
     retry_at: datetime | None
+    in_doubt: bool = False
 
 
 # The statements are built once, with a bind parameter for every value that changes: building
@@ -139,6 +144,15 @@ _MARK_SENT = (
     .where(OUTBOX.c.id == bindparam("row_id"))
     .values(state="sent", sent_ref=bindparam("ref"), sent_at=bindparam("now"),
             lease_owner=null(), lease_until=null())
+)
+_MARK_IN_DOUBT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("row_id"))
+    .values(state="sending", last_error=bindparam("error"),
+            next_attempt_at=bindparam("retry_at", type_=UtcDateTime()),
+            retry_since=func.coalesce(OUTBOX.c.retry_since,
+                                      bindparam("now", type_=UtcDateTime())),
+            lease_owner=null(), lease_until=bindparam("retry_at", type_=UtcDateTime()))
 )
 _MARK_FAILED = (
     update(OUTBOX)
@@ -307,10 +321,15 @@ async def mark_failed(
 async def mark_failed_many(
     session: AsyncSession, failures: Iterable[Failure], *, now: datetime
 ) -> None:
-    """``mark_failed`` for the failed rows of a batch: one executemany UPDATE."""
-    params = [_failed_params(failure, now) for failure in failures]
+    """``mark_failed`` for the failed rows of a batch: one executemany UPDATE (and one for
+    the rows left in doubt)."""
+    failures = list(failures)
+    doubtful = [f for f in failures if f.in_doubt and f.retry_at is not None]
+    params = [_failed_params(failure, now) for failure in failures if failure not in doubtful]
     if params:
         await _execute(session, _MARK_FAILED, params)
+    if doubtful:
+        await _execute(session, _MARK_IN_DOUBT, [_failed_params(f, now) for f in doubtful])
 
 
 def _sent_params(item: Delivered, now: datetime) -> dict[str, Any]:

@@ -168,3 +168,28 @@ async def test_a_send_in_a_thread_is_looked_for_among_the_replies(
     assert await channel.find_tagged(key, "outbox-7", clock()) == ref
     assert await channel.find_tagged(key, "outbox-8", clock()) is None
     assert fake_slack.calls_to("conversations.replies")[0].args["ts"] == "1700000000.000001"
+
+
+async def test_when_slack_cannot_answer_the_lookup_now_the_row_stays_in_doubt(
+    db: Database, clock: FakeClock, client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """A crash and an outage together: the lookup is tried again at the retry instead of
+    posting blindly, so the message that did arrive is still not sent twice."""
+    row_id = await queue(db, clock, "已提交 REQ-4")
+    await killed_while_sending(db, clock, DiesAfterPosting(client), fake_slack, posted=True)
+    fake_slack.fail_next("conversations.history", status=503, error="service_unavailable",
+                         retry_after=None)
+    clock.advance(seconds=11)
+    heir = SlackChannel(client)
+    await heir.start(ignore)
+    dispatcher = OutboxDispatcher(db, {"slack": heir}, clock)
+    assert await dispatcher.drain() == 0
+    waiting = await row(db, row_id)
+    assert (waiting.state, waiting.lease_owner) == ("sending", None)
+    assert waiting.last_error == "slack conversations.history: service_unavailable"
+
+    clock.advance(seconds=5)  # its retry is due
+    assert await dispatcher.drain() == 1
+    assert fake_slack.texts_to("D0ALICE") == ["已提交 REQ-4"]
+    assert len(fake_slack.calls_to("conversations.history", ok=None)) == 2
+    assert (await row(db, row_id)).state == "sent"
