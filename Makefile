@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 LOCK   := requirements-dev.lock
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 
-.PHONY: setup lock run serve test lint typecheck pytest check-catalog bench clean
+.PHONY: setup lock run serve test lint typecheck pytest check-catalog bench soak clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,12 @@ test: lint typecheck pytest
 # BENCH_QUICK=1 for a smoke run. Prints a table and writes benchmarks/results.json.
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# The fault test (~10 min): 200 conversations through Slack events for a minute with three
+# kill -9 of esmbot serve, then a 5-minute Slack outage; counted at the fake Slack. Not part
+# of `make test`. SOAK_ARGS for other sizes, e.g. SOAK_ARGS="--seconds 120 --outage-seconds 60".
+soak: setup
+	$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .esmbot .pytest_cache .mypy_cache .ruff_cache

@@ -60,8 +60,12 @@ class Target:
 
 
 async def start_esmbot(workdir: Path, api_url: str, store: str, store_url: str,
-                       directory: Path, workers: int = 1) -> Target:
-    port = free_port()
+                       directory: Path, workers: int = 1, *, port: int | None = None,
+                       extra_env: dict[str, str] | None = None, label: str = ""
+                       ) -> Target:
+    """``esmbot serve`` on ``port`` (default: a free one); ``extra_env`` adds or overrides
+    settings, ``label`` names its log apart from earlier runs on the same port."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESMBOT_")}
     env.update({
         "ESMBOT_STORE__URL": store_url,
@@ -75,9 +79,10 @@ async def start_esmbot(workdir: Path, api_url: str, store: str, store_url: str,
         "ESMBOT_SLACK__BOT_TOKEN": BOT_TOKEN,
         "ESMBOT_SLACK__SIGNING_SECRET": SIGNING_SECRET,
         "ESMBOT_SLACK__API_BASE_URL": api_url,
+        **(extra_env or {}),
     })
     argv = [sys.executable, "-m", "bot.cli", "serve"]
-    return await _start("esmbot", store, argv, port, workdir, env, "/healthz", workers)
+    return await _start("esmbot", store, argv, port, workdir, env, "/healthz", workers, label)
 
 
 async def start_echo(workdir: Path, api_url: str, kind: str, workers: int = 1) -> Target:
@@ -88,8 +93,9 @@ async def start_echo(workdir: Path, api_url: str, kind: str, workers: int = 1) -
 
 
 async def _start(name: str, store: str, argv: list[str], port: int, workdir: Path,
-                 env: dict[str, str], health: str | None, workers: int) -> Target:
-    log = workdir / f"{name}-{store}-{port}.log"
+                 env: dict[str, str], health: str | None, workers: int, label: str = ""
+                 ) -> Target:
+    log = workdir / f"{name}-{store}-{port}{label}.log"
     env = {**env, "PYTHONPATH": _pythonpath(env)}
     with log.open("wb") as out:  # a file, never a pipe: a full pipe would stall the server
         process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out,

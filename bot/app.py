@@ -35,6 +35,7 @@ from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
 from store import inbound, inbox, replay, retention
 from store.db import Database
+from store.outbox import RetryPolicy
 
 log = logging.getLogger("esmbot.app")
 SWEEP_JOB = "timer-sweeper"
@@ -281,6 +282,13 @@ def _quiet_apscheduler() -> None:
         scheduler_log.addFilter(_SkippedWhileRunning())
 
 
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The outbox's retries as ``[outbox]`` sets them."""
+    box = settings.outbox
+    return RetryPolicy(base=box.retry_base_seconds, cap=box.retry_cap_seconds,
+                       window=box.retry_hours * 3600.0, max_attempts=box.max_attempts)
+
+
 async def build_app(
     settings: Settings,
     *,
@@ -298,9 +306,9 @@ async def build_app(
     services = Services(settings=settings, bundle=bundle, matcher=Matcher(bundle.catalog),
                         clock=clock)
     channels: dict[str, Channel] = {}
-    dispatcher = OutboxDispatcher(db, channels, clock,
-                                  max_attempts=settings.outbox.max_attempts,
-                                  batch_size=settings.outbox.batch_size)
+    dispatcher = OutboxDispatcher(db, channels, clock, retry=retry_policy(settings),
+                                  batch_size=settings.outbox.batch_size,
+                                  lease_seconds=settings.outbox.lease_seconds)
     pipeline = Pipeline(services, db, on_commit=dispatcher.wake)
     timer_handlers: dict[str, TimerHandler] = {**NOTICE_HANDLERS, **(extra_handlers or {})}
     sweeper = Sweeper(db, timer_handlers, clock,

@@ -1,5 +1,5 @@
 """``esmbot``: chat in the terminal, serve, check the catalog, upgrade the db, verify the audit,
-look at requests, check calendars and recompute SLAs."""
+look at requests, check calendars, recompute SLAs, and see or resend the outbox."""
 
 from __future__ import annotations
 
@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_time import add_commands
 
     add_commands(sub)
+    _add_outbox_commands(sub)
     return parser
 
 
@@ -123,6 +124,21 @@ def version_line() -> str:
     except PackageNotFoundError:  # run from a source tree that was never installed
         installed = "unknown"
     return f"esmbot {installed} (database schema {head()})"
+def _add_outbox_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    box = sub.add_parser("outbox", help="see and resend messages that have not gone out")
+    box_sub = box.add_subparsers(dest="outbox_command", required=True)
+    listing = box_sub.add_parser("list", help="messages waiting or being sent, oldest first")
+    listing.add_argument("--dead", action="store_true",
+                         help="the dead letters instead (retries given up)")
+    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--limit", type=int, default=200)
+    listing.set_defaults(run=cmd.outbox_list)
+    retry = box_sub.add_parser(
+        "retry", help="send again now, with a fresh retry window: the given messages, or "
+        "every waiting one (every dead one with --dead)")
+    retry.add_argument("ids", nargs="*", type=int, metavar="ID", help="outbox ids (see list)")
+    retry.add_argument("--dead", action="store_true", help="every dead letter (without IDs)")
+    retry.set_defaults(run=cmd.outbox_retry)
 
 
 def _configure_logging(settings: Settings, *, quiet: bool) -> None:

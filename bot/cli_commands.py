@@ -13,10 +13,11 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.app import BotApp, build_app, bundle_paths
-from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
+from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, print_json
 from bot.settings import Settings
 
 DEMO_PERSONA = "alice"
@@ -201,3 +202,66 @@ async def reload_command(settings: Settings, args: argparse.Namespace) -> int:
     print(f"reload asked (generation {generation}): every esmbot serve re-reads its files "
           f"within [server] reload_poll_seconds ({settings.server.reload_poll_seconds:g} s)")
     return EXIT_OK
+
+
+
+async def outbox_list(settings: Settings, args: argparse.Namespace) -> int:
+    from store import outbox
+    from store.db import Database
+
+    db = await Database.open(settings.store.url)
+    try:
+        async with db.unit_of_work() as uow:
+            rows = await outbox.undelivered(uow.session, dead=args.dead, limit=args.limit)
+            data = [outbox_json(row) for row in rows]
+    finally:
+        await db.close()
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    for item in data:
+        print(f"{item['id']:<8} {item['state']:<8} {item['channel']:<9} "
+              f"{item['recipient']:<36} {item['attempts']:>4}  {item['next_attempt_at']}  "
+              f"{(item['last_error'] or '')[:60]}")
+    if not data:
+        print("no dead letters" if args.dead else "nothing waiting: every message went out")
+    return EXIT_OK
+
+
+async def outbox_retry(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import utc_now
+    from store import outbox
+    from store.db import Database
+
+    if args.ids and args.dead:
+        print("esmbot: give either IDs or --dead, not both", file=sys.stderr)
+        return EXIT_CONFIG
+    db = await Database.open(settings.store.url)
+    try:
+        async with db.unit_of_work() as uow:
+            done = await outbox.retry_now(uow.session, ids=args.ids, dead=args.dead,
+                                          now=utc_now())
+    finally:
+        await db.close()
+    for row_id, why in done.left.items():
+        print(f"esmbot: {row_id}: {why}; left as it is", file=sys.stderr)
+    if done.due:
+        print(f"due now: {', '.join(map(str, done.due))} (a running esmbot sends them within "
+              f"[outbox] poll_seconds)")
+    else:
+        print("nothing to retry")
+    return EXIT_FAILED if done.left else EXIT_OK
+
+
+def outbox_json(row: Any) -> dict[str, Any]:
+    def at(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": row.id, "state": row.state, "channel": row.channel, "kind": row.kind,
+        "recipient": row.recipient_key, "attempts": row.attempts,
+        "created_at": at(row.created_at), "attempted_at": at(row.attempted_at),
+        "next_attempt_at": at(row.next_attempt_at), "retry_since": at(row.retry_since),
+        "lease_owner": row.lease_owner, "lease_until": at(row.lease_until),
+        "last_error": row.last_error, "correlation": row.correlation,
+    }

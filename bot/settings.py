@@ -82,7 +82,14 @@ class BotSettings(_Section):
 
 
 class OutboxSettings(_Section):
-    max_attempts: int = Field(default=8, ge=1, le=100)
+    """The dispatcher: how long its claims last (renewed while a send goes on), how it retries
+    (capped, jittered exponential backoff for ``retry_hours``), how often it looks."""
+
+    lease_seconds: float = Field(default=10.0, ge=1, le=3600)
+    retry_base_seconds: float = Field(default=1.0, gt=0, le=3600)
+    retry_cap_seconds: float = Field(default=60.0, gt=0, le=86400)
+    retry_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+    max_attempts: int | None = Field(default=None, ge=1, le=1_000_000)
     poll_seconds: float = Field(default=2.0, gt=0, le=60)
     batch_size: int = Field(default=50, ge=1, le=1000)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from chat.events import ConversationKey, InboundEvent, MessageRef
 from chat.replies import Card, Message
@@ -57,3 +58,16 @@ class Channel(Protocol):
     async def send(self, key: ConversationKey, message: Message) -> MessageRef: ...
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef: ...
+
+
+@runtime_checkable
+class FindsItsSends(Protocol):
+    """A channel whose platform keeps a tag on a message and can find it again (Slack: message
+    metadata, read back with the conversation's history). The outbox tags every send with its
+    row, and before resending a row whose last send may have gone out, looks for it first."""
+
+    async def send_tagged(self, key: ConversationKey, message: Message, tag: str
+                          ) -> MessageRef: ...
+
+    async def find_tagged(self, key: ConversationKey, tag: str, since: datetime
+                          ) -> MessageRef | None: ...

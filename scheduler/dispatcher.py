@@ -1,13 +1,17 @@
 """The outbox dispatcher: sends what committed turns queued, after their commit.
 
-Rows are claimed with a lease (so a crashed sender's rows go to another), sent through their
-channel, and marked sent with the platform's message reference (for later card updates). A failed
-send is retried with backoff, honouring ``Retry-After``, and dead-lettered after its attempts;
-never dropped silently. Only rows for the channels this process has are claimed: a row for
-another channel waits for the process that has it (the terminal chat, another replica). Rows to
-one recipient go out in order (see ``store.outbox``). Each message is fitted to its channel's
-``Capabilities`` here, once (``chat.channel.degrade``: buttons it cannot show become numbered
-choices), and an update is tried only where the channel can update at all.
+Rows are claimed with a short lease, renewed while their sends go on (so a crashed sender's
+rows go to another within seconds), sent through their channel, and marked sent with the
+platform's message reference (for later card updates). A row claimed from a sender that died
+mid-send is in doubt: where the channel can find its own sends again (``FindsItsSends``: every
+send carries its row's tag), it is looked for first and only sent when it is not there. A
+failed send is retried with capped, jittered backoff (``outbox.RetryPolicy``), honouring
+``Retry-After``, for hours, then dead-lettered; never dropped silently. Only rows for the
+channels this process has are claimed: a row for another channel waits for the process that has
+it (the terminal chat, another replica). Rows to one recipient go out in order (see
+``store.outbox``). Each message is fitted to its channel's ``Capabilities`` here, once
+(``chat.channel.degrade``: buttons it cannot show become numbered choices), and an update is
+tried only where the channel can update at all.
 
 A claimed batch holds at most one row per recipient (``outbox.claim_due`` takes only the first
 unsent row of each), so its rows are sent at the same time without breaking that order; the
@@ -23,9 +27,10 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from chat.channel import Channel, ChannelError, UpdateUnsupported, degrade
+from chat.channel import Channel, ChannelError, FindsItsSends, UpdateUnsupported, degrade
 from chat.events import ConversationKey, MessageRef
 from chat.replies import Message, message_from_dict
 from store import outbox
@@ -34,7 +39,7 @@ from store.models import OutboxRow
 
 log = logging.getLogger("esmbot.outbox")
 Outcome = outbox.Delivered | outbox.Failure
-LEASE_SECONDS = 60.0
+LEASE_SECONDS = 10.0
 
 
 class OutboxDispatcher:
@@ -44,19 +49,29 @@ class OutboxDispatcher:
         channels: Mapping[str, Channel],
         clock: Callable[[], datetime],
         *,
-        max_attempts: int = 8,
+        retry: outbox.RetryPolicy | None = None,
+        max_attempts: int | None = None,
         batch_size: int = 50,
         owner: str | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+        heartbeat_seconds: float | None = None,
     ) -> None:
         """``owner`` names this sender in the rows it claims; it must be unique among the
         processes running at one time (default: random). A process that keeps its name across
-        restarts (the terminal chat) takes back at once the rows it was sending when it died."""
+        restarts (the terminal chat) takes back at once the rows it was sending when it died.
+        While a batch is being sent its leases are renewed every ``heartbeat_seconds``
+        (default: a third of ``lease_seconds``). ``max_attempts`` overrides ``retry``'s."""
         self.db = db
         self.channels = channels
         self.clock = clock
-        self.max_attempts = max_attempts
+        retry = retry or outbox.RetryPolicy()
+        if max_attempts is not None:
+            retry = replace(retry, max_attempts=max_attempts)
+        self.retry = retry
         self.batch_size = batch_size
         self.owner = owner or f"dispatcher-{secrets.token_hex(4)}"
+        self.lease_seconds = lease_seconds
+        self.heartbeat_seconds = heartbeat_seconds or lease_seconds / 3
         self._wake = asyncio.Event()
         self._drain_lock = asyncio.Lock()
 
@@ -68,10 +83,10 @@ class OutboxDispatcher:
         delivered = 0
         async with self._drain_lock:
             while True:
-                rows = await self._claim()
-                if not rows:
+                taken = await self._claim()
+                if not taken.rows:
                     return delivered
-                delivered += await self._send_batch(rows)
+                delivered += await self._send_batch(taken)
 
     async def run(self, poll_seconds: float, stop: asyncio.Event) -> None:
         """Drain whenever woken, and at least every ``poll_seconds`` (for retries)."""
@@ -84,36 +99,68 @@ class OutboxDispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
 
-    async def _claim(self) -> list[OutboxRow]:
+    async def _claim(self) -> outbox.Claim:
         channels = list(self.channels)
         if not channels:
-            return []
+            return outbox.Claim([], frozenset())
         async with self.db.unit_of_work() as uow:
-            return await outbox.claim_due(uow.session, now=self.clock(), owner=self.owner,
-                                          lease_seconds=LEASE_SECONDS, limit=self.batch_size,
-                                          channels=channels)
+            return await outbox.claim(uow.session, now=self.clock(), owner=self.owner,
+                                      lease_seconds=self.lease_seconds, limit=self.batch_size,
+                                      channels=channels)
 
-    async def _send_batch(self, rows: Sequence[OutboxRow]) -> int:
+    async def renew(self, ids: Sequence[int]) -> int:
+        """Extend this sender's leases on ``ids`` by ``lease_seconds`` from now; returns how
+        many it still held."""
+        async with self.db.unit_of_work() as uow:
+            until = self.clock() + timedelta(seconds=self.lease_seconds)
+            return await outbox.renew_leases(uow.session, ids=ids, owner=self.owner,
+                                             until=until)
+
+    async def _send_batch(self, taken: outbox.Claim) -> int:
         """Send the rows at once, then record their outcomes; returns how many were delivered.
 
-        When the drain is cancelled mid-batch, the sends that finished are still recorded (else
-        they would go out twice); the others stay leased to this sender and are retried.
+        Their leases are renewed while the sends go on. When the drain is cancelled mid-batch,
+        the sends that finished are still recorded (else they would go out twice); the others
+        stay leased to this sender and are retried.
         """
-        attempts = [asyncio.ensure_future(self._attempt(row)) for row in rows]
+        attempts = [asyncio.ensure_future(self._attempt(row, row.id in taken.in_doubt))
+                    for row in taken.rows]
+        done = asyncio.Event()
+        heartbeat = asyncio.ensure_future(self._keep_leases([row.id or 0 for row in taken.rows],
+                                                            done))
         try:
             outcomes = await asyncio.gather(*attempts)
         except asyncio.CancelledError:
+            heartbeat.cancel()
             finished = [task.result() for task in attempts
                         if task.done() and not task.cancelled() and task.exception() is None]
             await asyncio.shield(self._record(finished))
             raise
+        done.set()
+        await heartbeat
         await self._record(outcomes)
         return sum(isinstance(outcome, outbox.Delivered) for outcome in outcomes)
 
-    async def _attempt(self, row: OutboxRow) -> Outcome:
+    async def _keep_leases(self, ids: list[int], done: asyncio.Event) -> None:
+        """Renew the batch's leases every ``heartbeat_seconds`` until ``done``; a failed
+        renewal is logged and tried again at the next beat (the lease still runs meanwhile)."""
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=self.heartbeat_seconds)
+                return
+            try:
+                await self.renew(ids)
+            except Exception:
+                log.warning("could not renew the outbox leases of %d rows", len(ids),
+                            exc_info=True)
+
+    async def _attempt(self, row: OutboxRow, in_doubt: bool = False) -> Outcome:
         """Send one row; however it ends, the result is an outcome to record."""
         try:
-            ref = await self._send(row)
+            ref = await self._send(row, in_doubt)
+        except _StillInDoubt as doubt:
+            failure = self._failure(row, str(doubt.cause), doubt.cause.retry_after, False)
+            return replace(failure, in_doubt=True)
         except ChannelError as exc:
             return self._failure(row, str(exc), exc.retry_after, exc.permanent)
         except Exception as exc:  # a bug in an adapter must not lose the message
@@ -132,7 +179,7 @@ class OutboxDispatcher:
             await outbox.mark_sent_many(uow.session, delivered, now=now)
             await outbox.mark_failed_many(uow.session, failures, now=now)
 
-    async def _send(self, row: OutboxRow) -> MessageRef | None:
+    async def _send(self, row: OutboxRow, in_doubt: bool) -> MessageRef | None:
         channel = self.channels.get(row.channel)
         if channel is None:  # stopped since the claim: leave the row for whoever has it
             raise ChannelError(f"channel {row.channel!r} is not enabled here")
@@ -144,18 +191,56 @@ class OutboxDispatcher:
                 return await channel.update(MessageRef.from_dict(row.target_ref), message)
             except UpdateUnsupported:
                 log.info("update unsupported for outbox=%s; sending a new message", row.id)
-        return await channel.send(ConversationKey.from_dict(row.recipient), message)
+        key = ConversationKey.from_dict(row.recipient)
+        if not isinstance(channel, FindsItsSends):
+            return await channel.send(key, message)
+        tag = send_tag(row)
+        if in_doubt and row.kind == "send":
+            found = await self._find(channel, key, tag, row)
+            if found is not None:
+                return found
+        return await channel.send_tagged(key, message, tag)
+
+    async def _find(self, channel: FindsItsSends, key: ConversationKey, tag: str,
+                    row: OutboxRow) -> MessageRef | None:
+        """The message a dead sender may have sent for ``row``; None when it is not there,
+        or when the platform refuses to say (logged: the row is then sent, perhaps twice).
+        When the platform cannot answer now, ``_StillInDoubt``: look again at the retry."""
+        try:
+            found = await channel.find_tagged(key, tag, row.created_at)
+        except ChannelError as exc:
+            if not exc.permanent:
+                raise _StillInDoubt(exc) from exc
+            log.warning("outbox=%s was being sent when its sender stopped; could not look "
+                        "for it (%s), sending it again", row.id, exc)
+            return None
+        if found is not None:
+            log.info("outbox=%s had been sent before its sender stopped; not sent again",
+                     row.id)
+        return found
 
     def _failure(
         self, row: OutboxRow, error: str, retry_after: float | None, permanent: bool
     ) -> outbox.Failure:
-        """Retry with backoff (at least ``retry_after``), or dead after ``max_attempts``."""
+        """Retry with backoff (at least ``retry_after``) within the retry window, or dead."""
         retry_at = None
-        if not permanent and row.attempts < self.max_attempts:
-            delay = outbox.backoff_delay(row.attempts, retry_after=retry_after)
-            retry_at = self.clock() + timedelta(seconds=delay)
+        if not permanent:
+            retry_at = self.retry.retry_at(row, self.clock(), retry_after=retry_after)
         if retry_at is None:
             log.error("outbox=%s dead after %d attempts: %s", row.id, row.attempts, error)
         else:
             log.warning("outbox=%s failed (%s); retry at %s", row.id, error, retry_at)
         return outbox.Failure(outbox_id=row.id or 0, error=error[:500], retry_at=retry_at)
+
+
+def send_tag(row: OutboxRow) -> str:
+    """The tag a row's send carries at the platform, to find it again: its outbox id."""
+    return f"outbox-{row.id}"
+
+
+class _StillInDoubt(Exception):
+    """Looking for an in-doubt row failed for now (``cause``); it stays in doubt."""
+
+    def __init__(self, cause: ChannelError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause

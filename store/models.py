@@ -151,6 +151,8 @@ class OutboxRow(SQLModel, table=True):
     last_error: str | None = None
     sent_ref: dict[str, Any] | None = _json(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
+    attempted_at: datetime | None = _utc(nullable=True)  # last handed to a sender (0009)
+    retry_since: datetime | None = _utc(nullable=True)  # the current retry window opened
 
 
 class AuditEventRow(SQLModel, table=True):

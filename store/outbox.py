@@ -2,8 +2,15 @@
 
 A dispatcher claims due rows with a lease (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so replicas
 take disjoint rows; SQLite: the ``BEGIN IMMEDIATE`` transaction already excludes other writers).
-A row whose lease ran out (its sender crashed) is claimed again. Failed sends go back to
-``pending`` with a later ``next_attempt_at``, or to ``dead`` when they should not be retried.
+A lease is short (``[outbox] lease_seconds``, 10 s) and renewed by its sender while the send
+is in progress (``renew_leases``), so the rows of a sender that died are claimed again within
+seconds. The claim writes ``attempted_at`` with the lease, before the platform is called: a row
+claimed again while still ``sending`` was handed to a sender whose outcome was never recorded,
+and ``Claim.in_doubt`` names it (the dispatcher looks for it at the platform before resending,
+where the platform allows). Failed sends go back to ``pending`` with a later
+``next_attempt_at`` (``RetryPolicy``: capped, jittered exponential backoff for a window of
+hours), or to ``dead`` when they should not be retried; an operator resends those with
+``esmbot outbox retry`` (``retry_now``).
 
 Rows to one recipient conversation (``recipient_key``) go out in the order they were queued: a
 row is not claimed while an earlier one to the same recipient is still pending or sending, so a
@@ -18,7 +25,7 @@ dispatcher records a whole batch's outcomes with ``mark_sent_many`` / ``mark_fai
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -58,6 +65,16 @@ class Queued:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """What ``claim`` took: the rows, now ``sending`` under this lease, and the ids of those
+    that were already ``sending`` under another (or an earlier) lease, whose last send may or
+    may not have reached the platform."""
+
+    rows: list[OutboxRow]
+    in_doubt: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
 class Delivered:
     """A send that went out: ``sent_ref`` is the platform's ``MessageRef.as_dict`` (or None)."""
 
@@ -67,11 +84,16 @@ class Delivered:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A send that failed: back to ``pending`` until ``retry_at``, or ``dead`` when None."""
+    """A send that failed: back to ``pending`` until ``retry_at``, or ``dead`` when None.
+
+    ``in_doubt``: the row may still have gone out (the platform could not say whether a dead
+    sender's attempt arrived); it stays ``sending``, leased to nobody until ``retry_at``, so
+    the next claim takes it in doubt again and looks for it first."""
 
     outbox_id: int
     error: str
     retry_at: datetime | None
+    in_doubt: bool = False
 
 
 # The statements are built once, with a bind parameter for every value that changes: building
@@ -109,7 +131,13 @@ _LEASE = (
     update(OUTBOX)
     .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
     .values(state="sending", lease_owner=bindparam("owner"), lease_until=bindparam("until"),
-            attempts=OUTBOX.c.attempts + 1)
+            attempts=OUTBOX.c.attempts + 1, attempted_at=bindparam("now"))
+)
+_RENEW = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)),
+           OUTBOX.c.state == "sending", OUTBOX.c.lease_owner == bindparam("owner"))
+    .values(lease_until=bindparam("until"))
 )
 _MARK_SENT = (
     update(OUTBOX)
@@ -117,12 +145,23 @@ _MARK_SENT = (
     .values(state="sent", sent_ref=bindparam("ref"), sent_at=bindparam("now"),
             lease_owner=null(), lease_until=null())
 )
+_MARK_IN_DOUBT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("row_id"))
+    .values(state="sending", last_error=bindparam("error"),
+            next_attempt_at=bindparam("retry_at", type_=UtcDateTime()),
+            retry_since=func.coalesce(OUTBOX.c.retry_since,
+                                      bindparam("now", type_=UtcDateTime())),
+            lease_owner=null(), lease_until=bindparam("retry_at", type_=UtcDateTime()))
+)
 _MARK_FAILED = (
     update(OUTBOX)
     .where(OUTBOX.c.id == bindparam("row_id"))
     .values(state=bindparam("new_state"), last_error=bindparam("error"),
             next_attempt_at=func.coalesce(bindparam("retry_at", type_=UtcDateTime()),
                                           OUTBOX.c.next_attempt_at),
+            retry_since=func.coalesce(OUTBOX.c.retry_since,
+                                      bindparam("now", type_=UtcDateTime())),
             lease_owner=null(), lease_until=null())
 )
 
@@ -186,29 +225,59 @@ async def claim_due(
     One SELECT (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and one UPDATE of the rows it found;
     the returned rows show the lease as written.
     """
+    taken = await claim(session, now=now, owner=owner, lease_seconds=lease_seconds,
+                        limit=limit, channels=channels)
+    return taken.rows
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    owner: str,
+    lease_seconds: float,
+    limit: int,
+    channels: Collection[str] | None = None,
+) -> Claim:
+    """``claim_due``, also telling which rows are in doubt (see ``Claim``)."""
     if channels is not None and not channels:
-        return []
+        return Claim([], frozenset())
     params: dict[str, Any] = {"now": now, "owner": owner, "limit": limit}
     query = _CLAIM_ANY_CHANNEL
     if channels is not None:
         query, params["channels"] = _CLAIM_FOR_CHANNELS, sorted(channels)
     rows = list(await session.scalars(query, params))
+    in_doubt = frozenset(row.id or 0 for row in rows
+                         if row.state == "sending" and row.attempted_at is not None)
     if rows:
         until = now + timedelta(seconds=lease_seconds)
         await session.execute(_LEASE, {"ids": [row.id for row in rows], "owner": owner,
-                                       "until": until})
+                                       "until": until, "now": now})
         for row in rows:
-            _show_lease(row, owner, until)
-    return rows
+            _show_lease(row, owner, until, now)
+    return Claim(rows, in_doubt)
 
 
-def _show_lease(row: OutboxRow, owner: str, until: datetime) -> None:
+def _show_lease(row: OutboxRow, owner: str, until: datetime, now: datetime) -> None:
     """What ``_LEASE`` wrote, set on the loaded row as its database state (not a change the
     session would flush again)."""
     set_committed_value(row, "state", "sending")
     set_committed_value(row, "lease_owner", owner)
     set_committed_value(row, "lease_until", until)
     set_committed_value(row, "attempts", row.attempts + 1)
+    set_committed_value(row, "attempted_at", now)
+
+
+async def renew_leases(
+    session: AsyncSession, *, ids: Sequence[int], owner: str, until: datetime
+) -> int:
+    """Extend ``owner``'s leases on these rows to ``until`` (its sends are still going on);
+    returns how many it still held (a row another sender took over is left alone)."""
+    if not ids:
+        return 0
+    result = cast(CursorResult[Any], await session.execute(
+        _RENEW, {"ids": list(ids), "owner": owner, "until": until}))
+    return int(result.rowcount or 0)
 
 
 async def mark_sent(
@@ -252,10 +321,15 @@ async def mark_failed(
 async def mark_failed_many(
     session: AsyncSession, failures: Iterable[Failure], *, now: datetime
 ) -> None:
-    """``mark_failed`` for the failed rows of a batch: one executemany UPDATE."""
-    params = [_failed_params(failure, now) for failure in failures]
+    """``mark_failed`` for the failed rows of a batch: one executemany UPDATE (and one for
+    the rows left in doubt)."""
+    failures = list(failures)
+    doubtful = [f for f in failures if f.in_doubt and f.retry_at is not None]
+    params = [_failed_params(failure, now) for failure in failures if failure not in doubtful]
     if params:
         await _execute(session, _MARK_FAILED, params)
+    if doubtful:
+        await _execute(session, _MARK_IN_DOUBT, [_failed_params(f, now) for f in doubtful])
 
 
 def _sent_params(item: Delivered, now: datetime) -> dict[str, Any]:
@@ -266,7 +340,7 @@ def _sent_params(item: Delivered, now: datetime) -> dict[str, Any]:
 def _failed_params(failure: Failure, now: datetime) -> dict[str, Any]:
     retry_at = None if failure.retry_at is None else max(failure.retry_at, now)
     return {"row_id": failure.outbox_id, "error": failure.error, "retry_at": retry_at,
-            "new_state": "dead" if retry_at is None else "pending"}
+            "new_state": "dead" if retry_at is None else "pending", "now": now}
 
 
 async def _execute(
@@ -345,3 +419,83 @@ def backoff_delay(
     if retry_after is not None and retry_after > delay:
         delay = retry_after
     return max(delay, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When a failed send is tried again: ``base`` s, doubling, at most ``cap`` s apart, each
+    delay drawn from its upper half ("equal jitter": replicas and recipients that failed
+    together do not retry together, and no retry comes sooner than half its step); never
+    sooner than the platform's ``Retry-After``. A row is dead-lettered once ``window`` seconds
+    have passed since its retries began (``retry_since``), or after ``max_attempts`` when set.
+    """
+
+    base: float = 1.0
+    cap: float = 60.0
+    window: float = 24 * 3600.0
+    max_attempts: int | None = None
+
+    def delay(self, attempts: int, *, retry_after: float | None = None,
+              rng: random.Random | None = None) -> float:
+        """Seconds to wait after ``attempts`` failed tries: within [step / 2, step], where
+        step is ``min(cap, base * 2 ** (attempts - 1))``, and at least ``retry_after``."""
+        step = backoff_delay(attempts, base=self.base, cap=self.cap)
+        delay = step / 2 + (rng or random).uniform(0.0, step / 2)
+        return max(delay, retry_after or 0.0)
+
+    def retry_at(self, row: OutboxRow, now: datetime, *, retry_after: float | None = None,
+                 rng: random.Random | None = None) -> datetime | None:
+        """When to try ``row`` again after a failure at ``now``; None: it is dead."""
+        if self.max_attempts is not None and row.attempts >= self.max_attempts:
+            return None
+        since = row.retry_since or now  # this failure opens the window
+        at = now + timedelta(seconds=self.delay(row.attempts, retry_after=retry_after,
+                                                rng=rng))
+        if at - since > timedelta(seconds=self.window):
+            return None
+        return at
+
+
+UNDELIVERED = ("pending", "sending")
+
+
+async def undelivered(session: AsyncSession, *, dead: bool, limit: int = 1000
+                      ) -> list[OutboxRow]:
+    """What has not gone out, oldest first: the rows waiting or being sent, or (``dead``) the
+    dead letters."""
+    states = ("dead",) if dead else UNDELIVERED
+    query = (select(OutboxRow).where(col(OutboxRow.state).in_(states))
+             .order_by(col(OutboxRow.id)).limit(limit))
+    return list(await session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class Rescheduled:
+    """What ``retry_now`` did: the ids due now, and the ids it left (sent, sending, missing)."""
+
+    due: list[int]
+    left: dict[int, str]
+
+
+async def retry_now(session: AsyncSession, *, ids: Sequence[int], dead: bool, now: datetime
+                    ) -> Rescheduled:
+    """Make rows due at once with a fresh retry window: the given ``ids`` (dead or pending),
+    or, with no ids, every dead row (``dead``) or every pending one. A row being sent or
+    already sent is left as it is, and said so."""
+    if ids:
+        rows = list(await session.scalars(select(OutboxRow).where(col(OutboxRow.id).in_(ids))))
+    else:
+        rows = await undelivered(session, dead=dead, limit=100_000)
+    found = {row.id or 0: row for row in rows}
+    left = {row_id: "no such message" for row_id in ids if row_id not in found}
+    due = []
+    for row_id, row in sorted(found.items()):
+        if row.state in ("pending", "dead"):
+            due.append(row_id)
+        else:
+            left[row_id] = row.state
+    if due:
+        await session.execute(
+            update(OUTBOX).where(OUTBOX.c.id.in_(due))
+            .values(state="pending", next_attempt_at=now, retry_since=null()))
+    return Rescheduled(due, dict(sorted(left.items())))

@@ -1,12 +1,15 @@
 """``SlackChannel``: the Channel protocol over the Slack Web API (``AsyncWebClient``).
 
 Sends go to a person's DM (``conversations.open``, cached) or to a channel thread, and return
-``MessageRef(conversation=<channel id>, native_id=<ts>)`` for ``chat.update`` later. Errors are
-mapped for the outbox: 429 waits ``Retry-After``; bad tokens or targets are permanent; network
-trouble is retried. Inbound events reach the core's inbox (``accept``) before the ack; one
-from a Slack user the roster does not know is first looked up (``users.info``), and if their
-email belongs to a directory person without a Slack id it comes as from that email address,
-the key the core's ``address_of`` builds for them (``prepare``, after the ack).
+``MessageRef(conversation=<channel id>, native_id=<ts>)`` for ``chat.update`` later. The outbox
+tags each send with message metadata (``event_type`` ``esmbot_outbox``, its row in the
+payload) and, for a row whose sender died mid-send, looks for that tag in the conversation's
+history (``conversations.history``, or ``conversations.replies`` in a thread) before resending.
+Errors are mapped for the outbox: 429 waits ``Retry-After``; bad tokens or targets are
+permanent; network trouble is retried. Inbound events reach the core's inbox (``accept``) before
+the ack; one from a Slack user the roster does not know is first looked up (``users.info``), and
+if their email belongs to a directory person without a Slack id it comes as from that email
+address, the key the core's ``address_of`` builds for them (``prepare``, after the ack).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -34,6 +38,8 @@ from chat.events import ConversationKey, InboundEvent, MessageReceived, MessageR
 from chat.replies import Message
 
 log = logging.getLogger("esmbot.slack")
+SEND_TAG_EVENT = "esmbot_outbox"  # the metadata event_type that carries an outbox tag
+HISTORY_PAGES = 5  # pages of 200 looked through for a tagged message, newest first
 
 
 class SlackChannel(Plumbing):
@@ -56,15 +62,52 @@ class SlackChannel(Plumbing):
             await self._learn_bot_user_id()
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
+        return await self.send_tagged(key, message, "")
+
+    async def send_tagged(self, key: ConversationKey, message: Message, tag: str
+                          ) -> MessageRef:
+        """``send``, the message carrying ``tag`` in its metadata (none when empty)."""
         channel_id, thread_ts = await self._target(key)
         payload = _payload(message)
         if thread_ts:
             payload["thread_ts"] = thread_ts
+        if tag:
+            payload["metadata"] = {"event_type": SEND_TAG_EVENT, "event_payload": {"tag": tag}}
         response = await self._call("chat.postMessage", self.client.chat_postMessage,
                                     channel=channel_id, **payload)
         ref = MessageRef(CHANNEL, str(response.get("channel") or channel_id), str(response["ts"]))
         self.choices.shown(key, numbered(message), ref)
         return ref
+
+    async def find_tagged(self, key: ConversationKey, tag: str, since: datetime
+                          ) -> MessageRef | None:
+        """The message sent to ``key`` with ``tag`` since ``since``, or None. Needs the
+        ``im:history`` scope (``channels:history``/``groups:history`` for channel threads);
+        without it Slack refuses and the ``ChannelError`` says so."""
+        channel_id, thread_ts = await self._target(key)
+        oldest = f"{max(since.timestamp() - 1.0, 0.0):.6f}"
+        cursor = ""
+        for _ in range(HISTORY_PAGES):
+            page = await self._history_page(channel_id, thread_ts, oldest, cursor)
+            for found in page.get("messages") or []:
+                if _tag_of(found) == tag:
+                    return MessageRef(CHANNEL, channel_id, str(found.get("ts") or ""))
+            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                return None
+        return None
+
+    async def _history_page(self, channel_id: str, thread_ts: str | None, oldest: str,
+                            cursor: str) -> Any:
+        args: dict[str, Any] = {"channel": channel_id, "oldest": oldest, "limit": 200,
+                                "include_all_metadata": True}
+        if cursor:
+            args["cursor"] = cursor
+        if thread_ts:
+            return await self._call("conversations.replies", self.client.conversations_replies,
+                                    ts=thread_ts, **args)
+        return await self._call("conversations.history", self.client.conversations_history,
+                                **args)
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
         payload = _payload(message)
@@ -139,3 +182,10 @@ def _payload(message: Message) -> dict[str, Any]:
     if shown.blocks:
         payload["blocks"] = shown.blocks
     return payload
+
+
+def _tag_of(message: dict[str, Any]) -> str:
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != SEND_TAG_EVENT:
+        return ""
+    return str((metadata.get("event_payload") or {}).get("tag") or "")

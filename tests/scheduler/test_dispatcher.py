@@ -84,13 +84,13 @@ async def test_a_message_queued_during_a_drain_is_sent_without_waiting_for_the_p
     claim = dispatcher._claim
     woken: list[bool] = []
 
-    async def claim_then_a_turn_commits() -> list[OutboxRow]:
-        rows = await claim()
-        if not rows and not woken:  # the turn commits just after this claim looked
+    async def claim_then_a_turn_commits() -> outbox.Claim:
+        taken = await claim()
+        if not taken.rows and not woken:  # the turn commits just after this claim looked
             woken.append(True)
             await queue(db, clock, ERIN, "queued meanwhile")
             dispatcher.wake()
-        return rows
+        return taken
 
     dispatcher._claim = claim_then_a_turn_commits  # type: ignore[method-assign]
     await queue(db, clock, BOB, "first")

@@ -3,8 +3,11 @@
 Like the mock servers in bolt-python and python-slack-sdk it records every call, but it runs on
 a free port inside the test's event loop and answers the methods esmbot uses with the shapes
 Slack documents: ``auth.test``, ``conversations.open``, ``chat.postMessage``, ``chat.update``,
-``views.open``, ``users.lookupByEmail``, ``users.info`` and ``apps.connections.open`` (whose
-``url`` leads to a WebSocket that pushes Socket Mode envelopes and records their acks).
+``conversations.history`` and ``conversations.replies`` (newest first, after ``oldest``, with
+each message's ``metadata`` when ``include_all_metadata``), ``views.open``,
+``users.lookupByEmail``, ``users.info`` and ``apps.connections.open`` (whose ``url`` leads to a
+WebSocket that pushes Socket Mode envelopes and records their acks). A message's ``ts`` is the
+time it arrived (seconds since the epoch), made unique by a counter in its fraction.
 
     fake.fail_next("chat.postMessage", status=429, retry_after=1)   # then answers normally
     await fake.wait_for("chat.postMessage", count=2)                # no sleeping
@@ -15,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,12 +180,39 @@ class FakeSlack:
         problem = block_kit_problem(args)
         if problem:
             return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
-        ts = f"1700000000.{next(self._ts):06d}"
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
         message = {"type": "message", "text": args.get("text"), "ts": ts,
                    "blocks": args.get("blocks") or [], "bot_id": "B0ESMBOT",
                    "user": self.bot_user_id}
+        if args.get("thread_ts"):
+            message["thread_ts"] = str(args["thread_ts"])
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
         self._messages[(str(args.get("channel")), ts)] = message
         return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A conversation's top-level messages (no thread replies), newest first."""
+        return self._history(args, lambda m: "thread_ts" not in m)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread's replies (and its parent, when we posted it), newest first."""
+        parent = str(args.get("ts") or "")
+        return self._history(args, lambda m: m.get("thread_ts", m["ts"]) == parent)
+
+    def _history(self, args: dict[str, Any], belongs: Callable[[dict[str, Any]], bool]
+                 ) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("true", "1")
+        found = sorted((m for (c, ts), m in self._messages.items()
+                        if c == channel and float(ts) > oldest and belongs(m)),
+                       key=lambda m: float(m["ts"]), reverse=True)
+        shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                 for m in found[:limit]]
+        return {"ok": True, "messages": shown, "has_more": len(found) > limit,
+                "response_metadata": {"next_cursor": ""}}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         key = (str(args.get("channel")), str(args.get("ts")))
@@ -251,7 +283,7 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
     elif request.can_read_body:
         form = await request.post()
         args.update({k: v for k, v in form.items() if isinstance(v, str)})
-    for name in ("blocks", "view"):  # form-encoded calls send these as JSON strings
+    for name in ("blocks", "view", "metadata"):  # form-encoded calls send these as JSON
         if isinstance(args.get(name), str):
             args[name] = json.loads(args[name])
     return args

@@ -272,3 +272,43 @@ def test_backoff_with_jitter_stays_within_the_delay() -> None:
     delays = [outbox.backoff_delay(4, base=2.0, jitter=True) for _ in range(50)]
     assert all(0.0 <= d <= 16.0 for d in delays)
     assert outbox.backoff_delay(4, jitter=True, retry_after=20) >= 20
+
+
+async def _take(db: Database, now: datetime, owner: str) -> outbox.Claim:
+    async with db.unit_of_work() as uow:
+        return await outbox.claim(uow.session, now=now, owner=owner, lease_seconds=10,
+                                  limit=10)
+
+
+async def test_a_row_taken_from_a_sender_that_never_reported_is_in_doubt(
+    db: Database, now: datetime
+) -> None:
+    """The claim records the attempt before the send: a row still ``sending`` when claimed
+    again may have reached the platform; a row whose failure was recorded did not."""
+    crashed, failed = await _enqueue(db, now, 2)
+    first = await _take(db, now, "dead")
+    assert (first.in_doubt, {row.attempted_at for row in first.rows}) == (frozenset(), {now})
+    async with db.unit_of_work() as uow:
+        await outbox.mark_failed(uow.session, outbox_id=failed, error="HTTP 503", now=now,
+                                 retry_at=now)
+    later = now + timedelta(seconds=11)
+    again = await _take(db, later, "heir")
+    assert {row.id for row in again.rows} == {crashed, failed}
+    assert again.in_doubt == frozenset({crashed})
+    assert {row.attempted_at for row in again.rows} == {later}
+    assert (await _row(db, failed)).retry_since == now  # its retry window opened then
+
+
+async def test_an_operator_retry_makes_a_dead_row_due_with_a_fresh_window(
+    db: Database, now: datetime
+) -> None:
+    dead, sent = await _enqueue(db, now, 2)
+    async with db.unit_of_work() as uow:
+        await outbox.mark_failed(uow.session, outbox_id=dead, error="x", now=now, retry_at=None)
+        await outbox.mark_sent(uow.session, outbox_id=sent, sent_ref=None, now=now)
+    later = now + timedelta(days=2)
+    async with db.unit_of_work() as uow:
+        done = await outbox.retry_now(uow.session, ids=[dead, sent, 999], dead=False, now=later)
+    assert (done.due, done.left) == ([dead], {sent: "sent", 999: "no such message"})
+    row = await _row(db, dead)
+    assert (row.state, row.next_attempt_at, row.retry_since) == ("pending", later, None)
