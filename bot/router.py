@@ -1,8 +1,13 @@
 """Route one event: a click to the feature that owns its action id, text to the open form or
-question, a typed command to the feature that parsed it, anything else to intent matching."""
+question, a typed command to the feature that parsed it, anything else to intent matching.
+
+With a form open, only text shaped like an answer to its current question goes to it
+(``intake.switch.belongs_to_form``); a command is answered and the form's question asked again;
+a sentence asking for another service asks which one to go on with."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot import conversation, prompts
@@ -10,8 +15,9 @@ from bot.features import REGISTRY
 from bot.features.forms import flow as forms
 from bot.features.help.flow import show_help
 from bot.features.intake import flow as intake
+from bot.features.intake import switch
 from bot.features.registry import Click, stale
-from bot.state import ConversationState, FormState, PromptState
+from bot.state import ConversationState, FormState, PromptState, SwitchState
 from bot.turn import Turn
 from chat.events import ActionInvoked, InboundEvent, MessageReceived
 from chat.i18n import say
@@ -43,14 +49,21 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
             await forms.reprompt(turn, state)
         return
     if isinstance(state, FormState):
-        await forms.continue_form(turn, state, TextInput(text))
+        await _route_form_text(turn, text, state)
         return
     command = _command_of(turn, text)
+    if isinstance(state, SwitchState):
+        await (switch.answer_switch(turn, state, text) if command is None
+               else _digress(turn, command, lambda: switch.ask_switch(turn, state)))
+        return
     if isinstance(state, PromptState):
         if command is None:
             await prompts.answer_prompt(turn, state, text)
             return
-        await conversation.end_prompt(turn, state)  # a command instead of an answer
+        form = await conversation.end_prompt(turn, state)  # a command instead of an answer
+        if form is not None:
+            await _digress(turn, command, lambda: _back_to_form(turn, form))
+            return
     if not text:
         await show_help(turn)
         return
@@ -60,6 +73,28 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
         await intake.from_text(turn, text)
     else:
         await _run_command(turn, command)
+
+
+async def _route_form_text(turn: Turn, text: str, state: FormState) -> None:
+    command = None if switch.belongs_to_form(turn, state, text) else _command_of(turn, text)
+    if command is not None:
+        await _digress(turn, command, lambda: _back_to_form(turn, state))
+    elif not await switch.offer_switch(turn, state, text):
+        await forms.continue_form(turn, state, TextInput(text))
+
+
+async def _digress(turn: Turn, command: object, back: Callable[[], Awaitable[None]]) -> None:
+    """Answer the command, then ask again what was open (the form's question, the switch)."""
+    await _run_command(turn, command)
+    await back()
+
+
+async def _back_to_form(turn: Turn, form: FormState) -> None:
+    """The form's question again, unless the command left something else open (a question of
+    its own, which resumes the form once answered, or another form)."""
+    now = await conversation.load(turn)
+    if isinstance(now, FormState) and now.dialog.instance == form.dialog.instance:
+        await forms.reprompt(turn, now)
 
 
 def _command_of(turn: Turn, text: str) -> object | None:
@@ -76,6 +111,7 @@ async def _run_command(turn: Turn, command: object) -> None:
 
 async def _route_click(turn: Turn, click: Click) -> None:
     if isinstance(click.state, PromptState):  # a tap elsewhere drops the question
-        click = replace(click, state=await conversation.end_prompt(turn, click.state))
+        click = replace(click, state=await conversation.end_prompt(turn, click.state),
+                        asked=click.state)
     handler = REGISTRY.actions.get(click.action.partition(":")[0])
     await (handler(turn, click) if handler is not None else stale(turn))

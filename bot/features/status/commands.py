@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.features.phrases import RID, line_of
+from bot.features.phrases import RID, line_of, mentioned_request
 
 
 @dataclass(frozen=True)
@@ -44,4 +44,30 @@ def parse_status(text: str) -> Withdraw | ShowStatus | None:
         return Withdraw(int(match.group(1)), match.group(2).strip(" :：,，"))
     if match := _STATUS.match(words.lowered):
         return ShowStatus(int(match.group(1)))
+    return None
+
+
+@dataclass(frozen=True)
+class FindRequest:
+    """"我的电脑申请到哪了", "what's the status of my laptop request": a question about one's
+    own requests, by what they were for."""
+
+    text: str
+
+
+_ASKS_STATUS = re.compile(
+    r"(到哪了|到哪儿了|到哪一步|进度|状态|怎么样了|什么时候(到|能|批|好|下来|办好|处理)|"
+    r"批了(没|吗)|办好了(没|吗)|好了(没|吗)|有结果了(没|吗)|审批到|"
+    r"\bstatus\b|\bprogress\b|where\s+is|where's|when\s+(will|do|does|can)\b|"
+    r"any\s+news|update\s+on|\bhappened\s+to\b)")
+
+
+def parse_find_request(text: str) -> FindRequest | ShowStatus | None:
+    """A fallback: any mention of REQ-n is a command ("查一下 REQ-1", "REQ-1 进度如何"); a
+    status question without one looks the request up by what it says."""
+    request = mentioned_request(text)
+    if request is not None:
+        return ShowStatus(request)
+    if _ASKS_STATUS.search(line_of(text).lowered):
+        return FindRequest(line_of(text).original)
     return None

@@ -1,0 +1,126 @@
+"""Digressions while a form is open: what belongs to the form, and a new request that asks
+"continue 「在职证明」, or start 「工牌办理」?".
+
+The router asks ``belongs_to_form`` first: a form word ("取消", "提交") or a valid answer to
+the current question that is not free text goes to the form. Anything else that is a command
+runs as one and the form's question is asked again; a sentence that asks for another service
+offers the switch (``offer_switch``); the rest is an answer.
+"""
+
+from __future__ import annotations
+
+from bot import conversation
+from bot.features.forms import flow as forms
+from bot.features.intake.actions import SwitchClick
+from bot.features.phrases import mentions_an_id
+from bot.state import FormState, SwitchState
+from bot.turn import Turn
+from chat.i18n import say
+from chat.replies import Button, Card, Text
+from dialogs.fieldtypes import Invalid, parse_answer
+from dialogs.model import Service
+from dialogs.words import command_of, normalize
+
+# what the form's confirmation takes as "yes" besides the submit words (dialogs.engine)
+CONFIRM_WORDS = frozenset({"是", "好", "yes", "ok", "y"})
+FREE_TEXT = frozenset({"text"})
+KEEP_WORDS = frozenset({"继续", "1", "continue", "keep", "go on", "keep going", "原来的"})
+NEW_WORDS = frozenset({"开始", "2", "start", "new", "switch", "新的", "换", "开始新的"})
+
+
+def belongs_to_form(turn: Turn, state: FormState, text: str) -> bool:
+    """Whether ``text`` is shaped like an answer to the form's current question. A mention of
+    REQ-n or TASK-n never is: it is a command."""
+    if mentions_an_id(text):
+        return False
+    if command_of(text) is not None:
+        return True
+    dialog = state.dialog
+    if dialog.phase == "confirming":
+        return normalize(text) in CONFIRM_WORDS
+    service = turn.services.bundle.catalog.get(dialog.service_id)
+    field = service.field(dialog.asking or "") if service is not None else None
+    if field is None or field.type in FREE_TEXT or dialog.phase == "picking_edit":
+        return False
+    parsed = parse_answer(field, text, today=turn.today,
+                          directory=turn.services.bundle.directory)
+    return not isinstance(parsed, Invalid)
+
+
+def asked_service(turn: Turn, state: FormState, text: str) -> Service | None:
+    """The other service ``text`` clearly asks for, if any (not the form's own)."""
+    result = turn.services.matcher.match(text)
+    if result.kind != "found":
+        return None
+    service_id = result.candidates[0].service_id
+    if service_id == state.dialog.service_id:
+        return None
+    return turn.services.bundle.catalog.get(service_id)
+
+
+async def offer_switch(turn: Turn, state: FormState, text: str) -> bool:
+    """A new request while a form (or its unsubmitted confirmation) is open: ask which one to go
+    on with; False when ``text`` asks for no other service."""
+    service = asked_service(turn, state, text)
+    if service is None:
+        return False
+    switch = SwitchState(state, service.id, text)
+    await conversation.save(turn, switch)
+    await ask_switch(turn, switch)
+    return True
+
+
+async def ask_switch(turn: Turn, switch: SwitchState) -> None:
+    current, new = _names(turn, switch)
+    instance = switch.form.dialog.instance
+    await turn.reply(Card(
+        title=say("digress.switch_title", turn.locale, current=current, new=new),
+        body=say("digress.switch_body", turn.locale, current=current, new=new),
+        buttons=(Button(say("digress.switch_keep", turn.locale, service=current),
+                        SwitchClick(instance, "keep").format(), style="primary"),
+                 Button(say("digress.switch_new", turn.locale, service=new),
+                        SwitchClick(instance, "new").format()))))
+
+
+def _names(turn: Turn, switch: SwitchState) -> tuple[str, str]:
+    catalog = turn.services.bundle.catalog
+    current = catalog.get(switch.form.dialog.service_id)
+    new = catalog.get(switch.service)
+    return (current.name.get(turn.locale) if current else switch.form.dialog.service_id,
+            new.name.get(turn.locale) if new else switch.service)
+
+
+async def answer_switch(turn: Turn, switch: SwitchState, text: str) -> None:
+    """A typed answer: "继续"/"1" keeps the form, "开始"/"2" (or the new service's name) starts
+    the new one; "取消" keeps the form too; anything else asks again."""
+    word = normalize(text)
+    current, new = (normalize(name) for name in _names(turn, switch))
+    if word in KEEP_WORDS or word == current or command_of(text) == "cancel":
+        await choose(turn, switch, "keep")
+    elif word in NEW_WORDS or word == new:
+        await choose(turn, switch, "new")
+    else:
+        await turn.reply(Text(say("digress.switch_again", turn.locale)))
+        await ask_switch(turn, switch)
+
+
+async def choose(turn: Turn, switch: SwitchState, choice: str) -> None:
+    if choice == "keep":
+        await conversation.save(turn, switch.form)
+        await forms.reprompt(turn, switch.form)
+        return
+    service = turn.services.bundle.catalog.get(switch.service)
+    if service is None:
+        await choose(turn, switch, "keep")
+        return
+    current, _ = _names(turn, switch)
+    await turn.reply(Text(say("digress.switch_dropped", turn.locale, service=current)))
+    await forms.start_form(turn, service, switch.text)
+
+
+async def switch_click(turn: Turn, click: SwitchClick, switch: object) -> bool:
+    """A tap on the question; False when it is not the open question's (a stale card)."""
+    if not isinstance(switch, SwitchState) or switch.form.dialog.instance != click.instance:
+        return False
+    await choose(turn, switch, click.choice)
+    return True
