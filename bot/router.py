@@ -31,10 +31,22 @@ FORM_ONLY_WORDS = frozenset({"cancel", "back", "skip", "submit", "edit"})
 
 async def route(turn: Turn, event: InboundEvent) -> None:
     state = await conversation.load(turn)
+    waiting = switch.waiting_question(state) or _lasting(state)
+    answered = False
     if isinstance(event, ActionInvoked):
         await _route_click(turn, Click(event.action_id, _clean(event.text), state))
     elif isinstance(event, MessageReceived):
-        await _route_text(turn, _clean(event.text), state)
+        answered = await _route_text(turn, _clean(event.text), state)
+    if waiting is not None and not answered:
+        await switch.carry_question(turn, waiting)
+
+
+def _lasting(state: ConversationState | None) -> PromptState | None:
+    """The open question when someone else waits for its answer (it outlives digressions)."""
+    if isinstance(state, PromptState) and state.resume is None:
+        prompt = REGISTRY.prompts.get(state.purpose)
+        return state if prompt is not None and prompt.lasting else None
+    return None
 
 
 def _clean(text: str) -> str:
@@ -42,32 +54,57 @@ def _clean(text: str) -> str:
     return "".join(c for c in text if c.isprintable() or c in "\n\t").strip()
 
 
-async def _route_text(turn: Turn, text: str, state: ConversationState | None) -> None:
+async def _route_text(turn: Turn, text: str, state: ConversationState | None) -> bool:
+    """Route a message; True when it answered (or cancelled) the open question."""
     if len(text) > MAX_MESSAGE_CHARS:
         await turn.reply(Text(say("err.too_long", turn.locale, limit=MAX_MESSAGE_CHARS)))
         if isinstance(state, FormState):
             await forms.reprompt(turn, state)
-        return
+        return False
     if isinstance(state, FormState):
         await _route_form_text(turn, text, state)
-        return
+        return False
     command = _command_of(turn, text)
     if isinstance(state, SwitchState):
         await (switch.answer_switch(turn, state, text) if command is None
                else _digress(turn, command, lambda: switch.ask_switch(turn, state)))
-        return
+        return False
     if isinstance(state, PromptState):
-        if command is None:
-            await prompts.answer_prompt(turn, state, text)
-            return
-        form = await conversation.end_prompt(turn, state)  # a command instead of an answer
-        if form is not None:
-            await _digress(turn, command, lambda: _back_to_form(turn, form))
-            return
+        return await _route_prompt_text(turn, text, state, command)
+    await _route_free_text(turn, text, command)
+    return False
+
+
+async def _route_prompt_text(
+    turn: Turn, text: str, state: PromptState, command: object | None
+) -> bool:
+    """The answer to the open question, or a command instead (which drops the question, unless
+    someone else waits for it); a lasting question lets a new request open its form."""
+    lasting = _lasting(state) is not None
+    service = switch.service_asked(turn, text) if lasting and command is None else None
+    if service is not None:
+        await switch.open_form_keeping(turn, service, text, state)
+        return False
+    if command is None:
+        await prompts.answer_prompt(turn, state, text)
+        return True
+    if lasting:
+        await _run_command(turn, command)
+        return False
+    form = await conversation.end_prompt(turn, state)
+    if form is not None:
+        await _digress(turn, command, lambda: _back_to_form(turn, form))
+    else:
+        await _run_command(turn, command)
+    return False
+
+
+async def _route_free_text(turn: Turn, text: str, command: object | None) -> None:
+    """Nothing is open that the text would answer."""
+    command = command if command is not None else REGISTRY.parse_reply(text)
     if not text:
         await show_help(turn)
-        return
-    if command is None and command_of(text) in FORM_ONLY_WORDS:
+    elif command is None and command_of(text) in FORM_ONLY_WORDS:
         await turn.reply(Text(say("dlg.nothing_open", turn.locale)))  # "取消" with no form
     elif command is None:
         await intake.from_text(turn, text)
@@ -110,7 +147,8 @@ async def _run_command(turn: Turn, command: object) -> None:
 
 
 async def _route_click(turn: Turn, click: Click) -> None:
-    if isinstance(click.state, PromptState):  # a tap elsewhere drops the question
+    if isinstance(click.state, PromptState) and _lasting(click.state) is None:
+        # a tap elsewhere drops the question (not one someone else waits for)
         click = replace(click, state=await conversation.end_prompt(turn, click.state),
                         asked=click.state)
     handler = REGISTRY.actions.get(click.action.partition(":")[0])

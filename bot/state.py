@@ -25,16 +25,22 @@ ROW_VERSION = 1
 class FormState:
     dialog: DialogState
     resubmits: int = 0  # the rejected request this form files again (重新提交), if any
+    # someone else's question that was waiting when the form opened; it waits again once the
+    # form is submitted or cancelled
+    after: PromptState | None = None
 
     def to_row(self) -> dict[str, Any]:
         row = {"v": ROW_VERSION, "kind": "form", **self.dialog.to_json()}
-        return row | ({"resubmits": self.resubmits} if self.resubmits else {})
+        row |= {"resubmits": self.resubmits} if self.resubmits else {}
+        return row | ({"after": self.after.to_row()} if self.after is not None else {})
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> FormState:
         resubmits = row.get("resubmits")
+        after = row.get("after")
         return cls(DialogState.from_json(row),
-                   resubmits if isinstance(resubmits, int) and resubmits > 0 else 0)
+                   resubmits if isinstance(resubmits, int) and resubmits > 0 else 0,
+                   PromptState.from_row(after) if isinstance(after, Mapping) else None)
 
 
 @dataclass(frozen=True)

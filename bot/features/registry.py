@@ -75,11 +75,15 @@ def on_click(
 @dataclass(frozen=True)
 class Prompt:
     """A question of a feature: ``answer`` takes the person's reply; ``kept`` is said when they
-    cancel (with ``rid`` and ``tid`` of the state); ``skippable``: "skip" cancels it too."""
+    cancel (with ``rid`` and ``tid`` of the state); ``skippable``: "skip" cancels it too;
+``lasting``: it outlives digressions (see the field)."""
 
     answer: Callable[[Turn, PromptState, str], Awaitable[None]]
     kept: str
     skippable: bool = False
+    # someone else waits for the answer (an agent's question): a command, a tap or a form
+    # opened meanwhile does not drop it, and a sentence asking for a service opens that form
+    lasting: bool = False
 
 
 def _no_timers(services: Services, channels: ChannelNames) -> Mapping[str, TimerHandler]:

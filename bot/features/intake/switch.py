@@ -5,21 +5,28 @@ The router asks ``belongs_to_form`` first: a form word ("取消", "提交") or a
 the current question that is not free text goes to the form. Anything else that is a command
 runs as one and the form's question is asked again; a sentence that asks for another service
 offers the switch (``offer_switch``); the rest is an answer.
+
+Someone else's question (an agent's "问 TASK-1 …") waits under a form opened meanwhile and is
+the open question again once the form is submitted or cancelled (``carry_question``).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot import conversation
 from bot.features.forms import flow as forms
 from bot.features.intake.actions import SwitchClick
 from bot.features.phrases import mentions_an_id
-from bot.state import FormState, SwitchState
+from bot.state import ConversationState, FormState, PromptState, SwitchState
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Button, Card, Text
 from dialogs.fieldtypes import Invalid, parse_answer
 from dialogs.model import Service
 from dialogs.words import command_of, normalize
+from store.requests import format_request_id
+from store.tasks import format_task_id
 
 # what the form's confirmation takes as "yes" besides the submit words (dialogs.engine)
 CONFIRM_WORDS = frozenset({"是", "好", "yes", "ok", "y"})
@@ -49,13 +56,8 @@ def belongs_to_form(turn: Turn, state: FormState, text: str) -> bool:
 
 def asked_service(turn: Turn, state: FormState, text: str) -> Service | None:
     """The other service ``text`` clearly asks for, if any (not the form's own)."""
-    result = turn.services.matcher.match(text)
-    if result.kind != "found":
-        return None
-    service_id = result.candidates[0].service_id
-    if service_id == state.dialog.service_id:
-        return None
-    return turn.services.bundle.catalog.get(service_id)
+    service = service_asked(turn, text)
+    return service if service is not None and service.id != state.dialog.service_id else None
 
 
 async def offer_switch(turn: Turn, state: FormState, text: str) -> bool:
@@ -124,3 +126,55 @@ async def switch_click(turn: Turn, click: SwitchClick, switch: object) -> bool:
         return False
     await choose(turn, switch, click.choice)
     return True
+
+
+# --- someone else's question, kept across a form ---------------------------------------------
+
+
+def waiting_question(state: ConversationState | None) -> PromptState | None:
+    """The lasting question nested in the state: under the open form, the switch question, or
+    the question that interrupted the form."""
+    form = state.form if isinstance(state, SwitchState) else (
+        state.resume if isinstance(state, PromptState) else state)
+    return form.after if isinstance(form, FormState) else None
+
+
+async def open_form_keeping(turn: Turn, service: Service, text: str, question: PromptState
+                            ) -> None:
+    """A sentence asking for a service while someone's question waits: the form opens, the
+    question waits under it."""
+    await forms.start_form(turn, service, text)
+    await carry_question(turn, question)
+
+
+async def carry_question(turn: Turn, question: PromptState) -> None:
+    """Keep ``question`` waiting after this turn: under whatever form is open now, or, when
+    the form was submitted or cancelled, as the open question again (and say so)."""
+    now = await conversation.load(turn)
+    if now == question:
+        return
+    if isinstance(now, FormState):
+        if now.after is None:
+            await conversation.save(turn, replace(now, after=question))
+        return
+    if isinstance(now, SwitchState):
+        if now.form.after is None:
+            await conversation.save(turn, replace(now, form=replace(now.form, after=question)))
+        return
+    if isinstance(now, PromptState):
+        if now.resume is not None and now.resume.after is None:
+            await conversation.save(turn, replace(now, resume=replace(now.resume,
+                                                                      after=question)))
+        return
+    await conversation.save(turn, question)
+    subject = (format_task_id(question.task) if question.task
+               else format_request_id(question.request))
+    await turn.reply(Text(say("digress.question_waits", turn.locale, subject=subject)))
+
+
+def service_asked(turn: Turn, text: str) -> Service | None:
+    """The service ``text`` clearly asks for, if any."""
+    result = turn.services.matcher.match(text)
+    if result.kind != "found":
+        return None
+    return turn.services.bundle.catalog.get(result.candidates[0].service_id)

@@ -54,7 +54,7 @@ async def which_click(turn: Turn, click: ReopenClick, tapped: Click) -> None:
 PROMPTS = {
     "handover": Prompt(new_holder, kept="task.kept"),
     "question": Prompt(question, kept="task.kept"),
-    "info": Prompt(answer, kept="task.kept"),
+    "info": Prompt(answer, kept="task.kept", lasting=True),
     "reopen": Prompt(not_solved, kept="cfm.kept"),
     "reopen_which": Prompt(which_not_done, kept="cfm.kept"),
 }
