@@ -81,7 +81,8 @@ async def _route_prompt_text(
     """The answer to the open question, or a command instead (which drops the question, unless
     someone else waits for it); a lasting question lets a new request open its form."""
     lasting = _lasting(state) is not None
-    service = switch.service_asked(turn, text) if lasting and command is None else None
+    service = (await switch.new_request_instead(turn, text, state)
+               if lasting and command is None else None)
     if service is not None:
         await switch.open_form_keeping(turn, service, text, state)
         return False

@@ -39,6 +39,9 @@ _REJECT = re.compile(rf"^(?:驳回|拒绝|不同意|reject|decline|deny){SEP}{RI
 _MY_APPROVALS = re.compile(
     r"^(待我审批|我的审批|待审批|我的待审批|审批列表|待办审批|my approvals|pending approvals|"
     r"approvals|to approve|what do i need to approve)$")
+# a yes to "approve REQ-12?" after "同意" alone (bot/features/approvals/pending.py)
+YES = frozenset({"是", "是的", "好", "好的", "对", "确认", "同意", "yes", "y", "ok", "approve",
+                 "confirm", "sure"})
 _APPROVE_ALONE = re.compile(r"^(同意|批准|通过|同意了|approve|approved|approve it)$")
 
 

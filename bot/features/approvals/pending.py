@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import conversation
 from bot.delegates import delegators_of
 from bot.features.approvals import flow
-from bot.features.approvals.commands import ApprovePending
+from bot.features.approvals.commands import YES, ApprovePending
 from bot.state import PromptState
 from bot.turn import Turn
 from chat.i18n import say
@@ -16,8 +16,6 @@ from store import approvals, requests
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow
 from store.requests import format_request_id
 
-YES = frozenset({"是", "是的", "好", "好的", "对", "确认", "同意", "yes", "y", "ok", "approve",
-                 "confirm", "sure"})
 MY_APPROVALS_LIMIT = 10
 Waiting = tuple[RequestRow, ApprovalSeatRow, ApprovalStepRow]
 

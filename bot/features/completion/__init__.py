@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from bot.features.completion import handlers
 from bot.features.completion.actions import CONFIRM, SURVEY, ConfirmClick, SurveyClick
-from bot.features.completion.commands import Confirm, parse_bare_confirm, parse_confirm
+from bot.features.completion.commands import (
+    Confirm,
+    Rate,
+    parse_bare_confirm,
+    parse_confirm,
+    parse_rate,
+)
 from bot.features.completion.prompts import PROMPTS
 from bot.features.completion.timers import CompletionTimers
 from bot.features.registry import Feature, on_click
 
 FEATURE = Feature(
     name="completion",
-    parsers=(parse_confirm,),
+    parsers=(parse_confirm, parse_rate),
     replies=(parse_bare_confirm,),
-    commands={Confirm: handlers.confirm_command},
+    commands={Confirm: handlers.confirm_command, Rate: handlers.rate_command},
     actions={CONFIRM: on_click(ConfirmClick, handlers.confirm_click),
              SURVEY: on_click(SurveyClick, handlers.survey_click)},
     prompts=PROMPTS,

@@ -1,5 +1,6 @@
 """The requester's typed answers to the confirmation card: "确认 REQ-12" / "confirm REQ-12"
-(solved), "未解决 REQ-12" / "not solved REQ-12"; and "是" / "否" alone, to the open one."""
+(solved), "未解决 REQ-12" / "not solved REQ-12"; and "是" / "否" alone, to the open one; the
+survey's score, "评分 REQ-12 5"."""
 
 from __future__ import annotations
 
@@ -41,3 +42,20 @@ def parse_bare_confirm(text: str) -> Confirm | None:
     if _YES.match(lowered):
         return Confirm("yes")
     return Confirm("no") if _NO.match(lowered) else None
+
+
+@dataclass(frozen=True)
+class Rate:
+    """"评分 REQ-12 5" / "rate REQ-12 5": the survey's score, typed."""
+
+    request: int
+    score: int
+
+
+_RATE = re.compile(rf"^(?:评分|打分|评价|rate|score){SEP}{RID}{SEP}([1-5])\s*(?:分|星|stars?)?$",
+                   re.IGNORECASE)
+
+
+def parse_rate(text: str) -> Rate | None:
+    match = _RATE.match(line_of(text).line)
+    return Rate(int(match.group(1)), int(match.group(2))) if match else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.features.completion import flow
 from bot.features.completion.actions import ConfirmClick, SurveyClick
-from bot.features.completion.commands import Confirm
+from bot.features.completion.commands import Confirm, Rate
 from bot.features.registry import Click
 from bot.turn import Turn
 
@@ -20,3 +20,7 @@ async def survey_click(turn: Turn, click: SurveyClick, tapped: Click) -> None:
 
 async def confirm_command(turn: Turn, command: Confirm) -> None:
     await flow.confirm_typed(turn, command.request, command.answer)
+
+
+async def rate_command(turn: Turn, command: Rate) -> None:
+    await flow.rate(turn, command.request, command.score)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from bot import conversation
 from bot.features.forms import flow as forms
 from bot.features.intake.actions import SwitchClick
+from bot.features.intake.commands import CONFIRM_WORDS, KEEP_WORDS, NEW_WORDS
 from bot.features.phrases import mentions_an_id
 from bot.state import ConversationState, FormState, PromptState, SwitchState
 from bot.turn import Turn
@@ -25,14 +26,11 @@ from chat.replies import Button, Card, Text
 from dialogs.fieldtypes import Invalid, parse_answer
 from dialogs.model import Service
 from dialogs.words import command_of, normalize
+from store import requests
 from store.requests import format_request_id
 from store.tasks import format_task_id
 
-# what the form's confirmation takes as "yes" besides the submit words (dialogs.engine)
-CONFIRM_WORDS = frozenset({"是", "好", "yes", "ok", "y"})
 FREE_TEXT = frozenset({"text"})
-KEEP_WORDS = frozenset({"继续", "1", "continue", "keep", "go on", "keep going", "原来的"})
-NEW_WORDS = frozenset({"开始", "2", "start", "new", "switch", "新的", "换", "开始新的"})
 
 
 def belongs_to_form(turn: Turn, state: FormState, text: str) -> bool:
@@ -170,6 +168,16 @@ async def carry_question(turn: Turn, question: PromptState) -> None:
     subject = (format_task_id(question.task) if question.task
                else format_request_id(question.request))
     await turn.reply(Text(say("digress.question_waits", turn.locale, subject=subject)))
+
+
+async def new_request_instead(turn: Turn, text: str, question: PromptState) -> Service | None:
+    """The service ``text`` clearly asks for while ``question`` waits, when it is another one
+    than the question's request's ("是邮箱的密码" answers a password reset's question)."""
+    service = service_asked(turn, text)
+    if service is None:
+        return None
+    about = await requests.get_request(turn.session, request_id=question.request)
+    return service if about is None or about.service_id != service.id else None
 
 
 def service_asked(turn: Turn, text: str) -> Service | None:

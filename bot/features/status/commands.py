@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.features.phrases import RID, line_of, mentioned_request
+from bot.features.phrases import RID, line_of, mentioned_request, mentioned_task
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,10 @@ _ASKS_STATUS = re.compile(
 
 def parse_find_request(text: str) -> FindRequest | ShowStatus | None:
     """A fallback: any mention of REQ-n is a command ("查一下 REQ-1", "REQ-1 进度如何"); a
-    status question without one looks the request up by what it says."""
+    status question naming no REQ-n or TASK-n looks the request up by what it says."""
     request = mentioned_request(text)
     if request is not None:
         return ShowStatus(request)
-    if _ASKS_STATUS.search(line_of(text).lowered):
+    if mentioned_task(text) is None and _ASKS_STATUS.search(line_of(text).lowered):
         return FindRequest(line_of(text).original)
     return None
