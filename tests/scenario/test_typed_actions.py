@@ -75,7 +75,8 @@ async def test_no_asks_which_part_when_the_reason_names_no_task(chat: ChatDriver
     await resolved_laptop(chat)
     await chat.say("alice", "否")
     [which] = await chat.say("alice", "还是不能用")
-    assert isinstance(which, Card) and which.title == "REQ-1 的哪一项还没完成？点选一项，或回复编号："
+    assert isinstance(which, Card)
+    assert which.title == "REQ-1 的哪一项还没完成？点选一项，或回复编号："
     assert [b.label for b in which.buttons] == ["采购笔记本", "装机并交付"]
     assert (await request_row(chat)).status == "resolved"  # nothing reopened yet
 
