@@ -67,7 +67,7 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
     command = _command_of(turn, text)
     if isinstance(state, SwitchState):
         await (switch.answer_switch(turn, state, text) if command is None
-               else _digress(turn, command, lambda: switch.ask_switch(turn, state)))
+               else _digress(turn, command, lambda: _back_to_switch(turn, state)))
         return False
     if isinstance(state, PromptState):
         return await _route_prompt_text(turn, text, state, command)
@@ -133,6 +133,11 @@ async def _back_to_form(turn: Turn, form: FormState) -> None:
     now = await conversation.load(turn)
     if isinstance(now, FormState) and now.dialog.instance == form.dialog.instance:
         await forms.reprompt(turn, now)
+
+
+async def _back_to_switch(turn: Turn, switch_state: SwitchState) -> None:
+    if await conversation.load(turn) == switch_state:
+        await switch.ask_switch(turn, switch_state)
 
 
 def _command_of(turn: Turn, text: str) -> object | None:

@@ -65,6 +65,8 @@ CASES: list[tuple[str, Command | None]] = [
     ("what's the status of my laptop request",
      FindRequest("what's the status of my laptop request")),
     ("报销的钱什么时候到", FindRequest("报销的钱什么时候到")),
+    ("电脑坏了什么时候能修好", None),  # a request, not a question about one's requests
+    ("我的报销什么时候能到账", FindRequest("我的报销什么时候能到账")),
     ("是", None),  # a bare reply: only when nothing is open (REGISTRY.parse_reply)
     ("我同意这个方案", None),
     ("approval process for laptops", None),

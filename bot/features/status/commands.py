@@ -55,11 +55,19 @@ class FindRequest:
     text: str
 
 
-_ASKS_STATUS = re.compile(
-    r"(到哪了|到哪儿了|到哪一步|进度|状态|怎么样了|什么时候(到|能|批|好|下来|办好|处理)|"
-    r"批了(没|吗)|办好了(没|吗)|好了(没|吗)|有结果了(没|吗)|审批到|"
-    r"\bstatus\b|\bprogress\b|where\s+is|where's|when\s+(will|do|does|can)\b|"
-    r"any\s+news|update\s+on|\bhappened\s+to\b)")
+# "where is it" on its own; weaker words ("什么时候能") count only with "my" ("我的", "的钱")
+_ASKS_WHERE = re.compile(
+    r"(到哪了|到哪儿了|到哪一步|进度|审批到|批了(没|吗)|办好了(没|吗)|好了(没|吗)|有结果了(没|吗)|"
+    r"\bstatus\b|\bprogress\b|where\s+is\s+my|where's\s+my|any\s+news|update\s+on\s+my)")
+_ASKS_WHEN = re.compile(
+    r"(状态|怎么样了|什么时候(到|能|批|好|下来|办好|处理)|when\s+(will|do|does|can)\b|"
+    r"happened\s+to)")
+_MINE = re.compile(r"(我的|我那|我提交|我申请|的钱|的款|\bmy\b)")
+
+
+def _asks_status(lowered: str) -> bool:
+    return bool(_ASKS_WHERE.search(lowered)
+                or (_ASKS_WHEN.search(lowered) and _MINE.search(lowered)))
 
 
 def parse_find_request(text: str) -> FindRequest | ShowStatus | None:
@@ -68,6 +76,6 @@ def parse_find_request(text: str) -> FindRequest | ShowStatus | None:
     request = mentioned_request(text)
     if request is not None:
         return ShowStatus(request)
-    if mentioned_task(text) is None and _ASKS_STATUS.search(line_of(text).lowered):
+    if mentioned_task(text) is None and _asks_status(line_of(text).lowered):
         return FindRequest(line_of(text).original)
     return None
