@@ -251,3 +251,15 @@ async def test_the_answer_to_an_agents_question_survives_a_form_opened_and_cance
 
     assert "已把你的回复转给 陈静" in words(await chat.say("alice", "是邮箱的密码"))
     assert any("是邮箱的密码" in text_of(m) for m in chat.inbox("carol")[before:])
+
+
+async def test_a_free_text_answer_naming_another_service_is_still_an_answer(
+    chat: ChatDriver,
+) -> None:
+    await chat.say("alice", "我要报销差旅费8000元")
+    while chat.last("alice").asks != "description":
+        await chat.say("alice", "2026-11-20")
+    await chat.say("alice", "北京出差")  # names the travel service, but answers the question
+    await submit(chat, "alice")
+    expense = await request_row(chat)
+    assert expense.service_id == "fin.expense" and expense.answers["description"] == "北京出差"

@@ -52,6 +52,15 @@ def belongs_to_form(turn: Turn, state: FormState, text: str) -> bool:
     return not isinstance(parsed, Invalid)
 
 
+def _asks_free_text(turn: Turn, state: FormState) -> bool:
+    dialog = state.dialog
+    if dialog.phase not in ("asking", "editing"):
+        return False
+    service = turn.services.bundle.catalog.get(dialog.service_id)
+    field = service.field(dialog.asking or "") if service is not None else None
+    return field is not None and field.type in FREE_TEXT
+
+
 def asked_service(turn: Turn, state: FormState, text: str) -> Service | None:
     """The other service ``text`` clearly asks for, if any (not the form's own)."""
     service = service_asked(turn, text)
@@ -60,7 +69,10 @@ def asked_service(turn: Turn, state: FormState, text: str) -> Service | None:
 
 async def offer_switch(turn: Turn, state: FormState, text: str) -> bool:
     """A new request while a form (or its unsubmitted confirmation) is open: ask which one to go
-    on with; False when ``text`` asks for no other service."""
+    on with; False when ``text`` asks for no other service, or answers a free-text question
+    (a travel expense's description "北京出差" names the travel service, and is an answer)."""
+    if _asks_free_text(turn, state):
+        return False
     service = asked_service(turn, state, text)
     if service is None:
         return False
