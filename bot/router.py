@@ -153,6 +153,10 @@ async def _run_command(turn: Turn, command: object) -> None:
 
 
 async def _route_click(turn: Turn, click: Click) -> None:
+    if isinstance(click.state, SwitchState) and switch.taps_the_form(click.state, click.action):
+        # a tap on the open form's own card answers "continue it": the form goes on
+        await conversation.save(turn, click.state.form)
+        click = replace(click, state=click.state.form)
     if isinstance(click.state, PromptState) and _lasting(click.state) is None:
         # a tap elsewhere drops the question (not one someone else waits for)
         click = replace(click, state=await conversation.end_prompt(turn, click.state),

@@ -263,3 +263,26 @@ async def test_a_free_text_answer_naming_another_service_is_still_an_answer(
     await submit(chat, "alice")
     expense = await request_row(chat)
     assert expense.service_id == "fin.expense" and expense.answers["description"] == "北京出差"
+
+
+async def test_tapping_the_open_forms_own_submit_button_files_that_form(chat: ChatDriver) -> None:
+    await chat.say("alice", "我要开在职证明")
+    await fill_form(chat, "alice", "hr.certificate")
+    confirmation = chat.last("alice")
+    await chat.say("alice", "我的工牌丢了")
+    assert isinstance(confirmation, Card)
+    await chat.click_action("alice", next(b.action_id for b in confirmation.buttons
+                                          if b.action_id.endswith(":submit")))
+    assert (await request_row(chat)).service_id == "hr.certificate"
+
+
+async def test_a_question_asked_during_the_switch_question_keeps_the_form(
+    chat: ChatDriver,
+) -> None:
+    await file_badge(chat, "alice")  # REQ-1
+    await chat.say("alice", "我要开在职证明")
+    await chat.say("alice", "我的工牌丢了")
+    await chat.say("alice", "撤回 REQ-1")  # asks why
+    replies = await chat.say("alice", "找到了")
+    assert (await request_row(chat)).status == "withdrawn"
+    assert replies[-1].asks == "purpose"  # the certificate form goes on

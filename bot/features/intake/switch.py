@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from bot import conversation
 from bot.features.forms import flow as forms
+from bot.features.forms.actions import DialogClick
 from bot.features.intake.actions import SwitchClick
 from bot.features.intake.commands import CONFIRM_WORDS, KEEP_WORDS, NEW_WORDS
 from bot.features.phrases import mentions_an_id
@@ -23,6 +24,7 @@ from bot.state import ConversationState, FormState, PromptState, SwitchState
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Button, Card, Text
+from dialogs.engine import ACTION_PREFIX
 from dialogs.fieldtypes import Invalid, parse_answer
 from dialogs.model import Service
 from dialogs.words import command_of, normalize
@@ -128,6 +130,12 @@ async def choose(turn: Turn, switch: SwitchState, choice: str) -> None:
     current, _ = _names(turn, switch)
     await turn.reply(Text(say("digress.switch_dropped", turn.locale, service=current)))
     await forms.start_form(turn, service, switch.text)
+
+
+def taps_the_form(switch: SwitchState, action: str) -> bool:
+    """Whether ``action`` is a button of the form the switch question keeps."""
+    return DialogClick.parse(action) is not None and action.startswith(
+        f"{ACTION_PREFIX}:{switch.form.dialog.instance}:")
 
 
 async def switch_click(turn: Turn, click: SwitchClick, switch: object) -> bool:
