@@ -3,7 +3,9 @@ question, a typed command to the feature that parsed it, anything else to intent
 
 With a form open, only text shaped like an answer to its current question goes to it
 (``intake.switch.belongs_to_form``); a command is answered and the form's question asked again;
-a sentence asking for another service asks which one to go on with."""
+a sentence asking for another service asks which one to go on with. A question someone else
+waits for (``Prompt.lasting``) survives commands, taps and forms opened meanwhile. Bare replies
+("是", "否") are commands only when nothing is open that they would answer."""
 
 from __future__ import annotations
 
