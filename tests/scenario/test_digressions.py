@@ -286,3 +286,12 @@ async def test_a_question_asked_during_the_switch_question_keeps_the_form(
     replies = await chat.say("alice", "找到了")
     assert (await request_row(chat)).status == "withdrawn"
     assert replies[-1].asks == "purpose"  # the certificate form goes on
+
+
+async def test_a_reason_with_a_status_word_is_still_the_reason(chat: ChatDriver) -> None:
+    await chat.say("alice", "我要申请一台笔记本，预算800")
+    while chat.last("alice").asks != "reason":
+        await chat.say("alice", "1")
+    await chat.say("alice", "项目进度紧张需要高性能电脑")
+    await submit(chat, "alice")
+    assert (await request_row(chat)).answers["reason"] == "项目进度紧张需要高性能电脑"

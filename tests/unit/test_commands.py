@@ -66,6 +66,8 @@ CASES: list[tuple[str, Command | None]] = [
      FindRequest("what's the status of my laptop request")),
     ("报销的钱什么时候到", FindRequest("报销的钱什么时候到")),
     ("电脑坏了什么时候能修好", None),  # a request, not a question about one's requests
+    ("项目进度紧张需要高性能电脑", None),  # a laptop's reason, not a question
+    ("where is my badge request?", FindRequest("where is my badge request?")),
     ("我的报销什么时候能到账", FindRequest("我的报销什么时候能到账")),
     ("是", None),  # a bare reply: only when nothing is open (REGISTRY.parse_reply)
     ("我同意这个方案", None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from bot.features.phrases import RID, line_of, mentioned_request, mentioned_task
@@ -63,11 +64,16 @@ _ASKS_WHEN = re.compile(
     r"(状态|怎么样了|什么时候(到|能|批|好|下来|办好|处理)|when\s+(will|do|does|can)\b|"
     r"happened\s+to)")
 _MINE = re.compile(r"(我的|我那|我提交|我申请|的钱|的款|\bmy\b)")
+# and it must be a question ("项目进度紧张" is a laptop's reason, not a question)
+_QUESTION = re.compile(r"(吗|呢|么|哪|什么时候|多久|如何|怎么|几时|？|\?|"
+                       r"^(what|where|when|how|any|is|has|did|have)\b)")
 
 
-def _asks_status(lowered: str) -> bool:
-    return bool(_ASKS_WHERE.search(lowered)
-                or (_ASKS_WHEN.search(lowered) and _MINE.search(lowered)))
+def _asks_status(text: str) -> bool:
+    lowered = line_of(text).lowered
+    asked = unicodedata.normalize("NFKC", text).strip().lower()  # keeps the question mark
+    return bool(_QUESTION.search(asked) and (
+        _ASKS_WHERE.search(lowered) or (_ASKS_WHEN.search(lowered) and _MINE.search(lowered))))
 
 
 def parse_find_request(text: str) -> FindRequest | ShowStatus | None:
@@ -76,6 +82,6 @@ def parse_find_request(text: str) -> FindRequest | ShowStatus | None:
     request = mentioned_request(text)
     if request is not None:
         return ShowStatus(request)
-    if mentioned_task(text) is None and _asks_status(line_of(text).lowered):
+    if mentioned_task(text) is None and _asks_status(text):
         return FindRequest(line_of(text).original)
     return None
