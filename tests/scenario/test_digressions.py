@@ -92,7 +92,8 @@ async def test_in_english_commands_with_a_form_open_keep_the_form(chat: ChatDriv
     await file_laptop(chat, "alice", 800)
     await chat.say("sam", "I need an employment certificate")
     assert chat.last("sam").asks == "purpose"
-    for text in ("my requests", "status REQ-1", "my approvals", "my tasks", "help"):
+    for text in ("my requests", "status REQ-1", "approve REQ-1 ok", "my approvals", "my tasks",
+                 "withdraw REQ-1", "help"):
         replies = await chat.say("sam", text)
         assert replies[-1].asks == "purpose", text
     assert isinstance(await state_of(chat, "sam"), FormState)
