@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.identity import address_of
-from bot.state import ConversationState, FormState, PromptState, state_from_row
+from bot.state import ConversationState, FormState, PromptState, SwitchState, state_from_row
 from bot.turn import Turn
 from chat.events import ConversationKey
 from chat.i18n import say
@@ -78,9 +78,12 @@ async def _ask_in(turn: Turn, key: ConversationKey, person_id: str, prompt: Prom
 
 
 def _form_of(state: ConversationState | None) -> FormState | None:
-    """The form that is open: the state itself, or the one a question interrupted."""
+    """The form that is open: the state itself, the one a question interrupted, or the one the
+    switch question ("continue it, or start the new one?") keeps."""
     if isinstance(state, FormState):
         return state
+    if isinstance(state, SwitchState):
+        return state.form
     return state.resume if isinstance(state, PromptState) else None
 
 

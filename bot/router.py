@@ -1,8 +1,15 @@
 """Route one event: a click to the feature that owns its action id, text to the open form or
-question, a typed command to the feature that parsed it, anything else to intent matching."""
+question, a typed command to the feature that parsed it, anything else to intent matching.
+
+With a form open, only text shaped like an answer to its current question goes to it
+(``intake.switch.belongs_to_form``); a command is answered and the form's question asked again;
+a sentence asking for another service asks which one to go on with. A question someone else
+waits for (``Prompt.lasting``) survives commands, taps and forms opened meanwhile. Bare replies
+("是", "否") are commands only when nothing is open that they would answer."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot import conversation, prompts
@@ -10,8 +17,9 @@ from bot.features import REGISTRY
 from bot.features.forms import flow as forms
 from bot.features.help.flow import show_help
 from bot.features.intake import flow as intake
+from bot.features.intake import switch
 from bot.features.registry import Click, stale
-from bot.state import ConversationState, FormState, PromptState
+from bot.state import ConversationState, FormState, PromptState, SwitchState
 from bot.turn import Turn
 from chat.events import ActionInvoked, InboundEvent, MessageReceived
 from chat.i18n import say
@@ -25,10 +33,22 @@ FORM_ONLY_WORDS = frozenset({"cancel", "back", "skip", "submit", "edit"})
 
 async def route(turn: Turn, event: InboundEvent) -> None:
     state = await conversation.load(turn)
+    waiting = switch.waiting_question(state) or _lasting(state)
+    answered = False
     if isinstance(event, ActionInvoked):
         await _route_click(turn, Click(event.action_id, _clean(event.text), state))
     elif isinstance(event, MessageReceived):
-        await _route_text(turn, _clean(event.text), state)
+        answered = await _route_text(turn, _clean(event.text), state)
+    if waiting is not None and not answered:
+        await switch.carry_question(turn, waiting)
+
+
+def _lasting(state: ConversationState | None) -> PromptState | None:
+    """The open question when someone else waits for its answer (it outlives digressions)."""
+    if isinstance(state, PromptState) and state.resume is None:
+        prompt = REGISTRY.prompts.get(state.purpose)
+        return state if prompt is not None and prompt.lasting else None
+    return None
 
 
 def _clean(text: str) -> str:
@@ -36,30 +56,90 @@ def _clean(text: str) -> str:
     return "".join(c for c in text if c.isprintable() or c in "\n\t").strip()
 
 
-async def _route_text(turn: Turn, text: str, state: ConversationState | None) -> None:
+async def _route_text(turn: Turn, text: str, state: ConversationState | None) -> bool:
+    """Route a message; True when it answered (or cancelled) the open question."""
     if len(text) > MAX_MESSAGE_CHARS:
         await turn.reply(Text(say("err.too_long", turn.locale, limit=MAX_MESSAGE_CHARS)))
         if isinstance(state, FormState):
             await forms.reprompt(turn, state)
-        return
+        return False
     if isinstance(state, FormState):
-        await forms.continue_form(turn, state, TextInput(text))
-        return
+        await _route_form_text(turn, text, state)
+        return False
     command = _command_of(turn, text)
+    if isinstance(state, SwitchState):
+        await (switch.answer_switch(turn, state, text) if command is None
+               else _digress(turn, command, lambda: _back_to_switch(turn, state)))
+        return False
     if isinstance(state, PromptState):
-        if command is None:
-            await prompts.answer_prompt(turn, state, text)
-            return
-        await conversation.end_prompt(turn, state)  # a command instead of an answer
+        return await _route_prompt_text(turn, text, state, command)
+    await _route_free_text(turn, text, command)
+    return False
+
+
+async def _route_prompt_text(
+    turn: Turn, text: str, state: PromptState, command: object | None
+) -> bool:
+    """The answer to the open question, or a command instead (which drops the question, unless
+    someone else waits for it); a lasting question lets a new request open its form."""
+    lasting = _lasting(state) is not None
+    service = (await switch.new_request_instead(turn, text, state)
+               if lasting and command is None else None)
+    if service is not None:
+        await switch.open_form_keeping(turn, service, text, state)
+        return False
+    if command is None:
+        await prompts.answer_prompt(turn, state, text)
+        return True
+    if lasting:
+        await _run_command(turn, command)
+        return False
+    form = await conversation.end_prompt(turn, state)
+    if form is not None:
+        await _digress(turn, command, lambda: _back_to_form(turn, form))
+    else:
+        await _run_command(turn, command)
+    return False
+
+
+async def _route_free_text(turn: Turn, text: str, command: object | None) -> None:
+    """Nothing is open that the text would answer."""
+    command = command if command is not None else REGISTRY.parse_reply(text)
     if not text:
         await show_help(turn)
-        return
-    if command is None and command_of(text) in FORM_ONLY_WORDS:
+    elif command is None and command_of(text) in FORM_ONLY_WORDS:
         await turn.reply(Text(say("dlg.nothing_open", turn.locale)))  # "取消" with no form
     elif command is None:
         await intake.from_text(turn, text)
     else:
         await _run_command(turn, command)
+
+
+async def _route_form_text(turn: Turn, text: str, state: FormState) -> None:
+    command = None if switch.belongs_to_form(turn, state, text) else _command_of(turn, text)
+    if command is not None:
+        await _digress(turn, command, lambda: _back_to_form(turn, state))
+    elif not await switch.offer_switch(turn, state, text):
+        await forms.continue_form(turn, state, TextInput(text))
+
+
+async def _digress(turn: Turn, command: object, back: Callable[[], Awaitable[None]]) -> None:
+    """Answer the command, then ask again what was open (the form's question, the switch)."""
+    await _run_command(turn, command)
+    await back()
+
+
+async def _back_to_form(turn: Turn, form: FormState) -> None:
+    """The form's question again, unless the command left something else open (a question of
+    its own, which resumes the form once answered, or another form)."""
+    now = await conversation.load(turn)
+    if isinstance(now, FormState) and now.dialog.instance == form.dialog.instance:
+        await forms.reprompt(turn, now)
+
+
+async def _back_to_switch(turn: Turn, switch_state: SwitchState) -> None:
+    if await conversation.load(turn) == switch_state:
+        await switch.ask_switch(turn, switch_state)
 
 
 def _command_of(turn: Turn, text: str) -> object | None:
@@ -75,7 +155,13 @@ async def _run_command(turn: Turn, command: object) -> None:
 
 
 async def _route_click(turn: Turn, click: Click) -> None:
-    if isinstance(click.state, PromptState):  # a tap elsewhere drops the question
-        click = replace(click, state=await conversation.end_prompt(turn, click.state))
+    if isinstance(click.state, SwitchState) and switch.taps_the_form(click.state, click.action):
+        # a tap on the open form's own card answers "continue it": the form goes on
+        await conversation.save(turn, click.state.form)
+        click = replace(click, state=click.state.form)
+    if isinstance(click.state, PromptState) and _lasting(click.state) is None:
+        # a tap elsewhere drops the question (not one someone else waits for)
+        click = replace(click, state=await conversation.end_prompt(turn, click.state),
+                        asked=click.state)
     handler = REGISTRY.actions.get(click.action.partition(":")[0])
     await (handler(turn, click) if handler is not None else stale(turn))

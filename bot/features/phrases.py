@@ -28,3 +28,23 @@ class Line:
 def line_of(text: str) -> Line:
     line = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！?？ ")
     return Line(text.strip(), line, line.lower())
+
+
+_ANY_RID = re.compile(rf"(?<![a-z0-9]){RID}", re.IGNORECASE)
+_ANY_TID = re.compile(rf"(?<![a-z0-9]){TID}", re.IGNORECASE)
+
+
+def mentioned_request(text: str) -> int | None:
+    """The first REQ-n anywhere in ``text`` ("查一下 REQ-1", "REQ-1 进度如何")."""
+    match = _ANY_RID.search(line_of(text).line)
+    return int(match.group(1)) if match else None
+
+
+def mentioned_task(text: str) -> int | None:
+    """The first TASK-n anywhere in ``text``."""
+    match = _ANY_TID.search(line_of(text).line)
+    return int(match.group(1)) if match else None
+
+
+def mentions_an_id(text: str) -> bool:
+    return mentioned_request(text) is not None or mentioned_task(text) is not None

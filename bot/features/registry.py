@@ -34,6 +34,7 @@ class Click:
     action: str
     text: str = ""
     state: ConversationState | None = None
+    asked: PromptState | None = None  # the question that was open (a tap ends it)
 
 
 ActionHandler = Callable[[Turn, Click], Awaitable[None]]
@@ -74,11 +75,15 @@ def on_click(
 @dataclass(frozen=True)
 class Prompt:
     """A question of a feature: ``answer`` takes the person's reply; ``kept`` is said when they
-    cancel (with ``rid`` and ``tid`` of the state); ``skippable``: "skip" cancels it too."""
+    cancel (with ``rid`` and ``tid`` of the state); ``skippable``: "skip" cancels it too;
+``lasting``: it outlives digressions (see the field)."""
 
     answer: Callable[[Turn, PromptState, str], Awaitable[None]]
     kept: str
     skippable: bool = False
+    # someone else waits for the answer (an agent's question): a command, a tap or a form
+    # opened meanwhile does not drop it, and a sentence asking for a service opens that form
+    lasting: bool = False
 
 
 def _no_timers(services: Services, channels: ChannelNames) -> Mapping[str, TimerHandler]:
@@ -99,6 +104,11 @@ class Feature:
     timers: TimerKinds = _no_timers
     # whether a parsed command stands; False hands the sentence to intent matching instead
     keeps: Callable[[Turn, Any], bool] = _keeps
+    # tried only when no feature's parser found a command: "REQ-12 进度如何" (any mention of
+    # an id is a command), "我的电脑申请到哪了" (a question about one's requests)
+    fallbacks: tuple[CommandParser, ...] = ()
+    # a bare reply to the latest card ("是", "否"): tried only when no form or question is open
+    replies: tuple[CommandParser, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,8 @@ class Registry:
 
     features: tuple[Feature, ...]
     parsers: tuple[CommandParser, ...]
+    fallbacks: tuple[CommandParser, ...]
+    replies: tuple[CommandParser, ...]
     commands: Mapping[type, tuple[Feature, CommandHandler]]
     actions: Mapping[str, ActionHandler]
     prompts: Mapping[str, Prompt]
@@ -116,6 +128,8 @@ class Registry:
         return cls(
             features=tuple(features),
             parsers=tuple(p for f in features for p in f.parsers),
+            fallbacks=tuple(p for f in features for p in f.fallbacks),
+            replies=tuple(p for f in features for p in f.replies),
             commands=_merged("command", ((t, (f, h)) for f in features
                                          for t, h in f.commands.items())),
             actions=_merged("action prefix", (i for f in features for i in f.actions.items())),
@@ -123,7 +137,12 @@ class Registry:
         )
 
     def parse_command(self, text: str) -> object | None:
-        return next((c for parse in self.parsers if (c := parse(text)) is not None), None)
+        return next((c for parse in (*self.parsers, *self.fallbacks)
+                     if (c := parse(text)) is not None), None)
+
+    def parse_reply(self, text: str) -> object | None:
+        """The command a bare reply is, when nothing is open that it would answer."""
+        return next((c for parse in self.replies if (c := parse(text)) is not None), None)
 
     def timer_kinds(self, services: Services, channels: ChannelNames) -> dict[str, TimerHandler]:
         return _merged("timer kind", (i for f in self.features

@@ -6,10 +6,11 @@ import pytest
 
 from bot.features import parse_command
 from bot.features.amendment.commands import Amend
-from bot.features.approvals.commands import Approve, MyApprovals, Reject
+from bot.features.approvals.commands import Approve, ApprovePending, MyApprovals, Reject
+from bot.features.completion.commands import Confirm, Rate
 from bot.features.delegation.commands import CancelDelegation, Delegate, ShowDelegation
 from bot.features.registry import Command
-from bot.features.status.commands import MyRequests, ShowStatus, Withdraw
+from bot.features.status.commands import FindRequest, MyRequests, ShowStatus, Withdraw
 from bot.features.tasks.commands import MyTasks, Queue, TaskAction
 
 CASES: list[tuple[str, Command | None]] = [
@@ -50,7 +51,25 @@ CASES: list[tuple[str, Command | None]] = [
     ("TASK-7", TaskAction("show", 7)),
     ("队列是什么意思", None),
     ("完成了吗", None),
-    ("同意", None),  # no request named: free text
+    ("同意", ApprovePending()),  # no request named: the only one waiting, after a yes
+    ("approve", ApprovePending()),
+    ("确认 REQ-12", Confirm("yes", 12)),
+    ("confirm REQ-12", Confirm("yes", 12)),
+    ("未解决 REQ-12", Confirm("no", 12)),
+    ("not solved REQ-12", Confirm("no", 12)),
+    ("评分 REQ-12 5", Rate(12, 5)),
+    ("查一下 REQ-12", ShowStatus(12)),
+    ("REQ-12 进度如何", ShowStatus(12)),
+    ("TASK-7 怎么样了", TaskAction("show", 7)),
+    ("我的电脑申请到哪了", FindRequest("我的电脑申请到哪了")),
+    ("what's the status of my laptop request",
+     FindRequest("what's the status of my laptop request")),
+    ("报销的钱什么时候到", FindRequest("报销的钱什么时候到")),
+    ("电脑坏了什么时候能修好", None),  # a request, not a question about one's requests
+    ("项目进度紧张需要高性能电脑", None),  # a laptop's reason, not a question
+    ("where is my badge request?", FindRequest("where is my badge request?")),
+    ("我的报销什么时候能到账", FindRequest("我的报销什么时候能到账")),
+    ("是", None),  # a bare reply: only when nothing is open (REGISTRY.parse_reply)
     ("我同意这个方案", None),
     ("approval process for laptops", None),
 ]

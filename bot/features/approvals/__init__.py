@@ -6,12 +6,13 @@ Its timer kinds: reminders and escalations of a pending seat, the morning digest
 
 from __future__ import annotations
 
-from bot.features.approvals import handlers, sendback_handlers
+from bot.features.approvals import handlers, pending, sendback_handlers
 from bot.features.approvals.actions import MOVE_PREFIX, PREFIX, ApprovalClick, MoveClick
 from bot.features.approvals.commands import (
     AddApprover,
     AnswerSendBack,
     Approve,
+    ApprovePending,
     MyApprovals,
     Reject,
     SendBack,
@@ -33,7 +34,8 @@ FEATURE = Feature(
               SendBack: sendback_handlers.send_back_command,
               AnswerSendBack: sendback_handlers.answer_command,
               Transfer: handlers.transfer_command,
-              AddApprover: handlers.add_approver_command},
+              AddApprover: handlers.add_approver_command,
+              ApprovePending: pending.approve_pending},
     actions={PREFIX: on_click(ApprovalClick, handlers.click),
              SEND_BACK_PREFIX: on_click(SendBackClick, sendback_handlers.send_back_click),
              AnswerClick.PREFIX: on_click(AnswerClick, sendback_handlers.answer_click),

@@ -1,6 +1,6 @@
 """Approvers' typed commands: "同意 REQ-12 好的", "驳回 REQ-12 超预算", "待我审批"; send back:
 "退回 REQ-12 请补充型号" / "send back REQ-12 which model?", and the requester's answer
-"答复 REQ-12 型号是 X1" / "answer REQ-12 model X1"."""
+"答复 REQ-12 型号是 X1" / "answer REQ-12 model X1"; "同意" alone (the one waiting)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ class MyApprovals:
     pass
 
 
+@dataclass(frozen=True)
+class ApprovePending:
+    """"同意" / "approve" naming no request: the one waiting, after a confirmation."""
+
+
 _APPROVE = re.compile(rf"^(?:同意|批准|通过|approve|approved){SEP}{RID}{SEP}(.*)$",
                       re.DOTALL | re.IGNORECASE)
 _REJECT = re.compile(rf"^(?:驳回|拒绝|不同意|reject|decline|deny){SEP}{RID}{SEP}(.*)$",
@@ -34,10 +39,16 @@ _REJECT = re.compile(rf"^(?:驳回|拒绝|不同意|reject|decline|deny){SEP}{RI
 _MY_APPROVALS = re.compile(
     r"^(待我审批|我的审批|待审批|我的待审批|审批列表|待办审批|my approvals|pending approvals|"
     r"approvals|to approve|what do i need to approve)$")
+# a yes to "approve REQ-12?" after "同意" alone (bot/features/approvals/pending.py)
+YES = frozenset({"是", "是的", "好", "好的", "对", "确认", "同意", "yes", "y", "ok", "approve",
+                 "confirm", "sure"})
+_APPROVE_ALONE = re.compile(r"^(同意|批准|通过|同意了|approve|approved|approve it)$")
 
 
-def parse_approval(text: str) -> Approve | Reject | MyApprovals | None:
+def parse_approval(text: str) -> Approve | Reject | MyApprovals | ApprovePending | None:
     words = line_of(text)
+    if _APPROVE_ALONE.match(words.lowered):
+        return ApprovePending()
     if match := words.free(_APPROVE):
         return Approve(int(match.group(1)), match.group(2).strip())
     if match := words.free(_REJECT):

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from bot.delegates import delegators_of
-from bot.features.approvals import add_approver, flow, moves, transfer
+from bot.features.approvals import add_approver, flow, moves, pending, transfer
 from bot.features.approvals.actions import ApprovalClick, MoveClick
 from bot.features.approvals.commands import AddApprover, Approve, MyApprovals, Reject, Transfer
 from bot.features.registry import Click
@@ -13,10 +12,8 @@ from bot.views import status_label
 from bot.visibility import visible_request
 from chat.i18n import say
 from chat.replies import Text
-from store import approvals, requests
+from store import approvals
 from store.requests import format_request_id
-
-MY_APPROVALS_LIMIT = 10
 
 
 async def click(turn: Turn, click: ApprovalClick, tapped: Click) -> None:
@@ -52,29 +49,12 @@ async def by_text(turn: Turn, request_id: int, verdict: str, comment: str) -> No
 
 async def my_approvals(turn: Turn, command: MyApprovals | None = None) -> None:
     """Everything waiting for this person (or for those they approve for), each as a card."""
-    directory = turn.services.bundle.directory
-    me = turn.person.id
-    principals = [me, *await delegators_of(turn.session, directory, me, turn.today)]
-    waiting = [(seat, step) for seat, step in
-               await approvals.pending_seats_for(turn.session, approvers=principals)]
-    shown = 0
-    cards = []
-    for seat, step in waiting:
-        request = await requests.get_request(turn.session, request_id=step.request_id)
-        if request is None or request.requester == me or request.status == "returned":
-            continue  # a sent-back request waits for its requester, not for this approver
-        cards.append((request, seat, step))
+    cards = await pending.waiting_for(turn)
     if not cards:
         await turn.reply(Text(say("apr.my_none", turn.locale)))
         return
     await turn.reply(Text(say("apr.my_title", turn.locale, n=len(cards))))
-    for request, seat, step in cards[:MY_APPROVALS_LIMIT]:
-        seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
-        await flow.send_card(turn, request, flow.service_of(turn, request), step, seats,
-                             seat=seat.approver, to=me)
-        shown += 1
-    if len(cards) > shown:
-        await turn.reply(Text(say("apr.my_more", turn.locale, n=len(cards) - shown)))
+    await pending.send_cards(turn, cards)
 
 
 async def transfer_command(turn: Turn, command: Transfer) -> None:

@@ -4,7 +4,7 @@ button and "转交/加签 REQ-12" naming nobody ask whom; the answer names them 
 
 from __future__ import annotations
 
-from bot.features.approvals import add_approver, flow, send_back, transfer
+from bot.features.approvals import add_approver, flow, pending, send_back, transfer
 from bot.features.registry import Prompt
 from bot.state import PromptState
 from bot.turn import Turn
@@ -28,7 +28,8 @@ async def send_back_answer(turn: Turn, prompt: PromptState, text: str) -> None:
 PROMPTS = {
     "reject": Prompt(reject_reason, kept="apr.reject_kept"),
     "send_back": Prompt(send_back_question, kept="ret.send_back_kept"),
-    "send_back_answer": Prompt(send_back_answer, kept="ret.answer_kept"),
+    "send_back_answer": Prompt(send_back_answer, kept="ret.answer_kept", lasting=True),
     "transfer": Prompt(transfer.by_answer, kept="apr.move_kept"),
     "add_approver": Prompt(add_approver.by_answer, kept="apr.move_kept"),
+    "approve_pending": Prompt(pending.confirmed, kept="digress.approve_kept"),
 }

@@ -4,6 +4,7 @@ requester, closed, and then a one-tap satisfaction survey."""
 from __future__ import annotations
 
 from bot import card_updates, conversation
+from bot.features.completion import reopening
 from bot.features.completion.actions import CONFIRM, SURVEY, ConfirmClick, SurveyClick, card_of
 from bot.people import name_of
 from bot.state import PromptState
@@ -38,15 +39,26 @@ def confirm_card(turn: Turn, request: RequestRow) -> Card:
     loc = turn.locale_of(request.requester)
     service = turn.services.bundle.catalog.get(request.service_id)
     open_ = request.status == "resolved"
+    name = service_name(service, request, loc)
     return Card(
-        title=say("cfm.title", loc, rid=_rid(request),
-                  service=service_name(service, request, loc)),
-        body=say("cfm.body", loc) if open_ else status_label(request.status, loc),
+        title=say("cfm.title", loc, rid=_rid(request), service=name) if open_ else
+        say("digress.cfm_title_now", loc, rid=_rid(request), service=name,
+            status=status_label(request.status, loc)),
+        body=say("cfm.body", loc) if open_ else _answered_body(request, loc),
         buttons=(Button(say("cfm.yes", loc), ConfirmClick(request.id or 0, "yes").format(),
                         style="primary"),
                  Button(say("cfm.no", loc), ConfirmClick(request.id or 0, "no").format())
                  ) if open_ else (),
     )
+
+
+def _answered_body(request: RequestRow, loc: str) -> str:
+    """What the card says once answered: reopened (with the reason) or closed."""
+    if request.status == "closed":
+        return say("digress.cfm_body_closed", loc)
+    if request.status == "in_progress":
+        return say("digress.cfm_body_reopened", loc, reason=request.status_reason or "-")
+    return ""
 
 
 async def _refresh_confirm_card(turn: Turn, request: RequestRow) -> None:
@@ -82,31 +94,62 @@ async def _confirmable(turn: Turn, request_id: int) -> RequestRow | None:
 
 
 async def reopen(
-    turn: Turn, request_id: int, reason: str
+    turn: Turn, request_id: int, reason: str, *, task_id: int = 0
 ) -> tuple[RequestRow, TaskRow] | None:
-    """Not solved: in progress again, and the last finished task back with its agent (returned,
-    for the tasks feature to hand it back); None when there is none."""
+    """Not solved: in progress again, and the finished task meant (``task_id``, or the one the
+    reason names) back with its agent (returned, for the tasks feature to hand it back); None
+    when there is none, or when several could be meant and we asked which."""
     request = await _confirmable(turn, request_id)
     if request is None:
         return None
-    done = [t for t in await tasks.tasks_of(turn.session, request_id=request_id)
-            if t.state == "done"]
-    last = max(done, key=lambda t: (t.done_at or t.updated_at, t.id or 0), default=None)
+    done = await done_tasks(turn, request_id)
+    meant = reopening.task_meant(done, reason, task_id)
+    if meant is None and len(done) > 1:
+        await reopening.ask_which(turn, request, done, reason)
+        return None
     await requests.set_status(turn.session, request=request, status="in_progress",
                               reason=reason, now=turn.now)
     await turn.audit("request.reopened", _rid(request), {"reason": reason})
     await _refresh_confirm_card(turn, request)
-    if last is None:
+    if meant is None:
         await turn.reply(Text(say("cfm.reopened", turn.locale, rid=_rid(request), who="-")))
         return None
-    await tasks.move(turn.session, task=last, from_states=("done",), to_state="claimed",
+    await tasks.move(turn.session, task=meant, from_states=("done",), to_state="claimed",
                      now=turn.now, note=reason, done_at=None)
-    tid = format_task_id(last.id or 0)
+    tid = format_task_id(meant.id or 0)
     await turn.audit("task.reopened", _rid(request), {"task": tid, "reason": reason})
-    agent = last.assignee or ""
+    agent = meant.assignee or ""
     await turn.reply(Text(say("cfm.reopened", turn.locale, rid=_rid(request),
                               who=name_of(turn.services.bundle.directory, agent))))
-    return request, last
+    return request, meant
+
+
+async def done_tasks(turn: Turn, request_id: int) -> list[TaskRow]:
+    return [t for t in await tasks.tasks_of(turn.session, request_id=request_id)
+            if t.state == "done"]
+
+
+async def awaiting_confirmation(turn: Turn) -> list[RequestRow]:
+    """The person's resolved requests whose confirmation card waits for them."""
+    catalog = turn.services.bundle.catalog
+    return [r for r in await requests.list_requests(turn.session, requester=turn.person.id,
+                                                    status="resolved")
+            if (s := catalog.get(r.service_id)) is not None and s.completion.confirm_by_requester]
+
+
+async def confirm_typed(turn: Turn, request_id: int, answer: str) -> None:
+    """"确认 REQ-12" / "否": the request named, or the only one waiting for confirmation."""
+    if request_id:
+        await confirm(turn, request_id, answer)
+        return
+    waiting = await awaiting_confirmation(turn)
+    if len(waiting) == 1:
+        await confirm(turn, waiting[0].id or 0, answer)
+    elif waiting:
+        await turn.reply(Text(say("digress.confirm_several", turn.locale, n=len(waiting),
+                                  rid=_rid(waiting[0]))))
+    else:
+        await turn.reply(Text(say("digress.confirm_none", turn.locale)))
 
 
 async def close(turn: Turn, request: RequestRow, *, confirmed: bool = False) -> None:

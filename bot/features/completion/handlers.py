@@ -1,9 +1,11 @@
-"""The requester's taps at the end: Solved / Not solved, and the satisfaction score."""
+"""The requester's taps at the end: Solved / Not solved, and the satisfaction score; and the
+typed forms of Solved / Not solved."""
 
 from __future__ import annotations
 
 from bot.features.completion import flow
 from bot.features.completion.actions import ConfirmClick, SurveyClick
+from bot.features.completion.commands import Confirm, Rate
 from bot.features.registry import Click
 from bot.turn import Turn
 
@@ -14,3 +16,11 @@ async def confirm_click(turn: Turn, click: ConfirmClick, tapped: Click) -> None:
 
 async def survey_click(turn: Turn, click: SurveyClick, tapped: Click) -> None:
     await flow.rate(turn, click.request, click.score)
+
+
+async def confirm_command(turn: Turn, command: Confirm) -> None:
+    await flow.confirm_typed(turn, command.request, command.answer)
+
+
+async def rate_command(turn: Turn, command: Rate) -> None:
+    await flow.rate(turn, command.request, command.score)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.features.approvals.sendback_ids import ResubmitClick
 from bot.features.intake import handlers
-from bot.features.intake.actions import CatalogClick, PickClick
+from bot.features.intake.actions import SWITCH, CatalogClick, PickClick, SwitchClick
 from bot.features.intake.commands import Resubmit, ShowCatalog, parse_catalog, parse_resubmit
 from bot.features.registry import Feature, on_click
 
@@ -15,5 +15,6 @@ FEATURE = Feature(
     commands={ShowCatalog: handlers.show_catalog, Resubmit: handlers.resubmit},
     actions={"cat": on_click(CatalogClick, handlers.catalog_click),
              "pick": on_click(PickClick, handlers.pick_click),
-             ResubmitClick.PREFIX: on_click(ResubmitClick, handlers.resubmit_click)},
+             ResubmitClick.PREFIX: on_click(ResubmitClick, handlers.resubmit_click),
+             SWITCH: on_click(SwitchClick, handlers.switch_click)},
 )

@@ -8,7 +8,7 @@ from typing import Self
 
 from bot.action_ids import CatalogClick, id_fields
 
-__all__ = ["CatalogClick", "PickClick"]
+__all__ = ["CatalogClick", "PickClick", "SwitchClick"]
 
 
 @dataclass(frozen=True)
@@ -22,3 +22,23 @@ class PickClick:
 
     def format(self) -> str:
         return f"pick:{self.service}"
+
+
+SWITCH = "sw"
+
+
+@dataclass(frozen=True)
+class SwitchClick:
+    """``sw:<instance>:keep|new``: go on with the open form ``instance``, or drop it and start
+    the service the new sentence asked for."""
+
+    instance: str
+    choice: str
+
+    @classmethod
+    def parse(cls, text: str) -> Self | None:
+        instance, choice = id_fields(text, SWITCH, 2) or ("", "")
+        return cls(instance, choice) if instance and choice in ("keep", "new") else None
+
+    def format(self) -> str:
+        return f"{SWITCH}:{self.instance}:{self.choice}"

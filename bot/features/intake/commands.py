@@ -1,5 +1,6 @@
 """Asking for the service catalog: "服务目录", "menu"; filing a rejected request again:
-"重新提交 REQ-12", "resubmit REQ-12"."""
+"重新提交 REQ-12", "resubmit REQ-12"; the answers to "continue the open form, or start the new
+one?"."""
 
 from __future__ import annotations
 
@@ -32,3 +33,10 @@ _RESUBMIT = re.compile(rf"^(?:重新提交|再次提交|重新申请|resubmit|su
 def parse_resubmit(text: str) -> Resubmit | None:
     match = _RESUBMIT.match(line_of(text).lowered)
     return Resubmit(int(match.group(1))) if match else None
+
+
+# The answers to "continue 「在职证明」, or start 「工牌办理」?" (bot/features/intake/switch.py),
+# and what the form's confirmation takes as "yes" besides the submit words (dialogs.engine).
+KEEP_WORDS = frozenset({"继续", "1", "continue", "keep", "go on", "keep going", "原来的"})
+NEW_WORDS = frozenset({"开始", "2", "start", "new", "switch", "新的", "换", "开始新的"})
+CONFIRM_WORDS = frozenset({"是", "好", "yes", "ok", "y"})

@@ -1,12 +1,13 @@
-"""The catalog and the "did you mean" choices, from a tap or "服务目录"."""
+"""The catalog and the "did you mean" choices, from a tap or "服务目录"; the answer to
+"continue the open form, or start the new one?"."""
 
 from __future__ import annotations
 
 from bot.features.approvals.sendback_ids import ResubmitClick
-from bot.features.intake import flow
-from bot.features.intake.actions import CatalogClick, PickClick
+from bot.features.intake import flow, switch
+from bot.features.intake.actions import CatalogClick, PickClick, SwitchClick
 from bot.features.intake.commands import Resubmit, ShowCatalog
-from bot.features.registry import Click
+from bot.features.registry import Click, stale
 from bot.turn import Turn
 
 
@@ -31,3 +32,8 @@ async def resubmit(turn: Turn, command: Resubmit) -> None:
 
 async def resubmit_click(turn: Turn, click: ResubmitClick, tapped: Click) -> None:
     await flow.resubmit(turn, click.request)
+
+
+async def switch_click(turn: Turn, click: SwitchClick, tapped: Click) -> None:
+    if not await switch.switch_click(turn, click, tapped.state):
+        await stale(turn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import conversation, views
 from bot.features.approvals import flow
+from bot.features.status import lookup
 from bot.features.status.cards import my_requests_card, status_card
 from bot.features.status.progress import progress_of
 from bot.features.status.withdrawal import involved_in, tell_withdrawn
@@ -40,13 +41,21 @@ async def show_status(turn: Turn, request_id: int) -> None:
                        bundle.directory, step=progress.step, holder=progress.holder,
                              since=progress.since, history=progress.history)
     await turn.reply(card)
+    await lookup.actionable_cards(turn, row)
+
+
+async def find_request(turn: Turn, text: str) -> None:
+    """"我的电脑申请到哪了": the status of the request described, or a choice."""
+    found = await lookup.find_request(turn, text)
+    if found is not None:
+        await show_status(turn, found.id or 0)
 
 
 async def ask_withdraw_reason(turn: Turn, request_id: int) -> None:
     row = await _withdrawable(turn, request_id)
     if row is None:
         return
-    await conversation.save(turn, PromptState("withdraw", request=row.id or 0))
+    await conversation.ask(turn, PromptState("withdraw", request=row.id or 0))
     await turn.reply(Text(say("req.withdraw_ask_reason", turn.locale,
                               rid=format_request_id(request_id))))
 

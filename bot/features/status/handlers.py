@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.features.registry import Click
 from bot.features.status import flow
 from bot.features.status.actions import MyRequestsClick, StatusClick, WithdrawClick
-from bot.features.status.commands import MyRequests, ShowStatus, Withdraw
+from bot.features.status.commands import FindRequest, MyRequests, ShowStatus, Withdraw
 from bot.turn import Turn
 
 
@@ -15,6 +15,10 @@ async def my_requests(turn: Turn, command: MyRequests) -> None:
 
 async def show_status(turn: Turn, command: ShowStatus) -> None:
     await flow.show_status(turn, command.request_id)
+
+
+async def find_request(turn: Turn, command: FindRequest) -> None:
+    await flow.find_request(turn, command.text)
 
 
 async def withdraw(turn: Turn, command: Withdraw) -> None:

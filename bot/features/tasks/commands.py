@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.features.phrases import SEP, TID, line_of
+from bot.features.phrases import SEP, TID, line_of, mentioned_task
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,9 @@ def parse_task(text: str) -> TaskCommand | None:
         if match := words.free(pattern):
             return TaskAction(verb, int(match.group(1)), match.group(2).strip())
     return None
+
+
+def parse_task_mention(text: str) -> TaskAction | None:
+    """A fallback: any other mention of TASK-n shows the task ("TASK-7 怎么样了")."""
+    task = mentioned_task(text)
+    return TaskAction("show", task) if task is not None else None
