@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -27,7 +28,7 @@ from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
-from store import inbound, replay
+from store import choices, inbound, replay
 from store.db import Database
 
 log = logging.getLogger("esmbot.app")
@@ -88,6 +89,17 @@ class BotApp:
             seen = await replay.sight(uow.session, channel=channel, nonce=nonce, digest=digest,
                                       keep_until=keep_until)
         return seen is not replay.Sighting.OTHER_BODY
+
+    async def remember_choices(self, conversation: str, shown: dict[str, Any] | None) -> None:
+        """What a number means in ``conversation`` now (``adapters.kit.choices``), in the
+        database: "1" still clicks the latest card after a restart and on another replica."""
+        async with self.db.unit_of_work() as uow:
+            await choices.remember(uow.session, conversation=conversation, shown=shown,
+                                   now=self.services.clock())
+
+    async def choices_in(self, conversation: str) -> dict[str, Any] | None:
+        async with self.db.unit_of_work() as uow:
+            return await choices.recall(uow.session, conversation=conversation)
 
     def start_background(self) -> None:
         """The dispatcher loop (sends after commit, retries with backoff), and the scheduler

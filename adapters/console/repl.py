@@ -64,7 +64,7 @@ class ConsoleRepl:
         if self.channel.jsonl and stripped.startswith("{"):
             await self._json_line(stripped)
             return True
-        await self._dispatch(self._event_for(line))
+        await self._dispatch(await self._event_for(line))
         return True
 
     async def _meta(self, line: str) -> None:
@@ -104,10 +104,10 @@ class ConsoleRepl:
         else:
             self._say(json.dumps({"error": "expected one of: text, click, as"}))
 
-    def _event_for(self, line: str) -> InboundEvent:
+    async def _event_for(self, line: str) -> InboundEvent:
         """A number or a label of the latest card's buttons clicks; anything else is text."""
         message = self._message(line)
-        return self.channel.choices.as_click(message) or message
+        return await self.channel.choices.as_click(message) or message
 
     def _key(self) -> ConversationKey:
         return self.channel.key_of(self.channel.persona)

@@ -11,7 +11,6 @@ from adapters.dingtalk import frames, inbound
 from adapters.dingtalk.channel import DingTalkChannel
 from adapters.dingtalk.frames import Frame
 from adapters.kit.choices import target_of
-from chat.events import InboundEvent
 
 log = logging.getLogger("esmbot.dingtalk")
 MESSAGE_ANSWER = "OK"
@@ -39,8 +38,7 @@ class DingTalkReceiver:
                 created_ms=message.created_ms, now_ms=int(self.channel.now() * 1000)):
             log.warning("sessionWebhook of a message from %s not used (not DingTalk's, or "
                         "expired)", key.user)
-        event: InboundEvent = self.channel.choices.as_click(message.event) or message.event
-        self.channel.dispatch(event)
+        self.channel.dispatch(message.event)  # a numbered choice becomes its click on the way
 
     def on_card_callback(self, data: Mapping[str, Any], event_id: str) -> dict[str, Any]:
         """A click on an interactive card; the answer goes back in the acknowledgement."""

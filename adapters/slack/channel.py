@@ -20,7 +20,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.kit.choices import NumberedChoices, numbered
+from adapters.kit.choices import ChoiceStore, NumberedChoices, numbered
 from adapters.kit.errors import SetupError, rendered, transport_error
 from adapters.kit.host import Roster
 from adapters.kit.plumbing import Plumbing
@@ -42,13 +42,13 @@ class SlackChannel(Plumbing):
     capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
 
     def __init__(self, client: AsyncWebClient, *, bot_user_id: str = "",
-                 roster: Roster | None = None) -> None:
+                 roster: Roster | None = None, choices: ChoiceStore | None = None) -> None:
         super().__init__(CHANNEL)
         self.client = client
         self.bot_user_id = bot_user_id
         self.roster = roster
         self.people = SlackPeople(client)
-        self.choices = NumberedChoices()  # only for cards with more buttons than Slack takes
+        self.choices = NumberedChoices(choices)  # cards with more buttons than Slack takes
 
     async def start(self, sink: EventSink) -> None:
         await super().start(sink)
@@ -63,7 +63,7 @@ class SlackChannel(Plumbing):
         response = await self._call("chat.postMessage", self.client.chat_postMessage,
                                     channel=channel_id, **payload)
         ref = MessageRef(CHANNEL, str(response.get("channel") or channel_id), str(response["ts"]))
-        self.choices.shown(key, numbered(message), ref)
+        await self.choices.shown(key, numbered(message), ref)
         return ref
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
@@ -113,7 +113,7 @@ class SlackChannel(Plumbing):
     async def _deliver(self, event: InboundEvent, sink: EventSink) -> None:
         event = await self.identified(event)
         if isinstance(event, MessageReceived):
-            event = self.choices.as_click(event) or event
+            event = await self.choices.as_click(event) or event
         await sink(event)
 
     async def identified(self, event: InboundEvent) -> InboundEvent:

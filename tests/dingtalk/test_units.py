@@ -185,24 +185,25 @@ def said(text: str, conversation: str = "", user: str = "u1") -> MessageReceived
     return MessageReceived(ConversationKey("dingtalk", "", conversation, user), "m1", text)
 
 
-def test_a_number_or_a_label_clicks_the_latest_cards_button() -> None:
+async def test_a_number_or_a_label_clicks_the_latest_cards_button() -> None:
     choices = NumberedChoices()
     ref = MessageRef("dingtalk", "", "pqk-1")
-    choices.shown(said("").key, numbered(PLAIN), ref)
-    click = choices.as_click(said("2"))
+    await choices.shown(said("").key, numbered(PLAIN), ref)
+    click = await choices.as_click(said("2"))
     assert click is not None and (click.action_id, click.value, click.source) == \
         ("apr:1:bob:reject", "r", ref)
-    assert choices.as_click(said(" 同意 ")) is not None
-    assert choices.as_click(said("3")) is None and choices.as_click(said("同意 REQ-1")) is None
-    assert choices.as_click(said("1", user="u2")) is None  # someone else's chat
+    assert await choices.as_click(said(" 同意 ")) is not None
+    assert await choices.as_click(said("3")) is None
+    assert await choices.as_click(said("同意 REQ-1")) is None
+    assert await choices.as_click(said("1", user="u2")) is None  # someone else's chat
 
 
-def test_a_plain_message_after_a_card_makes_numbers_text_again() -> None:
+async def test_a_plain_message_after_a_card_makes_numbers_text_again() -> None:
     choices = NumberedChoices()
-    choices.shown(said("", conversation="cid-1").key, numbered(PLAIN), None)
-    assert choices.as_click(said("1", conversation="cid-1", user="anyone")) is not None
-    choices.shown(said("", conversation="cid-1").key, numbered(Text("申请原因？")), None)
-    assert choices.as_click(said("1", conversation="cid-1")) is None
+    await choices.shown(said("", conversation="cid-1").key, numbered(PLAIN), None)
+    assert await choices.as_click(said("1", conversation="cid-1", user="anyone")) is not None
+    await choices.shown(said("", conversation="cid-1").key, numbered(Text("申请原因？")), None)
+    assert await choices.as_click(said("1", conversation="cid-1")) is None
     assert pick(CARD.buttons, "１") == CARD.buttons[0]  # a full-width digit
 
 
