@@ -11,6 +11,7 @@ from bot.features import (
     amendment,
     approvals,
     audit,
+    choices,
     completion,
     delegation,
     forms,
@@ -34,6 +35,7 @@ FEATURES: tuple[Feature, ...] = (
     completion.FEATURE,
     time.FEATURE,
     audit.FEATURE,
+    choices.FEATURE,
 )
 
 REGISTRY = Registry.of(FEATURES)

@@ -155,13 +155,15 @@ async def test_more_than_six_buttons_become_numbered_choices_a_reply_picks(
     assert await channel.picked(reply) == ActionInvoked(to(), "m1", "pick:s3")
     assert await channel.picked(MessageReceived(to(), "m2", "服务7")) == \
         ActionInvoked(to(), "m2", "pick:s7")
-    assert await channel.picked(MessageReceived(to(), "m3", "8")) == MessageReceived(to(), "m3", "8")
+    eight = MessageReceived(to(), "m3", "8")
+    assert await channel.picked(eight) == eight
     other = MessageReceived(to("chenjing"), "m4", "3")  # someone else's 3 is just text
     assert await channel.picked(other) == other
     with pytest.raises(UpdateUnsupported):
         await channel.update(ref, SEVEN)  # sent anew, numbered again
     await channel.send(to(), Text("下一个问题"))  # only the last message's numbers count
-    assert await channel.picked(MessageReceived(to(), "m5", "3")) == MessageReceived(to(), "m5", "3")
+    three = MessageReceived(to(), "m5", "3")
+    assert await channel.picked(three) == three
 
 
 async def test_entering_is_a_greeting_at_most_twice_a_day(channel: WeComChannel) -> None:
