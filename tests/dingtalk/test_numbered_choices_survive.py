@@ -79,3 +79,19 @@ async def test_a_number_with_nothing_offered_is_answered_not_searched(
         async with dingtalk.bot.db.unit_of_work() as uow:
             assert await choices.recall(uow.session, conversation=f"dingtalk::{dm(BOB)}") \
                 is None
+
+
+async def test_cards_shown_again_send_nothing_extra_and_1_clicks_the_latest(
+    tmp_path: Path, fake_dingtalk: FakeDingTalk,
+) -> None:
+    settings = numbered_http(dingtalk_settings(tmp_path, fake_dingtalk))
+    async with running(settings, fake_dingtalk) as dingtalk:
+        await alice_files_the_laptop(dingtalk)
+        await say(dingtalk, BOB, "待我审批")
+        await say(dingtalk, BOB, "待我审批")
+        said = fake_dingtalk.texts_to(dm(BOB))
+        assert len(said) == 5  # the card, then twice: the title and the card again
+        assert not any("已更新" in text for text in said)  # markdown cannot be edited
+        await say(dingtalk, BOB, "1")
+        assert await approvers(dingtalk) == ["bob"]
+        assert len(fake_dingtalk.texts_to(dm(BOB))) == 7  # 已同意 REQ-1, the card once more
