@@ -21,7 +21,7 @@ from bot.pipeline import Pipeline
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from chat.channel import Channel
-from chat.events import InboundEvent
+from chat.events import ConversationKey, InboundEvent
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.matching import Matcher
 from dialogs.model import Bundle
@@ -72,6 +72,10 @@ class BotApp:
 
     async def handle(self, event: InboundEvent) -> None:
         await self.pipeline.handle(event)
+
+    async def resume(self, key: ConversationKey) -> bool:
+        """The open form's question again in ``key``'s conversation (the terminal's ``/as``)."""
+        return await self.pipeline.resume(key)
 
     def roster(self, channel: str) -> DirectoryRoster:
         """What an adapter may ask about people on ``channel``, from the current directory."""

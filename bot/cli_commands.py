@@ -40,7 +40,7 @@ async def chat(settings: Settings, args: argparse.Namespace) -> int:
     channel = ConsoleChannel(sys.stdout, StoreMailbox(app.db, app.services.clock),
                              persona=persona, jsonl=args.jsonl, choices=app)
     await app.add_channel(channel)
-    repl = ConsoleRepl(channel, app.handle, app.dispatcher.drain, people)
+    repl = ConsoleRepl(channel, app.handle, app.dispatcher.drain, people, resume=app.resume)
     try:
         if not args.jsonl:
             print(_banner(app, persona))

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot import card_updates
+from bot import card_copies
 from bot.identity import address_of
 from chat.events import ConversationKey
 from chat.replies import Message, message_to_dict
@@ -76,9 +76,9 @@ class Turn:
         self, target: ConversationKey, message: Message, correlation: str | None, locale: str
     ) -> None:
         """Queue ``message``; a card (``correlation``) shown again to ``target`` retires the
-        copies it replaces first (``bot.card_updates``: one live copy per recipient)."""
+        copies it replaces first (``bot.card_copies``: one live copy per recipient)."""
         if correlation is not None:
-            await card_updates.retire_older(self.session, target, correlation, locale=locale,
+            await card_copies.retire_older(self.session, target, correlation, locale=locale,
                                             now=self.now)
         await outbox.enqueue(self.session, recipient=target.as_dict(),
                              message=message_to_dict(message), channel=target.channel,

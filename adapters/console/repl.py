@@ -31,13 +31,17 @@ class ConsoleRepl:
         people: Collection[str],
         *,
         stdin: TextIO | None = None,
+        resume: Callable[[ConversationKey], Awaitable[object]] | None = None,
     ) -> None:
+        """``resume``: shows the person now at the keyboard their open form's question again
+        (after ``/as``, and at start), so a chat started after a restart picks up there."""
         self.channel = channel
         self.sink = sink
         self.settle = settle  # delivers what the turn queued before the next prompt
         self.people = people
         self.stdin = stdin or sys.stdin
         self.interactive = self.stdin.isatty() and not channel.jsonl
+        self.resume = resume
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -86,6 +90,13 @@ class ConsoleRepl:
         shown = await self.channel.switch_to(person)
         if shown == 0 and not self.channel.jsonl:
             self._say(say("console.nothing_new", LOCALE))
+        await self._resume_form()
+
+    async def _resume_form(self) -> None:
+        """The open form's question again, below what was waiting (see ``resume``)."""
+        if self.resume is not None:
+            await self.resume(self._key())
+            await self.settle()
 
     async def _json_line(self, line: str) -> None:
         try:

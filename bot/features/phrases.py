@@ -10,6 +10,7 @@ from functools import lru_cache
 RID = r"(?i:req)\s*[-#]?\s*(\d{1,9})"
 TID = r"(?i:task)\s*[-#]?\s*(\d{1,9})"
 SEP = r"\s*[,，:：]?\s*"
+GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|哈喽|嗨|早|早上好|good morning)$")
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,8 @@ class Line:
 def line_of(text: str) -> Line:
     line = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！?？ ")
     return Line(text.strip(), line, line.lower())
+
+
+def is_greeting(text: str) -> bool:
+    """"你好", "hi", "在吗": a hello, not an answer or a request."""
+    return GREETING.match(line_of(text).lowered) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.conftest import Esmbot
+from tests.cli.conftest import Esmbot, jsonl
 
 FILE_THE_LAPTOP = "我要申请一台笔记本，预算800\n1\n旧电脑坏了需要更换\n提交\n/as bob\n"
 
@@ -24,3 +24,19 @@ def test_a_number_with_nothing_to_pick_is_answered(esmbot: Esmbot) -> None:
     assert "「1」没有对应的选项" in out
     listed = json.loads(esmbot("requests", "list", "--json").stdout)
     assert listed == []
+
+
+def test_the_next_chat_shows_the_open_question_and_takes_the_answer(esmbot: Esmbot) -> None:
+    esmbot("chat", stdin="我要申请一台笔记本，预算8000\n")
+    out = esmbot("chat", stdin="1\n/as bob\n/as alice\n").stdout
+    start = out.index("你的「笔记本电脑申请」还没填完")
+    assert "[1] 标准办公本" in out[start:]  # the open question, before anything is typed
+    assert "申请原因" in out[start:out.index("now chatting as bob")]  # "1" was its answer
+    back = out[out.index("now chatting as alice"):]
+    assert "还没填完" in back and "申请原因" in back  # /as alice: the question again
+
+
+def test_jsonl_as_shows_the_open_question_too(esmbot: Esmbot) -> None:
+    esmbot("chat", "--jsonl", stdin="我要申请一台笔记本，预算8000\n")
+    out = jsonl(esmbot("chat", "--jsonl", stdin='{"as": "alice"}\n').stdout)
+    assert out[-1]["asks"] == "model" and "还没填完" in out[-2]["body"]
