@@ -20,7 +20,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.kit.choices import ChoiceStore, NumberedChoices, numbered
+from adapters.kit.choices import NumberedChoices, numbered
 from adapters.kit.errors import SetupError, rendered, transport_error
 from adapters.kit.host import Roster
 from adapters.kit.plumbing import Plumbing
@@ -42,13 +42,15 @@ class SlackChannel(Plumbing):
     capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
 
     def __init__(self, client: AsyncWebClient, *, bot_user_id: str = "",
-                 roster: Roster | None = None, choices: ChoiceStore | None = None) -> None:
+                 roster: Roster | None = None) -> None:
         super().__init__(CHANNEL)
         self.client = client
         self.bot_user_id = bot_user_id
         self.roster = roster
         self.people = SlackPeople(client)
-        self.choices = NumberedChoices(choices)  # cards with more buttons than Slack takes
+        # Only cards with more buttons than Slack takes (25) are numbered: kept in this process,
+        # not in the database, so an ordinary Slack message costs no extra write or read.
+        self.choices = NumberedChoices()
 
     async def start(self, sink: EventSink) -> None:
         await super().start(sink)

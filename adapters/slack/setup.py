@@ -25,8 +25,7 @@ async def attach(host: ChannelHost, web_app: web.Application, config: SlackSetti
     session = aiohttp.ClientSession()
     client = AsyncWebClient(token=secret(config.bot_token), base_url=config.api_base_url,
                             session=session)
-    channel = SlackChannel(client, bot_user_id=config.bot_user_id, roster=host.roster(CHANNEL),
-                           choices=host)
+    channel = SlackChannel(client, bot_user_id=config.bot_user_id, roster=host.roster(CHANNEL))
     channel.on_stop(session.close)
     socket_mode = config.mode == "socket"
     bolt_app = build_bolt_app(client, SlackReceiver(channel),
