@@ -40,3 +40,11 @@ def test_jsonl_as_shows_the_open_question_too(esmbot: Esmbot) -> None:
     esmbot("chat", "--jsonl", stdin="我要申请一台笔记本，预算8000\n")
     out = jsonl(esmbot("chat", "--jsonl", stdin='{"as": "alice"}\n').stdout)
     assert out[-1]["asks"] == "model" and "还没填完" in out[-2]["body"]
+
+
+def test_1_on_the_confirmation_card_submits_in_the_next_chat(esmbot: Esmbot) -> None:
+    esmbot("chat", stdin="我要申请一台笔记本，预算8000\n1\n旧电脑坏了需要更换\n")
+    out = esmbot("chat", stdin="1\n").stdout
+    assert "[1] 提交" in out and "已提交 REQ-1" in out
+    listed = json.loads(esmbot("requests", "list", "--json").stdout)
+    assert [r["id"] for r in listed] == ["REQ-1"]

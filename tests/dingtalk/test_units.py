@@ -6,7 +6,7 @@ import json
 
 from adapters.dingtalk import frames, inbound, render, signing, webhooks
 from adapters.dingtalk.stream import backoff
-from adapters.kit.choices import NumberedChoices, numbered, pick
+from adapters.kit.choices import MemoryChoices, NumberedChoices, conversation_of, numbered, pick
 from chat.channel import Capabilities, degrade
 from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 from chat.replies import Button, Card, CardField, Text
@@ -238,3 +238,11 @@ def test_a_session_webhooks_expiry_is_capped_at_its_message_plus_90_minutes() ->
     assert hooks.remember("@bob", url, 4_102_444_800_000, created_ms=now, now_ms=now)
     assert hooks.usable("@bob", now + lifetime - webhooks.MARGIN_MS - 1) == url
     assert hooks.usable("@bob", now + lifetime - webhooks.MARGIN_MS) is None
+
+
+async def test_a_garbled_stored_row_offers_nothing() -> None:
+    store = MemoryChoices()
+    choices = NumberedChoices(store)
+    await store.remember_choices(conversation_of(said("").key), {"buttons": [{"oops": 1}]})
+    assert await choices.as_click(said("1")) is None
+    assert await choices.offered(said("").key) == ()
