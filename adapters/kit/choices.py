@@ -10,12 +10,15 @@ channel built without a host keeps them in memory (``MemoryChoices``, for tests)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 from chat.replies import Button, Card, Message
+
+log = logging.getLogger("esmbot.choices")
 
 
 class ChoiceStore(Protocol):
@@ -104,9 +107,15 @@ class NumberedChoices:
 
     async def shown(self, key: ConversationKey, buttons: tuple[Button, ...],
                     ref: MessageRef | None = None) -> None:
-        """``buttons`` were just offered in ``key``'s conversation (none: a number is text)."""
+        """``buttons`` were just offered in ``key``'s conversation (none: a number is text).
+
+        Called after the message went out: a store that fails is logged, never raised, so the
+        send is not taken for failed and sent twice (the numbers may then be out of date)."""
         shown = Shown(buttons, ref).to_dict() if buttons else None
-        await self.store.remember_choices(conversation_of(key), shown)
+        try:
+            await self.store.remember_choices(conversation_of(key), shown)
+        except Exception:
+            log.exception("could not keep the numbered choices of %s", conversation_of(key))
 
     async def offered(self, key: ConversationKey) -> tuple[Button, ...]:
         shown = await self._latest(key)
@@ -123,5 +132,11 @@ class NumberedChoices:
                              shown.ref, message.received_at)
 
     async def _latest(self, key: ConversationKey) -> Shown | None:
-        data = await self.store.choices_in(conversation_of(key))
+        """What a number means in ``key``'s conversation; a store that fails is logged and
+        the message stays text (the core then answers it as such)."""
+        try:
+            data = await self.store.choices_in(conversation_of(key))
+        except Exception:
+            log.exception("could not read the numbered choices of %s", conversation_of(key))
+            return None
         return Shown.from_dict(data) if data is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from adapters.dingtalk import frames, inbound, render, signing, webhooks
 from adapters.dingtalk.stream import backoff
@@ -246,3 +247,17 @@ async def test_a_garbled_stored_row_offers_nothing() -> None:
     await store.remember_choices(conversation_of(said("").key), {"buttons": [{"oops": 1}]})
     assert await choices.as_click(said("1")) is None
     assert await choices.offered(said("").key) == ()
+
+
+class BrokenStore:
+    async def remember_choices(self, conversation: str, shown: dict[str, Any] | None) -> None:
+        raise OSError("database unreachable")
+
+    async def choices_in(self, conversation: str) -> dict[str, Any] | None:
+        raise OSError("database unreachable")
+
+
+async def test_a_failing_store_neither_fails_the_send_nor_loses_the_message() -> None:
+    choices = NumberedChoices(BrokenStore())
+    await choices.shown(said("").key, numbered(PLAIN), None)  # logged, not raised
+    assert await choices.as_click(said("1")) is None  # the "1" goes on as text
