@@ -11,7 +11,6 @@ from bot.features import (
     amendment,
     approvals,
     audit,
-    choices,
     completion,
     delegation,
     forms,
@@ -35,7 +34,6 @@ FEATURES: tuple[Feature, ...] = (
     completion.FEATURE,
     time.FEATURE,
     audit.FEATURE,
-    choices.FEATURE,
 )
 
 REGISTRY = Registry.of(FEATURES)
