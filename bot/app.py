@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -26,14 +27,14 @@ from bot.reload import follow_reloads, generation_now
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from chat.channel import Channel
-from chat.events import InboundEvent
+from chat.events import ConversationKey, InboundEvent
 from dialogs.loader import demo_paths, load_bundle
 from dialogs.matching import Matcher
 from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
-from store import inbound, inbox, replay, retention
+from store import choices, inbound, inbox, replay, retention
 from store.db import Database
 from store.outbox import RetryPolicy
 
@@ -98,6 +99,10 @@ class BotApp:
         self.pipeline.services = services
         self.timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(self.channels)))
 
+    async def resume(self, key: ConversationKey) -> bool:
+        """The open form's question again in ``key``'s conversation (the terminal's ``/as``)."""
+        return await self.pipeline.resume(key)
+
     def roster(self, channel: str) -> DirectoryRoster:
         """What an adapter may ask about people on ``channel``, from the current directory."""
         return DirectoryRoster(lambda: self.bundle.directory, channel)
@@ -116,6 +121,17 @@ class BotApp:
             seen = await replay.sight(uow.session, channel=channel, nonce=nonce, digest=digest,
                                       keep_until=keep_until)
         return seen is not replay.Sighting.OTHER_BODY
+
+    async def remember_choices(self, conversation: str, shown: dict[str, Any] | None) -> None:
+        """What a number means in ``conversation`` now (``adapters.kit.choices``), in the
+        database: "1" still clicks the latest card after a restart and on another replica."""
+        async with self.db.unit_of_work() as uow:
+            await choices.remember(uow.session, conversation=conversation, shown=shown,
+                                   now=self.services.clock())
+
+    async def choices_in(self, conversation: str) -> dict[str, Any] | None:
+        async with self.db.unit_of_work() as uow:
+            return await choices.recall(uow.session, conversation=conversation)
 
     def start_background(self) -> None:
         """The dispatcher loop (sends after commit, retries with backoff), and the scheduler

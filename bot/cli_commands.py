@@ -41,9 +41,10 @@ async def chat(settings: Settings, args: argparse.Namespace) -> int:
     # crashed one was printing, instead of holding that person's next messages for a lease.
     app.dispatcher.owner = f"esmbot-chat@{socket.gethostname()}"
     channel = ConsoleChannel(sys.stdout, StoreMailbox(app.db, app.services.clock),
-                             persona=persona, jsonl=args.jsonl)
+                             persona=persona, jsonl=args.jsonl, choices=app)
     await app.add_channel(channel)
-    repl = ConsoleRepl(channel, app.handle, app.dispatcher.drain, people, who=_who(app))
+    repl = ConsoleRepl(channel, app.handle, app.dispatcher.drain, people, who=_who(app),
+                       resume=app.resume)
     try:
         if not args.jsonl:
             print(_banner(app, persona))

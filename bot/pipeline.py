@@ -21,6 +21,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.forms.flow import remind_open_form
 from bot.features.time.resync import resync_touched
 from bot.identity import identify
 from bot.logs import turn_context
@@ -28,7 +29,7 @@ from bot.observability import TURN_SECONDS, TURNS
 from bot.router import route
 from bot.services import Services
 from bot.turn import Turn
-from chat.events import InboundEvent
+from chat.events import ConversationKey, InboundEvent
 from chat.i18n import say
 from chat.replies import Text, message_to_dict
 from store import inbox, outbox
@@ -117,6 +118,20 @@ class Pipeline:
             await resync_touched(turn)
             log.debug("turn done replies=%d", len(turn.sent))  # tagged with trace and person
         return "handled"
+
+    async def resume(self, key: ConversationKey) -> bool:
+        """Show the open form's question in ``key``'s conversation again, without an inbound
+        event (the terminal's ``/as``: the person is back, maybe after a restart); False when
+        no form is open there or the person is unknown."""
+        person = identify(self.services.bundle.directory, key)
+        if person is None:
+            return False
+        async with self._lock_for(key.lock_id), self.db.unit_of_work() as uow:
+            uow.after_commit(self.on_commit)
+            await uow.lock_conversation(key.lock_id)
+            turn = Turn(services=self.services, uow=uow, key=key, person=person,
+                        now=self.services.clock())
+            return await remind_open_form(turn)
 
     async def _unknown_person(
         self, session: AsyncSession, event: InboundEvent, now: datetime

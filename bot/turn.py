@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot import card_copies
 from bot.identity import address_of
 from chat.events import ConversationKey
 from chat.replies import Message, message_to_dict
@@ -49,7 +50,7 @@ class Turn:
     async def reply(self, message: Message, *, correlation: str | None = None) -> None:
         """Answer in the conversation the event came from."""
         self.sent.append(message)
-        await self._send(self.key, message, correlation)
+        await self._send(self.key, message, correlation, self.locale)
 
     async def notify(
         self, person_id: str, message: Message, *, correlation: str | None = None
@@ -59,7 +60,7 @@ class Turn:
         target = address_of(person, self.key.channel, self.key.tenant) if person else None
         if target is None:
             return False
-        await self._send(target, message, correlation)
+        await self._send(target, message, correlation, self.locale_of(person_id))
         return True
 
     async def post_to_chat(
@@ -68,11 +69,17 @@ class Turn:
         """Post into a group chat on this channel (``conversation`` = the chat, no user)."""
         target = ConversationKey(channel=self.key.channel, tenant=self.key.tenant,
                                  conversation=chat, user="")
-        await self._send(target, message, correlation)
+        await self._send(target, message, correlation,
+                         self.services.settings.bot.default_locale)
 
     async def _send(
-        self, target: ConversationKey, message: Message, correlation: str | None
+        self, target: ConversationKey, message: Message, correlation: str | None, locale: str
     ) -> None:
+        """Queue ``message``; a card (``correlation``) shown again to ``target`` retires the
+        copies it replaces first (``bot.card_copies``: one live copy per recipient)."""
+        if correlation is not None:
+            await card_copies.retire_older(self.session, target, correlation, locale=locale,
+                                            now=self.now)
         await outbox.enqueue(self.session, recipient=target.as_dict(),
                              message=message_to_dict(message), channel=target.channel,
                              correlation=correlation, now=self.now)

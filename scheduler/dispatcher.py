@@ -11,7 +11,9 @@ channels this process has are claimed: a row for another channel waits for the p
 it (the terminal chat, another replica). Rows to one recipient go out in order (see
 ``store.outbox``). Each message is fitted to its channel's ``Capabilities`` here, once
 (``chat.channel.degrade``: buttons it cannot show become numbered choices), and an update is
-tried only where the channel can update at all.
+tried only where the channel can update at all. A ``retire`` row (an older copy of a card a
+newer one replaced) is only ever an edit: where the channel cannot edit, it is recorded as done
+and nothing is sent.
 
 A claimed batch holds at most one row per recipient (``outbox.claim_due`` takes only the first
 unsent row of each), so its rows are sent at the same time without breaking that order; the
@@ -186,6 +188,8 @@ class OutboxDispatcher:
         # The one place a message is fitted to the channel (numbered choices for buttons it
         # cannot show), for sends and updates alike.
         message: Message = degrade(message_from_dict(row.message), channel.capabilities)
+        if row.kind == "retire":
+            return await _retire(channel, row, message)
         if row.kind == "update" and row.target_ref and channel.capabilities.can_update:
             try:
                 return await channel.update(MessageRef.from_dict(row.target_ref), message)
@@ -244,3 +248,15 @@ class _StillInDoubt(Exception):
     def __init__(self, cause: ChannelError) -> None:
         super().__init__(str(cause))
         self.cause = cause
+
+
+async def _retire(channel: Channel, row: OutboxRow, message: Message) -> MessageRef | None:
+    """An older copy of a card edited to point at the latest one, where the channel can edit;
+    anywhere else it is left as it is (never a new message: the latest copy is right below)."""
+    if not row.target_ref or not channel.capabilities.can_update:
+        return None
+    try:
+        return await channel.update(MessageRef.from_dict(row.target_ref), message)
+    except UpdateUnsupported:
+        log.info("retire unsupported for outbox=%s; the old copy stays as it is", row.id)
+        return None

@@ -374,3 +374,14 @@ class LeaseRow(SQLModel, table=True):
     name: str = Field(primary_key=True)
     owner: str
     until: datetime = _utc()
+
+
+class NumberedChoiceRow(SQLModel, table=True):
+    """The numbered choices of the latest message to one conversation on one channel (where a
+    platform shows buttons as numbers): what "1" clicks there, on any replica, after restarts."""
+
+    __tablename__ = "numbered_choice"
+
+    conversation: str = Field(primary_key=True)  # the adapter's key: channel, tenant, target
+    shown: dict[str, Any] = _json()  # the buttons and the message they came with
+    shown_at: datetime = _utc(index=True)

@@ -52,7 +52,8 @@ from sqlmodel import col
 from store.models import OUTBOX_STATES, OutboxRow
 from store.types import UtcDateTime
 
-KINDS = ("send", "update")
+KINDS = ("send", "update", "retire")  # retire: an edit only, never sent as a new message
+RETIRED = "retired:"  # the correlation of a copy a newer one replaced starts with this
 OUTBOX = cast(Table, OutboxRow.__table__)  # type: ignore[attr-defined]
 
 
@@ -379,6 +380,32 @@ async def cards_with_prefix(session: AsyncSession, *, prefix: str) -> list[Outbo
         .order_by(col(OutboxRow.id))
     )
     return list(await session.scalars(query))
+
+
+async def live_copies(session: AsyncSession, *, recipient_key: str, correlation: str
+                      ) -> list[OutboxRow]:
+    """The copies of one card (``correlation``) queued for one recipient conversation and not
+    retired yet, oldest first (dead ones are left out: there is nothing to retire)."""
+    query = (
+        select(OutboxRow)
+        .where(col(OutboxRow.correlation) == correlation,
+               col(OutboxRow.recipient_key) == recipient_key,
+               col(OutboxRow.kind) == "send", col(OutboxRow.state) != "dead")
+        .order_by(col(OutboxRow.id))
+    )
+    return list(await session.scalars(query))
+
+
+async def mark_retired(session: AsyncSession, *, row: OutboxRow) -> None:
+    """A newer copy of ``row``'s card was queued: ``row`` is no longer found by its
+    correlation (so it is neither refreshed nor retired again); one still pending is not sent
+    at all (its kind becomes ``retire`` with nothing to edit)."""
+    row.correlation = RETIRED + (row.correlation or "")
+    if row.state == "pending":
+        row.kind = "retire"
+        row.target_ref = None
+    session.add(row)
+    await session.flush()
 
 
 async def rewrite(session: AsyncSession, *, row: OutboxRow, message: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
 from adapters.console.render import numbered_buttons, render
-from adapters.kit.choices import NumberedChoices
+from adapters.kit.choices import ChoiceStore, NumberedChoices
 from adapters.kit.plumbing import Plumbing
 from chat.channel import Capabilities
 from chat.events import ConversationKey, MessageRef
@@ -31,13 +31,16 @@ class ConsoleChannel(Plumbing):
     name = "console"
     capabilities = Capabilities(buttons=True, max_buttons=25, can_update=True, markdown=False)
 
-    def __init__(self, out: TextIO, mailbox: Mailbox, *, persona: str, jsonl: bool = False):
+    def __init__(self, out: TextIO, mailbox: Mailbox, *, persona: str, jsonl: bool = False,
+                 choices: ChoiceStore | None = None):
+        """``choices``: where the numbers of each person's latest card are kept (the host's
+        database, so they survive a restart; default: this process)."""
         super().__init__(self.name)
         self.out = out
         self.mailbox = mailbox
         self.persona = persona
         self.jsonl = jsonl
-        self.choices = NumberedChoices()  # the latest card's numbered buttons, per person
+        self.choices = NumberedChoices(choices)  # the latest card's numbers, per person
         self.on_print: Callable[[], None] = lambda: None
 
     async def send(self, key: ConversationKey, message: Message) -> MessageRef:
@@ -62,15 +65,16 @@ class ConsoleChannel(Plumbing):
         return len(waiting)
 
     async def _show(self, person: str, message: Message, *, updated: bool) -> None:
+        # Numbers and labels click the buttons of the latest message to a person, and only of
+        # that one: a plain question after a card must not let "2" click the card above it.
+        # Kept when it is sent, whether printed now or waiting in the mailbox.
+        await self.choices.shown(self.key_of(person), numbered_buttons(message))
         if self.jsonl or person == self.persona:
             self._print(person, message, updated=updated)
         else:
             await self.mailbox.deliver(person, {**message_to_dict(message), "updated": updated})
 
     def _print(self, person: str, message: Message, *, updated: bool) -> None:
-        # Numbers and labels click the buttons of the latest message, and only of that one:
-        # a plain question after a card must not let "2" click the card above it.
-        self.choices.shown(self.key_of(person), numbered_buttons(message))
         if self.jsonl:
             line = {"recipient": person, "updated": updated, **message_to_dict(message)}
             self.out.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -32,7 +32,10 @@ class ConsoleRepl:
         *,
         stdin: TextIO | None = None,
         who: Callable[[str], str] | None = None,
+        resume: Callable[[ConversationKey], Awaitable[object]] | None = None,
     ) -> None:
+        """``resume``: shows the person now at the keyboard their open form's question again
+        (after ``/as``, and at start), so a chat started after a restart picks up there."""
         self.channel = channel
         self.sink = sink
         self.settle = settle  # delivers what the turn queued before the next prompt
@@ -40,6 +43,7 @@ class ConsoleRepl:
         self.stdin = stdin or sys.stdin
         self.who = who  # /who: the people with names, departments and roles (the bot's view)
         self.interactive = self.stdin.isatty() and not channel.jsonl
+        self.resume = resume
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -66,7 +70,7 @@ class ConsoleRepl:
         if self.channel.jsonl and stripped.startswith("{"):
             await self._json_line(stripped)
             return True
-        await self._dispatch(self._event_for(line))
+        await self._dispatch(await self._event_for(line))
         return True
 
     async def _meta(self, line: str) -> None:
@@ -89,6 +93,13 @@ class ConsoleRepl:
         shown = await self.channel.switch_to(person)
         if shown == 0 and not self.channel.jsonl:
             self._say(say("console.nothing_new", LOCALE))
+        await self._resume_form()
+
+    async def _resume_form(self) -> None:
+        """The open form's question again, below what was waiting (see ``resume``)."""
+        if self.resume is not None:
+            await self.resume(self._key())
+            await self.settle()
 
     async def _json_line(self, line: str) -> None:
         try:
@@ -107,10 +118,10 @@ class ConsoleRepl:
         else:
             self._say(json.dumps({"error": "expected one of: text, click, as"}))
 
-    def _event_for(self, line: str) -> InboundEvent:
+    async def _event_for(self, line: str) -> InboundEvent:
         """A number or a label of the latest card's buttons clicks; anything else is text."""
         message = self._message(line)
-        return self.channel.choices.as_click(message) or message
+        return await self.channel.choices.as_click(message) or message
 
     def _key(self) -> ConversationKey:
         return self.channel.key_of(self.channel.persona)

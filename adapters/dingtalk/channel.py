@@ -29,11 +29,11 @@ from adapters.dingtalk.config import DingTalkSettings
 from adapters.dingtalk.inbound import CARD_TOKEN, CHANNEL
 from adapters.dingtalk.openapi import OpenApi
 from adapters.dingtalk.webhooks import SessionWebhooks
-from adapters.kit.choices import NumberedChoices, numbered, target_of
+from adapters.kit.choices import ChoiceStore, NumberedChoices, numbered, target_of
 from adapters.kit.errors import SetupError
 from adapters.kit.plumbing import Plumbing
 from chat.channel import Capabilities, ChannelError, EventSink, UpdateUnsupported
-from chat.events import ConversationKey, MessageRef
+from chat.events import ConversationKey, InboundEvent, MessageReceived, MessageRef
 from chat.replies import Card, Message
 
 if TYPE_CHECKING:
@@ -52,7 +52,10 @@ class DingTalkChannel(Plumbing):
     name = CHANNEL
 
     def __init__(self, api: OpenApi, config: DingTalkSettings, *,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time,
+                 choices: ChoiceStore | None = None) -> None:
+        """``choices``: where each conversation's numbered choices are kept (the host's
+        database, across restarts and replicas; default: this process)."""
         super().__init__(CHANNEL)
         self.api = api
         self.config = config
@@ -63,7 +66,7 @@ class DingTalkChannel(Plumbing):
         self.capabilities = Capabilities(buttons=self.templated, max_buttons=20,
                                          can_update=self.templated, markdown=True)
         self.webhooks = SessionWebhooks(config.session_webhook_url)
-        self.choices = NumberedChoices()
+        self.choices = NumberedChoices(choices)
         self.cards: dict[str, str] = {}  # outTrackId -> conversation it was delivered to
         self.link: StreamLink | None = None  # the stream connection, when there is one
 
@@ -76,8 +79,15 @@ class DingTalkChannel(Plumbing):
             ref = await self._deliver_card(key, message)
         else:
             ref = await self._send_message(key, message)
-        self.choices.shown(key, numbered(message), ref)
+        await self.choices.shown(key, numbered(message), ref)
         return ref
+
+    async def prepare(self, event: InboundEvent) -> InboundEvent:
+        """A message naming a numbered choice of the latest card in its chat is that click
+        (after the inbox took the message in, and again when a row is recovered)."""
+        if isinstance(event, MessageReceived):
+            return await self.choices.as_click(event) or event
+        return event
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
         if not self.templated or ref.update_token != CARD_TOKEN:

@@ -12,7 +12,6 @@ from adapters.dingtalk import frames, inbound
 from adapters.dingtalk.channel import DingTalkChannel
 from adapters.dingtalk.frames import Frame
 from adapters.kit.choices import target_of
-from chat.events import InboundEvent
 
 log = logging.getLogger("esmbot.dingtalk")
 MESSAGE_ANSWER = "OK"
@@ -40,8 +39,7 @@ class DingTalkReceiver:
                 created_ms=message.created_ms, now_ms=int(self.channel.now() * 1000)):
             log.warning("sessionWebhook of a message from %s not used (not DingTalk's, or "
                         "expired)", key.user)
-        event: InboundEvent = self.channel.choices.as_click(message.event) or message.event
-        await self.channel.accept(event)
+        await self.channel.accept(message.event)  # a numbered choice becomes its click in prepare
 
     async def on_card_callback(self, data: Mapping[str, Any], event_id: str) -> dict[str, Any]:
         """A click on an interactive card; the answer goes back in the acknowledgement."""

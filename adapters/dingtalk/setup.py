@@ -34,7 +34,7 @@ async def attach(host: ChannelHost, web_app: web.Application, config: DingTalkSe
                  ) -> DingTalkChannel:
     session = aiohttp.ClientSession(timeout=REQUEST_TIMEOUT)
     api = OpenApi(session, config.api_base_url, config.app_key, secret(config.app_secret))
-    channel = DingTalkChannel(api, config)
+    channel = DingTalkChannel(api, config, choices=host)
     channel.on_stop(session.close)
     receiver = DingTalkReceiver(channel)
     if config.mode == "http":

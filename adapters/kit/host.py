@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from chat.channel import Channel
 from chat.events import InboundEvent
@@ -55,4 +55,13 @@ class ChannelHost(Protocol):
     async def first_use(self, channel: str, nonce: str, digest: str, *,
                         keep_seconds: float) -> bool:
         """The replay guard (``adapters.kit.replay``), kept in the database."""
+        ...
+
+    async def remember_choices(self, conversation: str, shown: dict[str, Any] | None) -> None:
+        """Numbered choices (``adapters.kit.choices``), kept in the database: what "1" clicks
+        in ``conversation`` after a restart and on any replica."""
+        ...
+
+    async def choices_in(self, conversation: str) -> dict[str, Any] | None:
+        """What ``remember_choices`` last kept for ``conversation``."""
         ...

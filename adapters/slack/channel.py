@@ -54,7 +54,9 @@ class SlackChannel(Plumbing):
         self.bot_user_id = bot_user_id
         self.roster = roster
         self.people = SlackPeople(client)
-        self.choices = NumberedChoices()  # only for cards with more buttons than Slack takes
+        # Only cards with more buttons than Slack takes (25) are numbered: kept in this process,
+        # not in the database, so an ordinary Slack message costs no extra write or read.
+        self.choices = NumberedChoices()
 
     async def start(self, sink: EventSink) -> None:
         await super().start(sink)
@@ -76,7 +78,7 @@ class SlackChannel(Plumbing):
         response = await self._call("chat.postMessage", self.client.chat_postMessage,
                                     channel=channel_id, **payload)
         ref = MessageRef(CHANNEL, str(response.get("channel") or channel_id), str(response["ts"]))
-        self.choices.shown(key, numbered(message), ref)
+        await self.choices.shown(key, numbered(message), ref)
         return ref
 
     async def find_tagged(self, key: ConversationKey, tag: str, since: datetime
@@ -157,7 +159,7 @@ class SlackChannel(Plumbing):
         """After the ack: who sent it (``identified``) and which numbered choice it names."""
         event = await self.identified(event)
         if isinstance(event, MessageReceived):
-            event = self.choices.as_click(event) or event
+            event = await self.choices.as_click(event) or event
         return event
 
     async def identified(self, event: InboundEvent) -> InboundEvent:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters.kit.choices import NumberedChoices
+from adapters.kit.choices import ChoiceStore, NumberedChoices
 from adapters.kit.errors import SetupError, rendered
 from adapters.kit.plumbing import Plumbing
 from adapters.wecom import render
@@ -65,7 +65,10 @@ class WeComChannel(Plumbing):
 
     def __init__(self, api: WeComApi, *, corp_id: str, agent_id: int,
                  limiter: RecipientLimiter | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 choices: ChoiceStore | None = None) -> None:
+        """``choices``: where each member's numbered choices are kept (the host's database,
+        across restarts and replicas; default: this process)."""
         super().__init__(CHANNEL)
         self.api = api
         self.corp_id = corp_id
@@ -73,7 +76,7 @@ class WeComChannel(Plumbing):
         self.limiter = limiter if limiter is not None else RecipientLimiter(DEFAULT_LIMITS)
         self.clock = clock
         self.codes = ResponseCodes(clock)
-        self.choices = NumberedChoices()  # member -> numbered choices of their last message
+        self.choices = NumberedChoices(choices)  # member -> the numbers of their last message
         self._greeted: dict[str, datetime] = {}
 
     async def start(self, sink: EventSink) -> None:
@@ -110,9 +113,14 @@ class WeComChannel(Plumbing):
             return item.event
         if isinstance(item, Entered):
             return self._greeting(item)
-        if isinstance(item, MessageReceived):
-            return self.choices.as_click(item) or item
-        return item
+        return item  # a message naming a numbered choice becomes its click in ``prepare``
+
+    async def prepare(self, event: InboundEvent) -> InboundEvent:
+        """``event``, or the click it is when it names a numbered choice of the member's
+        latest message (after the inbox took it in, and again when a row is recovered)."""
+        if isinstance(event, MessageReceived):
+            return await self.choices.as_click(event) or event
+        return event
 
     def _greeting(self, entered: Entered) -> MessageReceived | None:
         user, now = entered.key.user, self.clock()
@@ -164,7 +172,7 @@ class WeComChannel(Plumbing):
             raise ChannelError(f"wecom message/send: {user} is not a member the app can reach",
                                permanent=True)
         self.limiter.record(user)
-        self.choices.shown(key, outgoing.choices)  # a reply's number picks only from these
+        await self.choices.shown(key, outgoing.choices)  # a reply's number picks only these
         return self._ref(user, outgoing, answer, task_id)
 
     async def _send_to_chat(self, chat_id: str, message: Message) -> MessageRef:

@@ -10,6 +10,7 @@ from functools import lru_cache
 RID = r"(?i:req)\s*[-#]?\s*(\d{1,9})"
 TID = r"(?i:task)\s*[-#]?\s*(\d{1,9})"
 SEP = r"\s*[,，:：]?\s*"
+GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|哈喽|嗨|早|早上好|good morning)$")
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,8 @@ def mentioned_task(text: str) -> int | None:
 
 def mentions_an_id(text: str) -> bool:
     return mentioned_request(text) is not None or mentioned_task(text) is not None
+
+
+def is_greeting(text: str) -> bool:
+    """"你好", "hi", "在吗": a hello, not an answer or a request."""
+    return GREETING.match(line_of(text).lowered) is not None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from adapters.dingtalk import frames, inbound, render, signing, webhooks
 from adapters.dingtalk.stream import backoff
-from adapters.kit.choices import NumberedChoices, numbered, pick
+from adapters.kit.choices import MemoryChoices, NumberedChoices, conversation_of, numbered, pick
 from chat.channel import Capabilities, degrade
 from chat.events import ActionInvoked, ConversationKey, MessageReceived, MessageRef
 from chat.replies import Button, Card, CardField, Text
@@ -185,24 +186,25 @@ def said(text: str, conversation: str = "", user: str = "u1") -> MessageReceived
     return MessageReceived(ConversationKey("dingtalk", "", conversation, user), "m1", text)
 
 
-def test_a_number_or_a_label_clicks_the_latest_cards_button() -> None:
+async def test_a_number_or_a_label_clicks_the_latest_cards_button() -> None:
     choices = NumberedChoices()
     ref = MessageRef("dingtalk", "", "pqk-1")
-    choices.shown(said("").key, numbered(PLAIN), ref)
-    click = choices.as_click(said("2"))
+    await choices.shown(said("").key, numbered(PLAIN), ref)
+    click = await choices.as_click(said("2"))
     assert click is not None and (click.action_id, click.value, click.source) == \
         ("apr:1:bob:reject", "r", ref)
-    assert choices.as_click(said(" 同意 ")) is not None
-    assert choices.as_click(said("3")) is None and choices.as_click(said("同意 REQ-1")) is None
-    assert choices.as_click(said("1", user="u2")) is None  # someone else's chat
+    assert await choices.as_click(said(" 同意 ")) is not None
+    assert await choices.as_click(said("3")) is None
+    assert await choices.as_click(said("同意 REQ-1")) is None
+    assert await choices.as_click(said("1", user="u2")) is None  # someone else's chat
 
 
-def test_a_plain_message_after_a_card_makes_numbers_text_again() -> None:
+async def test_a_plain_message_after_a_card_makes_numbers_text_again() -> None:
     choices = NumberedChoices()
-    choices.shown(said("", conversation="cid-1").key, numbered(PLAIN), None)
-    assert choices.as_click(said("1", conversation="cid-1", user="anyone")) is not None
-    choices.shown(said("", conversation="cid-1").key, numbered(Text("申请原因？")), None)
-    assert choices.as_click(said("1", conversation="cid-1")) is None
+    await choices.shown(said("", conversation="cid-1").key, numbered(PLAIN), None)
+    assert await choices.as_click(said("1", conversation="cid-1", user="anyone")) is not None
+    await choices.shown(said("", conversation="cid-1").key, numbered(Text("申请原因？")), None)
+    assert await choices.as_click(said("1", conversation="cid-1")) is None
     assert pick(CARD.buttons, "１") == CARD.buttons[0]  # a full-width digit
 
 
@@ -237,3 +239,25 @@ def test_a_session_webhooks_expiry_is_capped_at_its_message_plus_90_minutes() ->
     assert hooks.remember("@bob", url, 4_102_444_800_000, created_ms=now, now_ms=now)
     assert hooks.usable("@bob", now + lifetime - webhooks.MARGIN_MS - 1) == url
     assert hooks.usable("@bob", now + lifetime - webhooks.MARGIN_MS) is None
+
+
+async def test_a_garbled_stored_row_offers_nothing() -> None:
+    store = MemoryChoices()
+    choices = NumberedChoices(store)
+    await store.remember_choices(conversation_of(said("").key), {"buttons": [{"oops": 1}]})
+    assert await choices.as_click(said("1")) is None
+    assert await choices.offered(said("").key) == ()
+
+
+class BrokenStore:
+    async def remember_choices(self, conversation: str, shown: dict[str, Any] | None) -> None:
+        raise OSError("database unreachable")
+
+    async def choices_in(self, conversation: str) -> dict[str, Any] | None:
+        raise OSError("database unreachable")
+
+
+async def test_a_failing_store_neither_fails_the_send_nor_loses_the_message() -> None:
+    choices = NumberedChoices(BrokenStore())
+    await choices.shown(said("").key, numbered(PLAIN), None)  # logged, not raised
+    assert await choices.as_click(said("1")) is None  # the "1" goes on as text

@@ -152,16 +152,18 @@ async def test_more_than_six_buttons_become_numbered_choices_a_reply_picks(
     [sent] = fake_qyapi.sends_to("zhaoqiang")
     assert sent.args["msgtype"] == "markdown" and "7. 服务7" in sent.text
     reply = MessageReceived(to(), "m1", " 3 ")
-    assert channel.translate(reply) == ActionInvoked(to(), "m1", "pick:s3")
-    assert channel.translate(MessageReceived(to(), "m2", "服务7")) == \
+    assert await channel.prepare(reply) == ActionInvoked(to(), "m1", "pick:s3")
+    assert await channel.prepare(MessageReceived(to(), "m2", "服务7")) == \
         ActionInvoked(to(), "m2", "pick:s7")
-    assert channel.translate(MessageReceived(to(), "m3", "8")) == MessageReceived(to(), "m3", "8")
+    eight = MessageReceived(to(), "m3", "8")
+    assert await channel.prepare(eight) == eight
     other = MessageReceived(to("chenjing"), "m4", "3")  # someone else's 3 is just text
-    assert channel.translate(other) == other
+    assert await channel.prepare(other) == other
     with pytest.raises(UpdateUnsupported):
         await channel.update(ref, SEVEN)  # sent anew, numbered again
     await channel.send(to(), Text("下一个问题"))  # only the last message's numbers count
-    assert channel.translate(MessageReceived(to(), "m5", "3")) == MessageReceived(to(), "m5", "3")
+    three = MessageReceived(to(), "m5", "3")
+    assert await channel.prepare(three) == three
 
 
 async def test_entering_is_a_greeting_at_most_twice_a_day(channel: WeComChannel) -> None:

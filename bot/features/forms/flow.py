@@ -7,12 +7,13 @@ from typing import Any
 
 from bot import conversation
 from bot.features.approvals import flow
+from bot.features.phrases import is_greeting
 from bot.state import DoneState, FormState
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text
 from dialogs import engine
-from dialogs.engine import DialogContext, DialogInput, DialogState, DialogStep
+from dialogs.engine import DialogContext, DialogInput, DialogState, DialogStep, TextInput
 from dialogs.model import Service
 from store import requests
 from store.models import RequestRow
@@ -35,6 +36,9 @@ async def start_form(turn: Turn, service: Service, text: str) -> None:
 
 
 async def continue_form(turn: Turn, state: FormState, given: DialogInput) -> None:
+    if isinstance(given, TextInput) and is_greeting(given.text):
+        await remind(turn, state)  # "你好" after a while (a restart) is no answer: re-ask
+        return
     dialog = state.dialog
     service = turn.services.bundle.catalog.get(dialog.service_id)
     if service is None:  # the service was removed from the catalog while the form was open
@@ -60,6 +64,27 @@ async def reprompt(turn: Turn, state: FormState) -> None:
     if service is not None:
         for message in engine.resume(dialog_context(turn, service), dialog).replies:
             await turn.reply(message)
+
+
+async def remind_open_form(turn: Turn) -> bool:
+    """Show the open form's question again, saying which form it is (the terminal's ``/as``,
+    a person back after a restart); False when no form is open."""
+    state = await conversation.load(turn)
+    if not isinstance(state, FormState):
+        return False
+    await remind(turn, state)
+    return True
+
+
+async def remind(turn: Turn, state: FormState) -> None:
+    service = turn.services.bundle.catalog.get(state.dialog.service_id)
+    if service is None:  # removed from the catalog while the form was open
+        await conversation.clear(turn)
+        await turn.reply(Text(say("dlg.stale", turn.locale)))
+        return
+    await turn.reply(Text(say("cards.form_open", turn.locale,
+                              service=service.name.get(turn.locale))))
+    await reprompt(turn, state)
 
 
 async def _apply(turn: Turn, service: Service, step: DialogStep, *, resubmits: int = 0) -> None:

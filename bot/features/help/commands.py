@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.features.phrases import line_of
+from bot.features.phrases import is_greeting, line_of
 
 
 @dataclass(frozen=True)
@@ -14,9 +14,8 @@ class ShowHelp:
 
 
 _HELP = re.compile(r"^(help|帮助|\?|你能做什么|你会什么|怎么用|what can you do|菜单帮助)$")
-_GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|哈喽|嗨|早|早上好|good morning)$")
 
 
 def parse_help(text: str) -> ShowHelp | None:
     lowered = line_of(text).lowered
-    return ShowHelp() if _HELP.match(lowered) or _GREETING.match(lowered) else None
+    return ShowHelp() if _HELP.match(lowered) or is_greeting(text) else None

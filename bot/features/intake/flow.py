@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import conversation
+from bot.features.choices.flow import bare_number, nothing_to_pick
 from bot.features.forms.flow import start_form, start_resubmission
 from bot.features.intake.actions import CatalogClick, PickClick
 from bot.state import ChooseState, ConversationState
@@ -19,6 +20,10 @@ SUGGEST_SCORE = 0.25  # below the matcher's bar, but close enough to ask "did yo
 
 async def from_text(turn: Turn, text: str) -> None:
     """Find the service a sentence asks for and open its form, keeping what it said."""
+    number = bare_number(text)
+    if number is not None:  # "1" that no card's numbered choice took: no service to find
+        await nothing_to_pick(turn, number)
+        return
     result = turn.services.matcher.match(text)
     catalog = turn.services.bundle.catalog
     if result.kind == "found":
