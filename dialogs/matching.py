@@ -35,7 +35,8 @@ from dialogs.model import Catalog
 
 FOUND_MIN_CJK = 0.5  # score needed for "found" when the sentence has Chinese in it
 FOUND_MIN_LATIN = 0.45  # score needed for "found" for other sentences
-AMBIGUITY_MARGIN = 0.08  # the runner-up within this of the best (both above the bar) = ambiguous
+ASK_MIN = 0.3  # below the bar but at least this: "did you mean ...?" instead of nothing
+RIVAL_SHARE = 0.5  # a runner-up with this share of the best one's evidence: "A or B?"
 TYPO_MIN = 80  # fuzz.ratio for an unknown English word to count as a known one (laptp)
 TYPO_MIN_LENGTH = 4  # shorter words must be spelled right
 SUGGEST_MIN = 0.05  # a scored candidate below this is not worth suggesting
@@ -92,20 +93,45 @@ def normalize(text: str) -> str:
     return "".join(ch if ch.isalnum() else " " for ch in s)
 
 
+_SUFFIXES = ("ings", "ing", "ed", "es", "s")  # tried in this order, at most one is removed
+_STEM_MIN = 3  # letters a stem keeps
+
+
 def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+    """A light English stem, the same for catalog terms and sentences: travelling, travels and
+    travel -> travel; booked, booking -> book; reserve, reserved -> reserv."""
+    if len(word) <= 4 or word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= _STEM_MIN:
+            word = stem
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # planned -> plan, but keep "all", "toss"
+    if len(word) > 3 and word.endswith("ll"):
+        word = word[:-1]  # travelled -> travel
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
-def _units(text: str) -> tuple[_Unit, ...]:
+def _units(text: str, *, sentence: bool = False) -> tuple[_Unit, ...]:
+    """A term's units; a sentence also has each Chinese character, for one-character terms."""
     s = normalize(text)
     units: list[_Unit] = []
     for run in _CJK_RUN.finditer(s):
         chars = run.group()
+        if len(chars) == 1 or sentence:  # a one-character term (买, 领) is its own unit
+            units.extend(_Unit(ch, run.start() + i, 0) for i, ch in enumerate(chars))
         units.extend(_Unit(chars[i: i + 2], run.start() + i, 0) for i in range(len(chars) - 1))
     for word in _WORD.findall(s):
         if word not in STOP_WORDS:
             units.append(_Unit(_stem(word), -1, len(word)))
     return tuple(units)
+
+
+def _evidence(score: float) -> float:
+    """How much a score says, unbounded: two services both above 0.99 still differ here."""
+    return -math.log(max(1 - score, 1e-6))
 
 
 class Matcher:
@@ -116,9 +142,12 @@ class Matcher:
         self._terms: list[_Term] = []
         for index, service_id in enumerate(self._ids):
             service = catalog.services[service_id]
-            for phrase in {service.name.zh, service.name.en, *service.keywords}:
+            seen: set[frozenset[str]] = set()
+            for phrase in sorted({service.name.zh, service.name.en, *service.keywords}):
                 units = _units(phrase)
-                if units:
+                keys = frozenset(u.key for u in units)
+                if units and keys not in seen:  # travel and travelling are one term
+                    seen.add(keys)
                     self._terms.append(_Term(index, units))
         self._weights = self._unit_weights()
         self._by_unit: dict[str, list[int]] = defaultdict(list)
@@ -139,17 +168,18 @@ class Matcher:
         return {key: 1 / math.sqrt(len(users)) for key, users in services.items()}
 
     def match(self, text: str) -> MatchResult:
+        """``found`` only when one service stands out; ``ambiguous`` ("did you mean?") when a
+        rival scores close to it, or when the best is worth asking about but below the bar."""
         scored = self._score(text)
-        if not scored:
+        if not scored or scored[0].score < ASK_MIN:
             return MatchResult("none", ())
         bar = FOUND_MIN_CJK if _CJK_RUN.search(normalize(text)) else FOUND_MIN_LATIN
-        best = scored[0].score
-        if best < bar:
-            return MatchResult("none", ())
-        close = [c for c in scored[:3] if c.score >= bar and best - c.score <= AMBIGUITY_MARGIN]
-        if len(close) > 1:
-            return MatchResult("ambiguous", tuple(close))
-        return MatchResult("found", (scored[0],))
+        best = scored[0]
+        rivals = [c for c in scored[1:3] if c.score >= ASK_MIN
+                  and _evidence(c.score) >= RIVAL_SHARE * _evidence(best.score)]
+        if best.score >= bar and not rivals:
+            return MatchResult("found", (best,))
+        return MatchResult("ambiguous", (best, *rivals))
 
     def suggest(self, text: str, limit: int = 3) -> tuple[Candidate, ...]:
         """The best candidates even below the bar, for "did you mean"."""
@@ -169,7 +199,7 @@ class Matcher:
         return result[:limit]
 
     def _score(self, text: str) -> list[Candidate]:
-        similar = self._similar_units(_units(text))
+        similar = self._similar_units(_units(text, sentence=True))
         if not similar:
             return []
         doubt: dict[int, float] = defaultdict(lambda: 1.0)
@@ -209,6 +239,6 @@ class Matcher:
                 matched += self._weights[unit.key] * sim
                 letters += unit.letters * sim
                 if unit.position >= 0:
-                    covered.update((unit.position, unit.position + 1))
+                    covered.update(range(unit.position, unit.position + len(unit.key)))
         size = letters + CJK_LETTERS * len(covered)
         return (matched / self._totals[term_id]) * min(1.0, (size + 4) / 14)
