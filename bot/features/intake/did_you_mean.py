@@ -17,6 +17,7 @@ from bot.features.intake.actions import CatalogClick, PickClick
 from bot.state import ChooseState
 from bot.turn import Turn
 from chat.i18n import say
+from chat.locale import I18n
 from chat.replies import Button, Card
 from dialogs.fieldtypes import parse_answer
 from dialogs.matching import Matcher
@@ -79,6 +80,10 @@ def typed_choice(turn: Turn, state: ChooseState, text: str) -> Service | NoneOfT
         return None
     if is_none_of_these(text):
         return "none of these"
+    if len(offered) == 1:  # "你是想办「A」吗？" "是的" / "不是"
+        yes = parse_answer(_YES_NO, text, today=date.min)
+        if isinstance(yes, Parsed):
+            return offered[0] if yes.value else "none of these"
     parsed = parse_answer(_as_field(offered), text, today=date.min)
     if isinstance(parsed, Parsed):
         return next((s for s in offered if s.id == parsed.value), None)
@@ -86,6 +91,9 @@ def typed_choice(turn: Turn, state: ChooseState, text: str) -> Service | NoneOfT
     if ranked.kind == "found" and ranked.candidates[0].service_id in state.options:
         return catalog.get(ranked.candidates[0].service_id)
     return None
+
+
+_YES_NO = FieldDef(id="meant", type="bool", ask=I18n("", ""), label=I18n("", ""))
 
 
 def _as_field(services: list[Service]) -> FieldDef:
