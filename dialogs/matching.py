@@ -45,6 +45,7 @@ NAME_SUGGEST_SCALE = 0.4  # such a name-only suggestion is scored at most this (
 EVIDENCE = 0.95  # how much one fully matched, specific term is worth on its own
 CJK_LETTERS = 2.5
 _GATHER_MAX_DF = 50
+_RANKED = 10  # candidates kept from a score: match looks at 3, suggest at a few
 _AMOUNT = re.compile(
     r"(?:[¥$]|cny|rmb)?\s*[0-9][0-9,.]*\s*(?:元|块钱|块|万|千|k|w|yuan|rmb|cny)?(?![a-z])"
 )
@@ -159,6 +160,12 @@ class Matcher:
                        for n in (catalog.services[i].name for i in self._ids)]
         self._gather_cap = max(_GATHER_MAX_DF, len(self._terms) // 50)
         self._totals = [sum(self._weights[u.key] for u in t.units) for t in self._terms]
+        self._rows = [tuple(self._row(u) for u in t.units) for t in self._terms]
+
+    def _row(self, unit: _Unit) -> tuple[str, float, int, int]:
+        """A unit as ``_strength`` reads it: key, weight, letters, characters covered (bits)."""
+        chars = ((1 << len(unit.key)) - 1) << unit.position if unit.position >= 0 else 0
+        return unit.key, self._weights[unit.key], unit.letters, chars
 
     def _unit_weights(self) -> dict[str, float]:
         services: dict[str, set[int]] = defaultdict(set)
@@ -207,7 +214,7 @@ class Matcher:
             service = self._terms[term_id].service
             doubt[service] *= 1 - EVIDENCE * self._strength(term_id, similar)
         ranked = sorted(((1 - d, s) for s, d in doubt.items() if d < 1), reverse=True)
-        return [Candidate(self._ids[s], round(score, 4)) for score, s in ranked]
+        return [Candidate(self._ids[s], round(score, 4)) for score, s in ranked[:_RANKED]]
 
     def _similar_units(self, units: tuple[_Unit, ...]) -> dict[str, float]:
         """Known units the sentence contains -> similarity 0..1 (1 unless it is a typo)."""
@@ -232,13 +239,12 @@ class Matcher:
     def _strength(self, term_id: int, similar: dict[str, float]) -> float:
         """coverage * specificity of one term, 0..1 (see the module docstring)."""
         matched = letters = 0.0
-        covered: set[int] = set()
-        for unit in self._terms[term_id].units:
-            sim = similar.get(unit.key)
+        covered = 0
+        for key, weight, unit_letters, chars in self._rows[term_id]:
+            sim = similar.get(key)
             if sim:
-                matched += self._weights[unit.key] * sim
-                letters += unit.letters * sim
-                if unit.position >= 0:
-                    covered.update(range(unit.position, unit.position + len(unit.key)))
-        size = letters + CJK_LETTERS * len(covered)
+                matched += weight * sim
+                letters += unit_letters * sim
+                covered |= chars
+        size = letters + CJK_LETTERS * covered.bit_count()
         return (matched / self._totals[term_id]) * min(1.0, (size + 4) / 14)
