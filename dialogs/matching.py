@@ -8,7 +8,8 @@ is ``1 / sqrt(number of services that use it)``.
 
 A sentence is normalized the same way (NFKC, lower case, amounts and punctuation removed, so
 "8000元" never influences matching). English words that are not in the vocabulary are matched
-to close ones with ``rapidfuzz`` (laptp -> laptop, pasword -> password).
+to close ones with ``rapidfuzz`` (laptp -> laptop, pasword -> password) that begin with the
+same letter (night is not a typo of right).
 
 For each term the sentence touches: ``coverage`` = matched unit weight / all unit weight, and
 ``size`` = matched letters, a Chinese character counting as 2.5 letters; its strength is
@@ -226,7 +227,8 @@ class Matcher:
                 for key, score, _ in process.extract(
                     unit.key, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN, limit=3
                 ):
-                    similar[key] = max(similar.get(key, 0.0), score / 100)
+                    if key[0] == unit.key[0]:  # a typo keeps the first letter: night is no right
+                        similar[key] = max(similar.get(key, 0.0), score / 100)
         return similar
 
     def _candidate_terms(self, similar: dict[str, float]) -> set[int]:

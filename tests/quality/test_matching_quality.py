@@ -8,10 +8,10 @@ Each sentence of a held-out set is sent through the decision intake acts on
 - wrong: another service's form opens;
 - missed: nothing found, or a question that does not offer the expected service.
 
-``heldout.toml`` was written before tuning and the catalog keywords were then tuned on it: it
-must meet the issue's target (wrong forms under 2 %, right-or-asked over 95 %).
-``fresh.toml`` was written after that tuning and is never tuned on: it shows how far the
-tuning generalises, and guards against regressions with a lower floor (docs/decisions.md).
+Three sets, each written before the tuning round that followed it (docs/decisions.md):
+``heldout.toml`` (tuned on in round 1) and ``fresh.toml`` (tuned on in round 2) must meet the
+issue's target, wrong forms under 2 % and right-or-asked over 95 %. ``blind.toml`` was never
+tuned on: it shows how far the tuning generalises and guards that with a floor.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ class Target:
 
 TARGETS = {
     "heldout": Target(wrong_below=0.02, right_or_asked_over=0.95),
-    "fresh": Target(wrong_below=0.07, right_or_asked_over=0.80),  # untuned: a floor, not a goal
+    "fresh": Target(wrong_below=0.02, right_or_asked_over=0.95),
+    "blind": Target(wrong_below=0.04, right_or_asked_over=0.93),  # never tuned on: a floor
 }
 
 
@@ -109,4 +110,7 @@ def test_the_held_out_sets_are_big_enough_and_in_both_languages() -> None:
     nothing = sum(c.expect == "none" for c in held) / len(held)
     assert 0.10 <= nothing <= 0.20
     catalog = load_bundle(*demo_paths()).catalog
-    assert {c.expect for c in (*held, *cases("fresh"))} - {"none"} <= set(catalog.services)
+    every = (*held, *cases("fresh"), *cases("blind"))
+    assert {c.expect for c in every} - {"none"} <= set(catalog.services)
+    texts = [c.text for c in every]
+    assert len(texts) == len(set(texts))  # no sentence is in two sets

@@ -134,3 +134,9 @@ def test_a_strong_rival_is_asked_about_but_a_weak_one_is_not() -> None:
     ))
     assert matcher.match("出差报销").kind == "ambiguous"
     assert matcher.match("报销发票").kind == "found"
+
+
+def test_a_typo_keeps_its_first_letter() -> None:
+    matcher = Matcher(catalog(service("it.access", "系统权限申请", "System access", ("rights",))))
+    assert matcher.match("admin rigths").kind != "none"  # a transposition is a typo
+    assert matcher.match("last night").kind == "none"  # night is another word, not right
