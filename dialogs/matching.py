@@ -9,7 +9,8 @@ is ``1 / sqrt(number of services that use it)``.
 A sentence is normalized the same way (NFKC, lower case, amounts and punctuation removed, so
 "8000元" never influences matching). English words that are not in the vocabulary are matched
 to close ones with ``rapidfuzz`` (laptp -> laptop, pasword -> password) that begin with the
-same letter (night is not a typo of right).
+same letter (night is not a typo of right) and, for words under 6 letters, are one edit away
+(status is not a typo of start).
 
 For each term the sentence touches: ``coverage`` = matched unit weight / all unit weight, and
 ``size`` = matched letters, a Chinese character counting as 2.5 letters; its strength is
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from dialogs.model import Catalog
 
@@ -40,6 +42,7 @@ ASK_MIN = 0.3  # below the bar but at least this: "did you mean ...?" instead of
 RIVAL_SHARE = 0.5  # a runner-up with this share of the best one's evidence: "A or B?"
 TYPO_MIN = 80  # fuzz.ratio for an unknown English word to count as a known one (laptp)
 TYPO_MIN_LENGTH = 4  # shorter words must be spelled right
+TYPO_SHORT = 6  # shorter words: one letter dropped, added or swapped (laptp, rigth), no more
 SUGGEST_MIN = 0.05  # a scored candidate below this is not worth suggesting
 NAME_SUGGEST_MIN = 75  # fuzz.partial_ratio of the sentence to a name, when nothing scored
 NAME_SUGGEST_SCALE = 0.4  # such a name-only suggestion is scored at most this (below the bar)
@@ -102,7 +105,7 @@ _STEM_MIN = 3  # letters a stem keeps
 def _stem(word: str) -> str:
     """A light English stem, the same for catalog terms and sentences: travelling, travels and
     travel -> travel; booked, booking -> book; reserve, reserved -> reserv."""
-    if len(word) <= 4 or word.endswith("ss"):
+    if len(word) <= 4 or word.endswith(("ss", "us", "is")):  # status, analysis stay whole
         return word
     for suffix in _SUFFIXES:
         stem = word[: -len(suffix)]
@@ -114,6 +117,12 @@ def _stem(word: str) -> str:
     if len(word) > 3 and word.endswith("ll"):
         word = word[:-1]  # travelled -> travel
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def _is_typo(word: str, known: str) -> bool:
+    """A typo keeps its first letter (night is no right); a short word is one edit away
+    (status, read as statu, is no start)."""
+    return word[0] == known[0] and (len(word) >= TYPO_SHORT or OSA.distance(word, known) <= 1)
 
 
 def _units(text: str, *, sentence: bool = False) -> tuple[_Unit, ...]:
@@ -227,7 +236,7 @@ class Matcher:
                 for key, score, _ in process.extract(
                     unit.key, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN, limit=3
                 ):
-                    if key[0] == unit.key[0]:  # a typo keeps the first letter: night is no right
+                    if _is_typo(unit.key, key):
                         similar[key] = max(similar.get(key, 0.0), score / 100)
         return similar
 

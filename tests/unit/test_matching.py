@@ -140,3 +140,10 @@ def test_a_typo_keeps_its_first_letter() -> None:
     matcher = Matcher(catalog(service("it.access", "系统权限申请", "System access", ("rights",))))
     assert matcher.match("admin rigths").kind != "none"  # a transposition is a typo
     assert matcher.match("last night").kind == "none"  # night is another word, not right
+
+
+def test_status_is_no_typo_of_start() -> None:
+    """Found by tests/slack: a bare "status" opened the onboarding form (statu ~ start)."""
+    matcher = Matcher(catalog(service("hr.onboarding", "新员工入职", "Onboarding", ("starting",))))
+    assert matcher.match("status").kind == "none"
+    assert matcher.match("startng").kind != "none"
