@@ -38,7 +38,8 @@ from dialogs.model import Catalog
 
 FOUND_MIN_CJK = 0.5  # score needed for "found" when the sentence has Chinese in it
 FOUND_MIN_LATIN = 0.45  # score needed for "found" for other sentences
-ASK_MIN = 0.3  # below the bar but at least this: "did you mean ...?" instead of nothing
+ASK_MIN = 0.35  # below the bar but at least this: "did you mean ...?" instead of nothing
+RIVAL_MIN = 0.3  # a runner-up below this is never offered
 RIVAL_SHARE = 0.5  # a runner-up with this share of the best one's evidence: "A or B?"
 TYPO_MIN = 80  # fuzz.ratio for an unknown English word to count as a known one (laptp)
 TYPO_MIN_LENGTH = 4  # shorter words must be spelled right
@@ -61,6 +62,13 @@ STOP_WORDS = frozenset({
     "could", "would", "like", "want", "need", "needs", "get", "some", "help", "do", "have",
     "has", "hi", "hello", "hey", "thanks", "thank", "there", "how", "what", "new", "about",
     "from", "by", "so", "just", "im", "i'm", "will", "should", "any", "good", "morning",
+})
+
+# Chinese bigrams that say nothing about a service, dropped from terms and sentences alike:
+# "报一下" is matched by 报一, so "查一下" finds nothing through 一下.
+STOP_BIGRAMS = frozenset({
+    "一下", "一个", "一些", "一点", "怎么", "什么", "可以", "需要", "我要", "我想", "帮我", "这个",
+    "那个", "我的", "了吗", "的话", "能不", "不能",
 })
 
 Kind = Literal["found", "ambiguous", "none"]
@@ -122,7 +130,9 @@ def _stem(word: str) -> str:
 def _is_typo(word: str, known: str) -> bool:
     """A typo keeps its first letter (night is no right); a short word is one edit away
     (status, read as statu, is no start)."""
-    return word[0] == known[0] and (len(word) >= TYPO_SHORT or OSA.distance(word, known) <= 1)
+    if word[0] != known[0] or len(known) < TYPO_MIN_LENGTH:  # pending is no pen
+        return False
+    return len(word) >= TYPO_SHORT or OSA.distance(word, known) <= 1
 
 
 def _units(text: str, *, sentence: bool = False) -> tuple[_Unit, ...]:
@@ -133,7 +143,8 @@ def _units(text: str, *, sentence: bool = False) -> tuple[_Unit, ...]:
         chars = run.group()
         if len(chars) == 1 or sentence:  # a one-character term (买, 领) is its own unit
             units.extend(_Unit(ch, run.start() + i, 0) for i, ch in enumerate(chars))
-        units.extend(_Unit(chars[i: i + 2], run.start() + i, 0) for i in range(len(chars) - 1))
+        units.extend(_Unit(chars[i: i + 2], run.start() + i, 0) for i in range(len(chars) - 1)
+                     if chars[i: i + 2] not in STOP_BIGRAMS)
     for word in _WORD.findall(s):
         if word not in STOP_WORDS:
             units.append(_Unit(_stem(word), -1, len(word)))
@@ -192,7 +203,7 @@ class Matcher:
             return MatchResult("none", ())
         bar = FOUND_MIN_CJK if _CJK_RUN.search(normalize(text)) else FOUND_MIN_LATIN
         best = scored[0]
-        rivals = [c for c in scored[1:3] if c.score >= ASK_MIN
+        rivals = [c for c in scored[1:3] if c.score >= RIVAL_MIN
                   and _evidence(c.score) >= RIVAL_SHARE * _evidence(best.score)]
         if best.score >= bar and not rivals:
             return MatchResult("found", (best,))
