@@ -147,3 +147,11 @@ def test_status_is_no_typo_of_start() -> None:
     matcher = Matcher(catalog(service("hr.onboarding", "新员工入职", "Onboarding", ("starting",))))
     assert matcher.match("status").kind == "none"
     assert matcher.match("startng").kind != "none"
+
+
+def test_filler_bigrams_and_short_words_do_not_make_a_guess() -> None:
+    matcher = Matcher(catalog(service("fin.expense", "费用报销", "Expense", ("报一下",)),
+                              service("admin.supplies", "办公用品领用", "Supplies", ("pen",))))
+    assert matcher.match("帮我报一下机票").kind != "none"
+    assert matcher.match("查一下").kind == "none"  # 一下 is no evidence
+    assert matcher.match("pending").kind == "none"  # nor is pend a typo of pen
