@@ -8,7 +8,9 @@ is ``1 / sqrt(number of services that use it)``.
 
 A sentence is normalized the same way (NFKC, lower case, amounts and punctuation removed, so
 "8000元" never influences matching). English words that are not in the vocabulary are matched
-to close ones with ``rapidfuzz`` (laptp -> laptop, pasword -> password).
+to close ones with ``rapidfuzz`` (laptp -> laptop, pasword -> password) that begin with the
+same letter (night is not a typo of right) and, for words under 6 letters, are one edit away
+(status is not a typo of start).
 
 For each term the sentence touches: ``coverage`` = matched unit weight / all unit weight, and
 ``size`` = matched letters, a Chinese character counting as 2.5 letters; its strength is
@@ -30,20 +32,25 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from dialogs.model import Catalog
 
 FOUND_MIN_CJK = 0.5  # score needed for "found" when the sentence has Chinese in it
 FOUND_MIN_LATIN = 0.45  # score needed for "found" for other sentences
-AMBIGUITY_MARGIN = 0.08  # the runner-up within this of the best (both above the bar) = ambiguous
+ASK_MIN = 0.35  # below the bar but at least this: "did you mean ...?" instead of nothing
+RIVAL_MIN = 0.3  # a runner-up below this is never offered
+RIVAL_SHARE = 0.5  # a runner-up with this share of the best one's evidence: "A or B?"
 TYPO_MIN = 80  # fuzz.ratio for an unknown English word to count as a known one (laptp)
 TYPO_MIN_LENGTH = 4  # shorter words must be spelled right
+TYPO_SHORT = 6  # shorter words: one letter dropped, added or swapped (laptp, rigth), no more
 SUGGEST_MIN = 0.05  # a scored candidate below this is not worth suggesting
 NAME_SUGGEST_MIN = 75  # fuzz.partial_ratio of the sentence to a name, when nothing scored
 NAME_SUGGEST_SCALE = 0.4  # such a name-only suggestion is scored at most this (below the bar)
 EVIDENCE = 0.95  # how much one fully matched, specific term is worth on its own
 CJK_LETTERS = 2.5
 _GATHER_MAX_DF = 50
+_RANKED = 10  # candidates kept from a score: match looks at 3, suggest at a few
 _AMOUNT = re.compile(
     r"(?:[¥$]|cny|rmb)?\s*[0-9][0-9,.]*\s*(?:元|块钱|块|万|千|k|w|yuan|rmb|cny)?(?![a-z])"
 )
@@ -55,6 +62,13 @@ STOP_WORDS = frozenset({
     "could", "would", "like", "want", "need", "needs", "get", "some", "help", "do", "have",
     "has", "hi", "hello", "hey", "thanks", "thank", "there", "how", "what", "new", "about",
     "from", "by", "so", "just", "im", "i'm", "will", "should", "any", "good", "morning",
+})
+
+# Chinese bigrams that say nothing about a service, dropped from terms and sentences alike:
+# "报一下" is matched by 报一, so "查一下" finds nothing through 一下.
+STOP_BIGRAMS = frozenset({
+    "一下", "一个", "一些", "一点", "怎么", "什么", "可以", "需要", "我要", "我想", "帮我", "这个",
+    "那个", "我的", "了吗", "的话", "能不", "不能",
 })
 
 Kind = Literal["found", "ambiguous", "none"]
@@ -92,20 +106,54 @@ def normalize(text: str) -> str:
     return "".join(ch if ch.isalnum() else " " for ch in s)
 
 
+_SUFFIXES = ("ings", "ing", "ed", "es", "s")  # tried in this order, at most one is removed
+_STEM_MIN = 3  # letters a stem keeps
+
+
 def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+    """A light English stem, the same for catalog terms and sentences: travelling, travels and
+    travel -> travel; booked, booking -> book; reserve, reserved -> reserv."""
+    if len(word) <= 4 or word.endswith(("ss", "us", "is")):  # status, analysis stay whole
+        return word
+    for suffix in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= _STEM_MIN:
+            word = stem
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # planned -> plan, but keep "all", "toss"
+    if len(word) > 3 and word.endswith("ll"):
+        word = word[:-1]  # travelled -> travel
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
-def _units(text: str) -> tuple[_Unit, ...]:
+def _is_typo(word: str, known: str) -> bool:
+    """A typo keeps its first letter (night is no right); a short word is one edit away
+    (status, read as statu, is no start)."""
+    if word[0] != known[0] or len(known) < TYPO_MIN_LENGTH:  # pending is no pen
+        return False
+    return len(word) >= TYPO_SHORT or OSA.distance(word, known) <= 1
+
+
+def _units(text: str, *, sentence: bool = False) -> tuple[_Unit, ...]:
+    """A term's units; a sentence also has each Chinese character, for one-character terms."""
     s = normalize(text)
     units: list[_Unit] = []
     for run in _CJK_RUN.finditer(s):
         chars = run.group()
-        units.extend(_Unit(chars[i: i + 2], run.start() + i, 0) for i in range(len(chars) - 1))
+        if len(chars) == 1 or sentence:  # a one-character term (买, 领) is its own unit
+            units.extend(_Unit(ch, run.start() + i, 0) for i, ch in enumerate(chars))
+        units.extend(_Unit(chars[i: i + 2], run.start() + i, 0) for i in range(len(chars) - 1)
+                     if chars[i: i + 2] not in STOP_BIGRAMS)
     for word in _WORD.findall(s):
         if word not in STOP_WORDS:
             units.append(_Unit(_stem(word), -1, len(word)))
     return tuple(units)
+
+
+def _evidence(score: float) -> float:
+    """How much a score says, unbounded: two services both above 0.99 still differ here."""
+    return -math.log(max(1 - score, 1e-6))
 
 
 class Matcher:
@@ -116,9 +164,12 @@ class Matcher:
         self._terms: list[_Term] = []
         for index, service_id in enumerate(self._ids):
             service = catalog.services[service_id]
-            for phrase in {service.name.zh, service.name.en, *service.keywords}:
+            seen: set[frozenset[str]] = set()
+            for phrase in sorted({service.name.zh, service.name.en, *service.keywords}):
                 units = _units(phrase)
-                if units:
+                keys = frozenset(u.key for u in units)
+                if units and keys not in seen:  # travel and travelling are one term
+                    seen.add(keys)
                     self._terms.append(_Term(index, units))
         self._weights = self._unit_weights()
         self._by_unit: dict[str, list[int]] = defaultdict(list)
@@ -130,6 +181,12 @@ class Matcher:
                        for n in (catalog.services[i].name for i in self._ids)]
         self._gather_cap = max(_GATHER_MAX_DF, len(self._terms) // 50)
         self._totals = [sum(self._weights[u.key] for u in t.units) for t in self._terms]
+        self._rows = [tuple(self._row(u) for u in t.units) for t in self._terms]
+
+    def _row(self, unit: _Unit) -> tuple[str, float, int, int]:
+        """A unit as ``_strength`` reads it: key, weight, letters, characters covered (bits)."""
+        chars = ((1 << len(unit.key)) - 1) << unit.position if unit.position >= 0 else 0
+        return unit.key, self._weights[unit.key], unit.letters, chars
 
     def _unit_weights(self) -> dict[str, float]:
         services: dict[str, set[int]] = defaultdict(set)
@@ -139,17 +196,18 @@ class Matcher:
         return {key: 1 / math.sqrt(len(users)) for key, users in services.items()}
 
     def match(self, text: str) -> MatchResult:
+        """``found`` only when one service stands out; ``ambiguous`` ("did you mean?") when a
+        rival scores close to it, or when the best is worth asking about but below the bar."""
         scored = self._score(text)
-        if not scored:
+        if not scored or scored[0].score < ASK_MIN:
             return MatchResult("none", ())
         bar = FOUND_MIN_CJK if _CJK_RUN.search(normalize(text)) else FOUND_MIN_LATIN
-        best = scored[0].score
-        if best < bar:
-            return MatchResult("none", ())
-        close = [c for c in scored[:3] if c.score >= bar and best - c.score <= AMBIGUITY_MARGIN]
-        if len(close) > 1:
-            return MatchResult("ambiguous", tuple(close))
-        return MatchResult("found", (scored[0],))
+        best = scored[0]
+        rivals = [c for c in scored[1:3] if c.score >= RIVAL_MIN
+                  and _evidence(c.score) >= RIVAL_SHARE * _evidence(best.score)]
+        if best.score >= bar and not rivals:
+            return MatchResult("found", (best,))
+        return MatchResult("ambiguous", (best, *rivals))
 
     def suggest(self, text: str, limit: int = 3) -> tuple[Candidate, ...]:
         """The best candidates even below the bar, for "did you mean"."""
@@ -169,7 +227,7 @@ class Matcher:
         return result[:limit]
 
     def _score(self, text: str) -> list[Candidate]:
-        similar = self._similar_units(_units(text))
+        similar = self._similar_units(_units(text, sentence=True))
         if not similar:
             return []
         doubt: dict[int, float] = defaultdict(lambda: 1.0)
@@ -177,7 +235,7 @@ class Matcher:
             service = self._terms[term_id].service
             doubt[service] *= 1 - EVIDENCE * self._strength(term_id, similar)
         ranked = sorted(((1 - d, s) for s, d in doubt.items() if d < 1), reverse=True)
-        return [Candidate(self._ids[s], round(score, 4)) for score, s in ranked]
+        return [Candidate(self._ids[s], round(score, 4)) for score, s in ranked[:_RANKED]]
 
     def _similar_units(self, units: tuple[_Unit, ...]) -> dict[str, float]:
         """Known units the sentence contains -> similarity 0..1 (1 unless it is a typo)."""
@@ -189,7 +247,8 @@ class Matcher:
                 for key, score, _ in process.extract(
                     unit.key, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN, limit=3
                 ):
-                    similar[key] = max(similar.get(key, 0.0), score / 100)
+                    if _is_typo(unit.key, key):
+                        similar[key] = max(similar.get(key, 0.0), score / 100)
         return similar
 
     def _candidate_terms(self, similar: dict[str, float]) -> set[int]:
@@ -202,13 +261,12 @@ class Matcher:
     def _strength(self, term_id: int, similar: dict[str, float]) -> float:
         """coverage * specificity of one term, 0..1 (see the module docstring)."""
         matched = letters = 0.0
-        covered: set[int] = set()
-        for unit in self._terms[term_id].units:
-            sim = similar.get(unit.key)
+        covered = 0
+        for key, weight, unit_letters, chars in self._rows[term_id]:
+            sim = similar.get(key)
             if sim:
-                matched += self._weights[unit.key] * sim
-                letters += unit.letters * sim
-                if unit.position >= 0:
-                    covered.update((unit.position, unit.position + 1))
-        size = letters + CJK_LETTERS * len(covered)
+                matched += weight * sim
+                letters += unit_letters * sim
+                covered |= chars
+        size = letters + CJK_LETTERS * covered.bit_count()
         return (matched / self._totals[term_id]) * min(1.0, (size + 4) / 14)

@@ -8,13 +8,16 @@
   with several money fields, the one whose label is written just before the number. A bare
   number (no marker, no unit) fills the only money/number field when the sentence has no date
   and no other number. Numbers glued to letters (i7, win10) or after 第 are never amounts.
-  Chinese numerals without 十/千/万 or a currency (一台, 一下) are never amounts.
+  Chinese numerals without 十/千/万 or a currency (一台, 一下) are never amounts; followed by
+  a Chinese count unit (两份, 三台) they are counts.
 - number: a number followed by a unit (3天, 2台) fills the only number field whose label or
   question mentions that unit.
 - date: a date expression fills the only date field; with several date fields, the one whose
   label is written just before the date.
 - choice / multichoice: an option named in the sentence (label in either language, each part
-  of an ``a/b`` label, a Chinese label without a trailing 费/本/类, or the option value), as a
+  of an ``a/b`` label, a Chinese label without a trailing 费/本/类 or a leading 办理/申请, the
+  everyday words for common labels in ``OPTION_CUES`` (丢了 for 丢失, 打车 for 交通费),
+  or the option value), as a
   substring for Chinese and as a word for English. A name inside a longer matched name of
   another option does not count; two options still matching means no fill for a choice.
   A name right after a negation (不要, not) does not count.
@@ -59,6 +62,28 @@ _LABEL_WINDOW = 12  # characters before a number or date in which a field's labe
 _TAIL_FILLER = re.compile(r"(?:[\s:：,，]|是|为|约|大概|大约|有|\bis\b|\bwas\b|\babout\b"
                           r"|\baround\b|\broughly\b|\ba\b|\ban\b|\bthe\b)*$")
 _CJK_STEM_SUFFIXES = ("费", "本", "类")
+_CJK_VERB_PREFIXES = ("办理", "申请", "开具", "预订", "购买")  # 办理签证 is named by 签证
+# How people say an option whose label is one of these words (simplified, lower case): 丢失
+# is "丢了" and "找不到了", 交通费 is "打车". Keyed by label, so every service whose option
+# carries such a label gets them; a catalog's own label always counts too.
+OPTION_CUES: dict[str, tuple[str, ...]] = {
+    "丢失": ("丢了", "弄丢", "掉了", "找不到", "不见了", "遗失"),
+    "lost": ("lost", "lose", "missing", "can't find", "cannot find"),
+    "损坏": ("坏了", "磨坏", "断了", "碎了", "裂了", "失灵", "消磁", "刷不开", "刷不了"),
+    "damaged": ("broken", "broke", "damaged", "cracked", "snapped", "stopped working",
+                "doesn't work", "demagnetised", "demagnetized"),
+    "交通费": ("打车", "出租车", "的士", "滴滴", "网约车", "车费", "地铁", "公交", "停车费",
+            "高速费", "油费"),
+    "transport": ("taxi", "cab", "uber", "didi", "subway", "metro", "bus fare", "parking"),
+    "餐费": ("吃饭", "请客", "聚餐", "午饭", "晚饭", "午餐", "晚餐", "餐费", "饭钱"),
+    "meals": ("meal", "lunch", "dinner", "breakfast"),
+    "差旅费": ("出差", "机票", "酒店", "住宿"),
+    "travel": ("trip", "flight", "hotel"),
+    "办公用品": ("文具", "打印纸", "墨盒"),
+    "office supplies": ("stationery", "printer paper", "toner"),
+    "中文": ("中文版", "中文的"),
+    "英文": ("英文版", "英文的", "英语"),
+}
 
 
 @dataclass(frozen=True)
@@ -167,11 +192,11 @@ def _classify(s: str, hit: NumberHit) -> _Amount | None:
         return None
     if re.match(r"[a-z]", after) and not currency_after:
         return None
+    unit = next((u for u in COUNT_UNITS if _starts_with_unit(after_word, u)), "")
     if not hit.has_digits and not (currency_after or _has_unit_numeral(s[hit.start:hit.end])):
-        return None
+        return _Amount(hit, False, unit) if has_cjk(unit) else None  # 两份, 三台: a count
     if currency_after or hit.has_multiplier:
         return _Amount(hit, True, "")
-    unit = next((u for u in COUNT_UNITS if _starts_with_unit(after_word, u)), "")
     return _Amount(hit, not unit and _money_before(before), unit)
 
 
@@ -248,9 +273,13 @@ def _fill_choice(fdef: FieldDef, s: str) -> dict[str, Any]:
 def _option_terms(value: str, labels: tuple[str, ...]) -> tuple[str, ...]:
     terms = set(labels)
     for label in labels:
+        terms.update(OPTION_CUES.get(label, ()))
         stem = label[:-1]
         if has_cjk(label) and label.endswith(_CJK_STEM_SUFFIXES) and len(stem) >= 2:
             terms.add(stem)
+        verb = next((v for v in _CJK_VERB_PREFIXES if label.startswith(v)), "")
+        if verb and len(label) - len(verb) >= 2:
+            terms.add(label[len(verb):])
     if len(value) < 3 or not value.replace("_", "").replace("-", "").isalpha():
         terms.discard(value.lower())
     return tuple(t for t in terms if len(t) >= (2 if has_cjk(t) else 3))

@@ -30,3 +30,15 @@ def command_of(text: str) -> GlobalCommand | None:
         if word in words:
             return command
     return None
+
+
+# Answers to "did you mean A or B?" that pick neither (the catalog is shown instead).
+_NONE_OF_THESE = frozenset({
+    "都不是", "都不对", "都不要", "不是", "都没有", "以上都不是", "都不", "none", "neither",
+    "none of these", "none of them", "neither of them", "no", "nope", "not these",
+})
+
+
+def is_none_of_these(text: str) -> bool:
+    """A whole message that answers a "did you mean" card with "none of these"."""
+    return normalize(text) in _NONE_OF_THESE

@@ -111,3 +111,47 @@ def test_a_big_catalog_still_finds_the_right_service() -> None:
     matcher = Matcher(Catalog({s.id: s for s in (*big, *SERVICES)}))
     for text, _ in FOUND:
         assert matcher.match(text).kind in ("found", "ambiguous", "none")
+
+
+def test_english_words_match_whatever_their_ending() -> None:
+    matcher = Matcher(catalog(service("fin.travel", "出差申请", "Business trip", ("travel",)),
+                              service("admin.room", "会议室预订", "Meeting room", ("book",))))
+    assert matcher.match("I'm travelling to Shanghai").candidates[0].service_id == "fin.travel"
+    assert matcher.match("booked").kind != "none"
+
+
+def test_a_one_character_keyword_counts_but_never_opens_a_form_alone() -> None:
+    matcher = Matcher(catalog(service("proc.purchase", "采购申请", "Purchase", ("买", "显示器"))))
+    assert matcher.match("我想买两台显示器").kind == "found"
+    alone = matcher.match("我想买")
+    assert alone.kind == "ambiguous" and len(alone.candidates) == 1  # "did you mean?"
+
+
+def test_a_strong_rival_is_asked_about_but_a_weak_one_is_not() -> None:
+    matcher = Matcher(catalog(
+        service("fin.expense", "费用报销", "Expense claim", ("报销", "发票")),
+        service("fin.travel", "出差申请", "Business trip", ("出差", "机票")),
+    ))
+    assert matcher.match("出差报销").kind == "ambiguous"
+    assert matcher.match("报销发票").kind == "found"
+
+
+def test_a_typo_keeps_its_first_letter() -> None:
+    matcher = Matcher(catalog(service("it.access", "系统权限申请", "System access", ("rights",))))
+    assert matcher.match("admin rigths").kind != "none"  # a transposition is a typo
+    assert matcher.match("last night").kind == "none"  # night is another word, not right
+
+
+def test_status_is_no_typo_of_start() -> None:
+    """Found by tests/slack: a bare "status" opened the onboarding form (statu ~ start)."""
+    matcher = Matcher(catalog(service("hr.onboarding", "新员工入职", "Onboarding", ("starting",))))
+    assert matcher.match("status").kind == "none"
+    assert matcher.match("startng").kind != "none"
+
+
+def test_filler_bigrams_and_short_words_do_not_make_a_guess() -> None:
+    matcher = Matcher(catalog(service("fin.expense", "费用报销", "Expense", ("报一下",)),
+                              service("admin.supplies", "办公用品领用", "Supplies", ("pen",))))
+    assert matcher.match("帮我报一下机票").kind != "none"
+    assert matcher.match("查一下").kind == "none"  # 一下 is no evidence
+    assert matcher.match("pending").kind == "none"  # nor is pend a typo of pen

@@ -35,7 +35,8 @@ CASES: list[tuple[Service, str, dict[str, Any]]] = [
     (EXPENSE, "报销差旅 ¥8,000.50", {"category": "travel", "amount": D("8000.50")}),
     (EXPENSE, "昨天请客户吃饭花了1200块，招待费",
      {"category": "meals", "amount": D("1200.00"), "spent_on": date(2026, 11, 22)}),
-    (EXPENSE, "12月1日出差花了三千五", {"amount": D("3500.00"), "spent_on": date(2026, 12, 1)}),
+    (EXPENSE, "12月1日出差花了三千五",  # money spent on a business trip: 差旅费 (OPTION_CUES)
+     {"category": "travel", "amount": D("3500.00"), "spent_on": date(2026, 12, 1)}),
     (EXPENSE, "报销 1.5万 差旅费", {"category": "travel", "amount": D("15000.00")}),
     (EXPENSE, "meals with a client, RMB 800", {"category": "meals", "amount": D("800.00")}),
     (EXPENSE, "差旅 8000", {"category": "travel", "amount": D("8000.00")}),  # bare, one money

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import conversation
 from bot.features.choices.flow import bare_number, nothing_to_pick
 from bot.features.forms.flow import start_form, start_resubmission
+from bot.features.intake import did_you_mean
 from bot.features.intake.actions import CatalogClick, PickClick
 from bot.state import ChooseState, ConversationState
 from bot.turn import Turn
@@ -15,34 +16,43 @@ from chat.replies import Button, Card, Text
 from dialogs.model import Service
 from store.requests import format_request_id
 
-SUGGEST_SCORE = 0.25  # below the matcher's bar, but close enough to ask "did you mean"
-
 
 async def from_text(turn: Turn, text: str) -> None:
     """Find the service a sentence asks for and open its form, keeping what it said."""
+    if await _answers_did_you_mean(turn, text):
+        return
     number = bare_number(text)
     if number is not None:  # "1" that no card's numbered choice took: no service to find
         await nothing_to_pick(turn, number)
         return
-    result = turn.services.matcher.match(text)
+    decision = did_you_mean.decide(turn.services.matcher, text)
     catalog = turn.services.bundle.catalog
-    if result.kind == "found":
-        service = catalog.get(result.candidates[0].service_id)
-        if service is not None:
-            await start_form(turn, service, text)
-            return
-    if result.kind == "ambiguous":
-        options = [s for c in result.candidates if (s := catalog.get(c.service_id))]
-        await conversation.save(turn, ChooseState(text, tuple(s.id for s in options)))
-        await turn.reply(_choice_card(turn, say("match.ambiguous", turn.locale), options))
+    services = [s for sid in decision.services if (s := catalog.get(sid)) is not None]
+    if decision.kind == "form" and services:
+        await start_form(turn, services[0], text)
         return
-    near = [s for c in turn.services.matcher.suggest(text)
-            if c.score >= SUGGEST_SCORE and (s := catalog.get(c.service_id))]
-    if near:
-        await conversation.save(turn, ChooseState(text, tuple(s.id for s in near)))
-        await turn.reply(_choice_card(turn, say("match.ambiguous", turn.locale), near))
+    if decision.kind == "ask" and services:
+        await did_you_mean.ask(turn, text, services)
+        return
     await turn.reply(Text(say("match.none", turn.locale)))
     await show_catalog(turn)
+
+
+async def _answers_did_you_mean(turn: Turn, text: str) -> bool:
+    """A typed answer to an open "did you mean" card ("1", "笔记本电脑申请", "都不是")."""
+    state = await conversation.load(turn)
+    if not isinstance(state, ChooseState):
+        return False
+    picked = did_you_mean.typed_choice(turn, state, text)
+    if picked is None:
+        return False
+    if picked == "none of these":
+        await conversation.clear(turn)
+        await turn.reply(Text(say("match.none", turn.locale)))
+        await show_catalog(turn)
+        return True
+    await pick(turn, picked.id, state)
+    return True
 
 
 async def pick(turn: Turn, service_id: str, state: ConversationState | None) -> None:
