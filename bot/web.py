@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_log import AccessLogger
 from sqlalchemy import text
 
 from adapters.kit.errors import SetupError
@@ -216,12 +217,30 @@ class GuardedSite(web.TCPSite):
         self._bound_port = self._server.sockets[0].getsockname()[1]
 
 
+class BoundedAccessLog(AccessLogger):
+    """aiohttp's access log, but a refused request (4xx) is logged once per address and
+    minute: a stranger's flood of bad requests adds a line a minute, not a line each."""
+
+    refused = QuietLog(logging.getLogger("aiohttp.access"))
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        if 400 <= response.status < 500 and \
+                self.refused.admit(request.remote or "?") is None:
+            return
+        super().log(request, response, time)
+
+
+def runner_options(web_app: web.Application) -> dict[str, Any]:
+    """How ``esmbot serve`` runs the app (tests' servers take the same)."""
+    return {"keepalive_timeout": web_app[GUARD_KEY].limits.idle_seconds,
+            "access_log_class": BoundedAccessLog}
+
+
 async def start_serving(web_app: web.Application, host: str, port: int, *,
                         reuse_port: bool | None = None) -> tuple[web.AppRunner, GuardedSite]:
     """The app listening on ``host:port`` with the ``[server]`` limits; cleanup the runner to
     stop."""
-    limits = web_app[GUARD_KEY].limits
-    runner = web.AppRunner(web_app, keepalive_timeout=limits.idle_seconds)
+    runner = web.AppRunner(web_app, **runner_options(web_app))
     await runner.setup()
     site = GuardedSite(runner, host, port, reuse_port=reuse_port)
     await site.start()

@@ -38,17 +38,25 @@ class QuietLog:
 
     def warning(self, source: str, reason: str) -> bool:
         """Log ``reason`` for ``source`` unless it was logged in this period; True if logged."""
+        earlier = self.admit(source)
+        if earlier is None:
+            return False
+        also = f" ({earlier} more from it before)" if earlier else ""
+        self.logger.warning("%s: %s%s", _bounded(source, 64), _bounded(reason, REASON_LIMIT),
+                            also)
+        return True
+
+    def admit(self, source: str) -> int | None:
+        """None when ``source`` must not be logged now; else how many of its lines were
+        skipped since it was last logged (the caller writes the line)."""
         period = self._current()
         source = _bounded(source, 64)
         if source in period.logged or period.lines >= self.per_period:
             period.skipped[source] = period.skipped.get(source, 0) + 1
-            return False
-        earlier = self._carried.pop(source, 0)
-        also = f" ({earlier} more from it before)" if earlier else ""
-        self.logger.warning("%s: %s%s", source, _bounded(reason, REASON_LIMIT), also)
+            return None
         period.logged.add(source)
         period.lines += 1
-        return True
+        return self._carried.pop(source, 0)
 
     def _current(self) -> _Period:
         now = self.clock()
