@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
-MAX_DEPTH = 32  # Slack's payloads nest about 10 deep (a view's blocks and state)
-MAX_ITEMS = 1000  # items in any one array (a message has at most 50 blocks)
+from adapters.kit.shapes import field_problem, size_problem
+
 EVENT_TYPES = frozenset({"url_verification", "event_callback", "app_rate_limited"})
 INTERACTION_TYPES = frozenset({"block_actions", "view_submission", "view_closed", "shortcut",
                                "message_action", "block_suggestion"})
@@ -53,7 +53,7 @@ def _json_problem(text: str, types: frozenset[str], check: Any) -> Problem:
         body = json.loads(text)
     except (ValueError, RecursionError):
         return "not JSON"
-    problem = _size_problem(body)
+    problem = size_problem(body)
     if problem:
         return problem
     if not isinstance(body, Mapping):
@@ -64,37 +64,22 @@ def _json_problem(text: str, types: frozenset[str], check: Any) -> Problem:
     return result
 
 
-def _size_problem(body: Any) -> Problem:
-    """Too deep or too wide, walked without recursion."""
-    stack = [(body, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return f"nested more than {MAX_DEPTH} deep"
-        children = value.values() if isinstance(value, dict) else \
-            value if isinstance(value, list) else ()
-        if isinstance(value, list) and len(value) > MAX_ITEMS:
-            return f"an array of more than {MAX_ITEMS} items"
-        stack.extend((child, depth + 1) for child in children)
-    return None
-
-
 def _event_problem(body: Mapping[str, Any]) -> Problem:
     if body.get("type") != "event_callback":
         return None
-    problem = _fields(body, strings=("team_id", "api_app_id", "event_id"),
-                      objects=(), lists=("authorizations",))
+    problem = field_problem(body, strings=("team_id", "api_app_id", "event_id"),
+                      lists=("authorizations",))
     event = body.get("event")
     if problem or not isinstance(event, Mapping):
         return problem or "event_callback without an event object"
     if not isinstance(event.get("type"), str):
         return "an event without a type"
-    return _fields(event, strings=("user", "text", "channel", "channel_type", "subtype",
-                                   "bot_id", "ts", "thread_ts", "team"), objects=(), lists=())
+    return field_problem(event, strings=("user", "text", "channel", "channel_type", "subtype",
+                                   "bot_id", "ts", "thread_ts", "team"))
 
 
 def _interaction_problem(body: Mapping[str, Any]) -> Problem:
-    problem = _fields(body, strings=("trigger_id", "api_app_id"),
+    problem = field_problem(body, strings=("trigger_id", "api_app_id"),
                       objects=("user", "team", "channel", "container", "message", "view"),
                       lists=("actions",))
     if problem:
@@ -106,18 +91,6 @@ def _interaction_problem(body: Mapping[str, Any]) -> Problem:
     for action in body.get("actions") or ():
         if not isinstance(action, Mapping) or not isinstance(action.get("action_id"), str):
             return "an action without an action_id"
-        if _fields(action, strings=("type", "value", "action_ts"), objects=(), lists=()):
+        if field_problem(action, strings=("type", "value", "action_ts")):
             return "an action with fields of the wrong type"
-    return None
-
-
-def _fields(body: Mapping[str, Any], *, strings: tuple[str, ...], objects: tuple[str, ...],
-            lists: tuple[str, ...]) -> Problem:
-    """A field present (and not null) has the type the adapter expects."""
-    for names, kind, label in ((strings, str, "a string"), (objects, Mapping, "an object"),
-                               (lists, list, "an array")):
-        for name in names:
-            value = body.get(name)
-            if value is not None and not isinstance(value, kind):
-                return f"{name} is not {label}"
     return None
