@@ -175,7 +175,7 @@ async def requests_show(settings: Settings, args: argparse.Namespace) -> int:
                                             subject=requests.format_request_id(number))
             data = request_json(row) if row else None
             trail = [{"at": e.at.isoformat(), "actor": e.actor, "on_behalf_of": e.on_behalf_of,
-                      "action": e.action, "data": e.data} for e in events]
+                      "action": e.action, "data": e.data, "source": e.source} for e in events]
     finally:
         await db.close()
     if data is None:
