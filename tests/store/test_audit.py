@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
-import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
