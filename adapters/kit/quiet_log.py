@@ -72,3 +72,4 @@ def _bounded(text: str, limit: int) -> str:
     """``text`` on one line, at most ``limit`` characters, printable."""
     flat = "".join(c if c.isprintable() else "?" for c in text[: limit + 1])
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
