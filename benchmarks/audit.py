@@ -58,7 +58,7 @@ class Tables:
                    f'"on_behalf_of":{behalf},"seq":{self.seq},"subject":"{rid}"}}')
         prev, self.prev = self.prev, hashlib.sha256((self.prev + content).encode()).hexdigest()
         self.audit_event.append((self.seq, f"{iso[:10]} {iso[11:26]}", actor, on_behalf_of,
-                                 action, rid, body, prev, self.prev))
+                                 action, rid, body, prev, self.prev, None))  # no source
 
 
 def build(path: Path, requests: int) -> int:
@@ -155,7 +155,7 @@ def _moments(at: datetime) -> Iterator[datetime]:
 
 def _flush(db: sqlite3.Connection, t: Tables) -> None:
     statements = {
-        "request": 13, "approval_step": 12, "approval_seat": 10, "task": 15, "audit_event": 9}
+        "request": 13, "approval_step": 12, "approval_seat": 10, "task": 15, "audit_event": 10}
     for table, width in statements.items():
         rows: list[tuple[Any, ...]] = getattr(t, table)
         if rows:

@@ -80,10 +80,8 @@ def _who(app: BotApp) -> Callable[[str], str]:
 
 
 async def serve(settings: Settings, args: argparse.Namespace) -> int:
-    from aiohttp import web
-
     from bot import workers
-    from bot.web import attach_channels, make_web_app
+    from bot.web import attach_channels, make_web_app, start_serving
 
     shared_port = settings.server.workers > 1
     if shared_port and args.worker is None:
@@ -98,11 +96,8 @@ async def serve(settings: Settings, args: argparse.Namespace) -> int:
     except BaseException:
         await app.close()
         raise
-    runner = web.AppRunner(web_app)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.server.host, settings.server.port,
-                       reuse_port=shared_port or None)
-    await site.start()
+    runner, _ = await start_serving(web_app, settings.server.host, settings.server.port,
+                                    reuse_port=shared_port or None)
     _settle_the_heap()
     worker = f" (worker {args.worker})" if args.worker is not None else ""
     print(f"esmbot serving on http://{settings.server.host}:{settings.server.port}{worker}",

@@ -238,7 +238,8 @@ def _timeline(events: Sequence[AuditEventRow], zone: ZoneInfo) -> Iterator[str]:
     yield "Timeline"
     for event in events:
         actor = event.actor + (f" for {event.on_behalf_of}" if event.on_behalf_of else "")
-        yield f"  {_local(event.at, zone)}  {actor:<14} {event.action}"
+        source = (event.source or {}).get("channel", "")
+        yield f"  {_local(event.at, zone)}  {actor:<14} {event.action:<28} {source}".rstrip()
 
 
 def request_json(row: RequestRow) -> dict[str, Any]:
@@ -259,7 +260,8 @@ def request_json(row: RequestRow) -> dict[str, Any]:
 
 def _event_json(event: AuditEventRow) -> dict[str, Any]:
     return {"at": event.at.isoformat(), "actor": event.actor,
-            "on_behalf_of": event.on_behalf_of, "action": event.action, "data": event.data}
+            "on_behalf_of": event.on_behalf_of, "action": event.action, "data": event.data,
+            "source": event.source}
 
 
 def _rid(row: RequestRow) -> str:

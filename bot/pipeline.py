@@ -113,7 +113,7 @@ class Pipeline:
             if person is None:
                 await self._unknown_person(uow.session, event, now)
                 return "unknown_person"
-            turn = Turn(services=self.services, uow=uow, key=event.key, person=person, now=now)
+            turn = Turn(self.services, uow, event.key, person, now, event_id=event.event_id)
             await route(turn, event)
             await resync_touched(turn)
             log.debug("turn done replies=%d", len(turn.sent))  # tagged with trace and person

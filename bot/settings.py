@@ -62,6 +62,15 @@ class ServerSettings(_Section):
     workers: int = Field(default=1, ge=1, le=64)  # processes sharing the port (bot/workers.py)
     # how often each replica looks whether `esmbot reload` (or SIGHUP) asked for a reload
     reload_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Slow or idle connections are closed (bot/web.py): the request line and headers must
+    # arrive within header_timeout_seconds, the body within body_timeout_seconds, and a kept-
+    # alive connection with no request is closed after idle_timeout_seconds.
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    body_timeout_seconds: float = Field(default=20.0, gt=0, le=600)
+    idle_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Open connections one address may hold; more are closed at once. Behind a reverse proxy
+    # every request comes from the proxy's address: raise it there.
+    connections_per_client: int = Field(default=100, ge=1, le=100_000)
 
 
 class BotSettings(_Section):

@@ -34,10 +34,22 @@ class Turn:
     now: datetime
     sent: list[Message] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)  # requests whose history this turn extended
+    event_id: str = ""  # the platform's id of the event this turn handles
+    fired_by: str = ""  # "timer" or "cli" when no person's event is behind the turn
 
     @property
     def session(self) -> AsyncSession:
         return self.uow.session
+
+    @property
+    def source(self) -> dict[str, str]:
+        """Where this turn's actions come from, for the audit trail: the channel, the
+        platform's event id and the platform user id behind the actor; a timer or the CLI
+        names itself (and the timer's id as the event)."""
+        if self.fired_by:
+            return {"channel": self.fired_by, **({"event_id": self.event_id}
+                                                 if self.event_id else {})}
+        return {"channel": self.key.channel, "event_id": self.event_id, "user": self.key.user}
 
     @property
     def locale(self) -> str:
@@ -115,4 +127,5 @@ class Turn:
             data=data or {},
             now=self.now,
             on_behalf_of=on_behalf_of,
+            source=self.source,
         )

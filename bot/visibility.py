@@ -75,3 +75,18 @@ async def visible_request(
                                   rid=format_request_id(request_id))))
         return None
     return row
+
+
+async def step_hidden(turn: Turn, step_id: int) -> bool:
+    """A button naming approval step ``step_id`` was clicked by someone who may not see its
+    request (a crafted or forwarded click): True after answering exactly as a typed REQ-n
+    would ("not found"), so nothing about the request or its approvers is told. A step that
+    does not exist is not hidden: the click's own handler calls it stale."""
+    step = await approvals.get_step(turn.session, step_id=step_id)
+    request = await requests.get_request(turn.session, request_id=step.request_id) \
+        if step is not None else None
+    if request is None or await may_see(turn, request):
+        return False
+    await turn.reply(Text(say("req.not_found", turn.locale,
+                              rid=format_request_id(request.id or 0))))
+    return True

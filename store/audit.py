@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -45,7 +45,9 @@ _INSERT = insert(AuditEventRow.__table__)  # type: ignore[attr-defined]  # built
 _TABLE = AuditEventRow.__table__  # type: ignore[attr-defined]
 _TRAIL = (select(_TABLE.c.at, _TABLE.c.action, _TABLE.c.data)
           .where(_TABLE.c.subject == bindparam("subject")).order_by(_TABLE.c.seq))
-_HASHED = ("seq", "at", "actor", "on_behalf_of", "action", "subject", "data")  # and prev_hash
+# The hashed columns (and prev_hash). ``source`` is hashed when present: a row written before
+# it existed (None) hashes as it always did, so old chains still verify.
+_HASHED = ("seq", "at", "actor", "on_behalf_of", "action", "subject", "data", "source")
 _HEAD_QUERY = (select(col(AuditEventRow.seq), col(AuditEventRow.hash))
                .order_by(col(AuditEventRow.seq).desc()).limit(1))
 _WRITE_HEAD = "esmbot.audit.write_head"  # info: the root transaction whose appends move the head
@@ -86,8 +88,10 @@ async def append(
     data: dict[str, Any],
     now: datetime,
     on_behalf_of: str | None = None,
+    source: dict[str, str] | None = None,
 ) -> AuditEventRow:
-    """Add one event at the end of the chain (in the caller's transaction).
+    """Add one event at the end of the chain (in the caller's transaction). ``source``: where
+    it came from (``Turn.source``: channel, platform event id, platform user id).
 
     The returned row is not in the session (nothing in a turn reads it back through the ORM).
     """
@@ -103,7 +107,8 @@ async def append(
     seq, prev_hash = head
     values: dict[str, Any] = {
         "seq": seq + 1, "at": now.astimezone(UTC), "actor": actor, "on_behalf_of": on_behalf_of,
-        "action": action, "subject": subject, "data": _plain_json(data), "prev_hash": prev_hash}
+        "action": action, "subject": subject, "data": _plain_json(data), "prev_hash": prev_hash,
+        "source": _plain_json(source) if source is not None else None}
     values["hash"] = hash_of(values)
     await session.execute(_INSERT, values)
     memo.remember(session, _HEAD, (values["seq"], values["hash"]))
@@ -274,15 +279,18 @@ def event_hash(row: AuditEventRow) -> str:
 
 def hash_of(values: dict[str, Any]) -> str:
     """``event_hash`` of an event given as its column values."""
-    return _chained(values["prev_hash"], *(values[name] for name in _HASHED))
+    hashed: list[Any] = [values.get(name) for name in _HASHED]
+    return _chained(values["prev_hash"], *hashed)
 
 
 def _chained(prev_hash: str, seq: int, at: datetime, actor: str, on_behalf_of: str | None,
-             action: str, subject: str, data: Any) -> str:
+             action: str, subject: str, data: Any, source: Any = None) -> str:
     """sha256 over the previous hash and a canonical JSON of the event's content."""
     content = {"seq": seq, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
                "actor": actor, "on_behalf_of": on_behalf_of, "action": action,
                "subject": subject, "data": data}
+    if source is not None:
+        content["source"] = source
     return hashlib.sha256((prev_hash + _canonical(content)).encode("utf-8")).hexdigest()
 
 
@@ -312,7 +320,7 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _plain_json(data: dict[str, Any]) -> dict[str, Any]:
+def _plain_json(data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` as it will read back from the database (tuples -> lists, keys -> strings)."""
     plain: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False))
     return plain

@@ -169,6 +169,9 @@ class AuditEventRow(SQLModel, table=True):
     data: dict[str, Any] = _json(verbatim=True)
     prev_hash: str
     hash: str
+    # Where the action came from: {"channel", "event_id", "user"} (the platform's event id and
+    # user id behind ``actor``), or {"channel": "timer" | "cli", ...}; None on older rows.
+    source: dict[str, Any] | None = _json(nullable=True, verbatim=True)
 
 
 class AuditHeadRow(SQLModel, table=True):

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from adapters.kit.background import BackgroundTasks
 from bot.app import BotApp, build_app
 from bot.settings import Settings
-from bot.web import attach_channels, make_web_app
+from bot.web import attach_channels, make_web_app, runner_options
 
 MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
@@ -46,7 +46,9 @@ async def serving(settings: Settings, *, clock: Callable[[], datetime] | None = 
     except BaseException:
         await bot.close()
         raise
-    http: TestClient[Any, Any] = TestClient(TestServer(web_app, host="127.0.0.1", port=0))
+    server = TestServer(web_app, host="127.0.0.1", port=0)
+    await server.start_server(**runner_options(web_app))  # as ``esmbot serve`` runs it
+    http: TestClient[Any, Any] = TestClient(server)
     await http.start_server()
     try:
         yield bot, http

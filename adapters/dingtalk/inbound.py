@@ -78,7 +78,8 @@ def message_text(data: Payload) -> str:
     content = data.get("content")
     content = content if isinstance(content, Mapping) else {}
     if kind == "text":
-        return str((data.get("text") or {}).get("content") or "").strip()
+        text = data.get("text")
+        return str(text.get("content") or "").strip() if isinstance(text, Mapping) else ""
     if kind == "richText":
         parts = content.get("richText") or []
         return "".join(str(p.get("text") or "") for p in parts

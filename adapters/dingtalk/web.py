@@ -8,6 +8,10 @@ the database: across replicas). Otherwise 401 and nothing else happens. The same
 same body is a redelivery: answered, and dropped by the core's event dedupe. An accepted request
 is answered 200 once its event is in the core's inbox (503 when the database cannot take
 it: DingTalk retries); the reply goes out later (webhook or OpenAPI), not in this response.
+
+A signed body that is not a JSON object, nests too deep, carries huge arrays, or has a field
+the adapter reads of the wrong type (``robot_message_problem``) is answered 400. Refusals are
+logged as one bounded line per address and minute (``adapters.kit.quiet_log``), never a body.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -23,10 +28,32 @@ from adapters.dingtalk import signing
 from adapters.dingtalk.inbound import CHANNEL
 from adapters.dingtalk.receiver import DingTalkReceiver
 from adapters.kit.plumbing import NotTakenIn
+from adapters.kit.quiet_log import QuietLog
 from adapters.kit.replay import ReplayGuard, body_digest
+from adapters.kit.shapes import field_problem, size_problem
 
 log = logging.getLogger("esmbot.dingtalk")
 CALLBACK_PATH = "/dingtalk/callback"
+refusals = QuietLog(log)
+
+
+def robot_message_problem(data: Any) -> str | None:
+    """Why ``data`` is not a robot message we can read, or None."""
+    if not isinstance(data, dict):
+        return "expected a JSON object"
+    problem = size_problem(data) or field_problem(
+        data, strings=("msgtype", "senderStaffId", "senderId", "conversationId",
+                       "conversationType", "msgId", "sessionWebhook"),
+        numbers=("createAt", "sessionWebhookExpiredTime"))
+    if problem:
+        return problem
+    if not isinstance(data.get("msgtype"), str):
+        return "no msgtype"
+    if data["msgtype"] == "text" and not isinstance(data.get("text"), dict):
+        return "a text message without a text object"
+    if not isinstance(data.get("content"), dict | str | None):
+        return "content is not an object"
+    return None
 
 
 def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
@@ -37,14 +64,17 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
         problem = signing.refusal(stamp, signature, app_secret, int(now() * 1000),
                                   window_seconds * 1000)
         if problem:
-            return _refused(path, problem)
+            return _refused(request, path, problem)
         body = await request.read()
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
             data = None
-        if not isinstance(data, dict):
-            return web.json_response({"error": "expected a JSON object"}, status=400)
+        malformed = robot_message_problem(data)
+        if malformed:
+            refusals.warning(request.remote or "?", f"refused a signed request to {path}: "
+                                                    f"{malformed}")
+            return web.json_response({"error": "malformed request"}, status=400)
         pair = f"{stamp}:{signature}"
         try:
             fresh = await guard.first_use(CHANNEL, pair, body_digest(body),
@@ -53,7 +83,7 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
             log.exception("could not check the DingTalk callback for a replay")
             return web.json_response({"error": "try again"}, status=503)
         if not fresh:
-            return _refused(path, "timestamp/sign pair already used with another body")
+            return _refused(request, path, "timestamp/sign pair already used with another body")
         try:
             await receiver.on_robot_message(data)
         except NotTakenIn:
@@ -63,6 +93,6 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
     web_app.router.add_post(path, dingtalk_callback)
 
 
-def _refused(path: str, problem: str) -> web.Response:
-    log.warning("refused a request to %s: %s", path, problem)
+def _refused(request: web.Request, path: str, problem: str) -> web.Response:
+    refusals.warning(request.remote or "?", f"refused a request to {path}: {problem}")
     return web.json_response({"error": "invalid request"}, status=401)

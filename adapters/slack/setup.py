@@ -32,7 +32,7 @@ async def attach(host: ChannelHost, web_app: web.Application, config: SlackSetti
                               signing_secret=secret(config.signing_secret), socket_mode=socket_mode,
                               team_id=config.team_id, app_id=config.app_id)
     if not socket_mode:
-        mount(web_app, bolt_app)
+        mount(web_app, bolt_app, secret(config.signing_secret))
     await host.add_channel(channel)
     if socket_mode:
         runner = SocketModeRunner(bolt_app, secret(config.app_token), client)

@@ -24,12 +24,14 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from adapters.kit.plumbing import NotTakenIn
+from adapters.kit.quiet_log import QuietLog
 from adapters.kit.replay import ReplayGuard, body_digest
 from adapters.wecom import inbound
 from adapters.wecom.crypto import CallbackCrypto, Forged, Malformed, Undecryptable, parse_xml
 from adapters.wecom.inbound import Inbound
 
 log = logging.getLogger("esmbot.wecom")
+refusals = QuietLog(log)  # a stranger's requests: a bounded line per address and minute
 CALLBACK_PATH = "/wecom/callback"
 SIGNED = ("msg_signature", "timestamp", "nonce")
 Translate = Callable[[dict[str, str]], Inbound | None]
@@ -92,6 +94,7 @@ class CallbackHandler:
         except (Forged, Undecryptable) as exc:
             return _refused(request, exc)
         except Malformed as exc:
+            refusals.warning(request.remote or "?", f"refused a WeCom callback: {exc}")
             return web.Response(status=400, text=str(exc))
         refusal = await self._replay_refusal(params, body)
         if refusal is not None:
@@ -124,8 +127,10 @@ class CallbackHandler:
 
 
 def _refused(request: web.Request, exc: Exception) -> web.Response:
-    level = logging.ERROR if isinstance(exc, Undecryptable) else logging.WARNING
-    log.log(level, "refused a WeCom callback from %s: %s", request.remote, exc)
+    if isinstance(exc, Undecryptable):  # signed with our Token: a setting is wrong
+        log.error("refused a WeCom callback from %s: %s", request.remote, exc)
+    else:
+        refusals.warning(request.remote or "?", f"refused a WeCom callback: {exc}")
     return web.Response(status=403, text="forbidden")
 
 

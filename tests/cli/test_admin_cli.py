@@ -107,6 +107,8 @@ def test_requests_show_includes_the_audit_trail(esmbot: Esmbot) -> None:
     assert shown["status"] == "pending_approval"
     assert [e["action"] for e in shown["audit"]] == [
         "request.submitted", "approval.started", "approval.step_started"]
+    source = shown["audit"][0]["source"]  # where each action came from: the terminal chat
+    assert source["channel"] == "console" and source["event_id"] and source["user"]
     missing = esmbot("requests", "show", "REQ-7", check=False)
     assert missing.returncode == 1
 

@@ -166,3 +166,16 @@ async def test_morning_digests_list_pending_approvals_and_overdue_tasks(quick: C
     assert "同意 REQ-1" in text_of(digest[0])
     overdue = [m for m in chat.inbox("kate") if "任务已超时" in text_of(m)]
     assert len(overdue) == 1 and "TASK-1" in text_of(overdue[0])
+
+
+async def test_a_timers_actions_name_the_timer_as_their_source(quick: ChatDriver) -> None:
+    chat = quick
+    await file_laptop(chat, "alice", 800)
+    await chat.tick(seconds=21)
+    events = await trail(chat)
+    reminded = next(e for e in events if e.action == "approval.reminded")
+    assert reminded.source is not None and reminded.source["channel"] == "timer"
+    assert reminded.source["event_id"].startswith("timer:") and "user" not in reminded.source
+    submitted = next(e for e in events if e.action == "request.submitted")
+    assert submitted.source is not None and submitted.source["user"] == "alice"
+    assert submitted.source["channel"] == chat.channel.name

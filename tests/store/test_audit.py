@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -370,3 +372,34 @@ async def test_upgrading_computes_the_head_of_an_existing_chain(db_url: str) -> 
 
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+SOURCE = {"channel": "slack", "event_id": "act:1700000300.000001:U01BOB", "user": "U01BOB"}
+
+
+async def test_an_events_source_is_kept_and_covered_by_its_hash(db: Database, now: datetime
+                                                                ) -> None:
+    async with db.unit_of_work() as uow:
+        await audit.append(uow.session, actor="bob", action="approval.step_approved",
+                           subject="REQ-1", data={}, now=now, source=SOURCE)
+        [event] = await audit.events_for(uow.session, subject="REQ-1")
+    assert event.source == SOURCE
+    async with db.engine.begin() as conn:  # the click is said to have come from elsewhere
+        await conn.execute(text("UPDATE audit_event SET source = :source WHERE seq = 1"),
+                           {"source": '{"channel": "cli"}'})
+    result = await _verify(db)
+    assert (result.ok, result.first_bad_seq) == (False, 1)
+
+
+async def test_an_event_without_a_source_hashes_as_before_sources_existed(
+        db: Database, now: datetime) -> None:
+    """Rows written before the ``source`` column (None) keep their hashes: old chains verify."""
+    async with db.unit_of_work() as uow:
+        row = await audit.append(uow.session, actor="alice", action="request.submitted",
+                                 subject="REQ-1", data={"n": 1}, now=now)
+    content = {"seq": 1, "at": now.astimezone(UTC).isoformat(timespec="microseconds"),
+               "actor": "alice", "on_behalf_of": None, "action": "request.submitted",
+               "subject": "REQ-1", "data": {"n": 1}}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert row.hash == hashlib.sha256(("0" * 64 + canonical).encode()).hexdigest()
+    assert (await _verify(db)).ok

@@ -9,7 +9,7 @@ from bot.features.approvals.commands import AddApprover, Approve, MyApprovals, R
 from bot.features.registry import Click
 from bot.turn import Turn
 from bot.views import status_label
-from bot.visibility import visible_request
+from bot.visibility import step_hidden, visible_request
 from chat.i18n import say
 from chat.replies import Text
 from store import approvals
@@ -74,6 +74,8 @@ async def add_approver_command(turn: Turn, command: AddApprover) -> None:
 async def move_click(turn: Turn, click: MoveClick, tapped: Click) -> None:
     """The card's Transfer button: ask to whom (or hand over at once when the platform
     collected the name with the click)."""
+    if await step_hidden(turn, click.step):
+        return
     held = await moves.held_by_step(turn, click.step, click.seat)
     if held is None:
         return

@@ -9,7 +9,7 @@ from bot.features.approvals.sendback_ids import AnswerClick, SendBackClick
 from bot.features.registry import Click
 from bot.turn import Turn
 from bot.views import status_label
-from bot.visibility import visible_request
+from bot.visibility import step_hidden, visible_request
 from chat.i18n import say
 from chat.replies import Text
 from store import approvals
@@ -39,6 +39,8 @@ async def answer_command(turn: Turn, command: AnswerSendBack) -> None:
 async def send_back_click(turn: Turn, click: SendBackClick, tapped: Click) -> None:
     """The card's Send back button; ``tapped.text`` is the question when the platform asked
     for it itself (a modal)."""
+    if await step_hidden(turn, click.step):
+        return
     await send_back.send_back(turn, step_id=click.step, seat=click.seat, question=tapped.text)
 
 

@@ -95,5 +95,5 @@ class AnchorHandlers:
         key = ConversationKey(channel=names[0] if names else "console", tenant="",
                               conversation="", user="")
         return Turn(services=self.services, uow=firing.uow, key=key, person=SYSTEM,
-                    now=firing.now)
+                    now=firing.now, fired_by="timer", event_id=f"timer:{firing.timer.id}")
 

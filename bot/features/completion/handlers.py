@@ -8,14 +8,19 @@ from bot.features.completion.actions import ConfirmClick, SurveyClick
 from bot.features.completion.commands import Confirm, Rate
 from bot.features.registry import Click
 from bot.turn import Turn
+from bot.visibility import visible_request
 
 
 async def confirm_click(turn: Turn, click: ConfirmClick, tapped: Click) -> None:
-    await flow.confirm(turn, click.request, click.answer)
+    """Someone who may not see the request (a crafted click) hears "not found", as for a
+    typed REQ-n; someone who may see it but is not its requester is told only they can."""
+    if await visible_request(turn, click.request) is not None:
+        await flow.confirm(turn, click.request, click.answer)
 
 
 async def survey_click(turn: Turn, click: SurveyClick, tapped: Click) -> None:
-    await flow.rate(turn, click.request, click.score)
+    if await visible_request(turn, click.request) is not None:
+        await flow.rate(turn, click.request, click.score)
 
 
 async def confirm_command(turn: Turn, command: Confirm) -> None:
@@ -23,4 +28,5 @@ async def confirm_command(turn: Turn, command: Confirm) -> None:
 
 
 async def rate_command(turn: Turn, command: Rate) -> None:
-    await flow.rate(turn, command.request, command.score)
+    if await visible_request(turn, command.request) is not None:
+        await flow.rate(turn, command.request, command.score)

@@ -32,7 +32,8 @@ LATE_AFTER = timedelta(seconds=60)
 
 def system_turn(services: Services, firing: TimerFiring, channel: str, tenant: str = "") -> Turn:
     key = ConversationKey(channel=channel, tenant=tenant, conversation="", user="")
-    return Turn(services=services, uow=firing.uow, key=key, person=SYSTEM, now=firing.now)
+    return Turn(services=services, uow=firing.uow, key=key, person=SYSTEM, now=firing.now,
+                fired_by="timer", event_id=f"timer:{firing.timer.id}")
 
 
 def late_note(firing: TimerFiring, locale: str) -> str:

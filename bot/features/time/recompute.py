@@ -29,6 +29,6 @@ async def recompute(app: RunningBot, request_text: str | None = None) -> int:
                 raise LookupError(f"REQ-{number} does not exist")
             turn = Turn(services=app.services, uow=uow, person=SYSTEM, now=app.services.clock(),
                         key=ConversationKey(channel="console", tenant="", conversation="",
-                                            user=""))
+                                            user=""), fired_by="cli")
             await resync(turn, number)
     return len(numbers)

@@ -2,7 +2,7 @@
 the generation it loaded is older).
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 UtcDateTime = sa.DateTime(timezone=True)
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
