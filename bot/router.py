@@ -18,8 +18,9 @@ from bot.features.forms import flow as forms
 from bot.features.help.flow import show_help
 from bot.features.intake import flow as intake
 from bot.features.intake import switch
+from bot.features.phrases import is_greeting
 from bot.features.registry import Click, stale
-from bot.state import ConversationState, FormState, PromptState, SwitchState
+from bot.state import ChooseState, ConversationState, FormState, PromptState, SwitchState
 from bot.turn import Turn
 from chat.events import ActionInvoked, InboundEvent, MessageReceived
 from chat.i18n import say
@@ -73,7 +74,7 @@ async def _route_text(turn: Turn, text: str, state: ConversationState | None) ->
         return False
     if isinstance(state, PromptState):
         return await _route_prompt_text(turn, text, state, command)
-    await _route_free_text(turn, text, command)
+    await _route_free_text(turn, text, command, choosing=isinstance(state, ChooseState))
     return False
 
 
@@ -102,9 +103,12 @@ async def _route_prompt_text(
     return False
 
 
-async def _route_free_text(turn: Turn, text: str, command: object | None) -> None:
-    """Nothing is open that the text would answer."""
-    command = command if command is not None else REGISTRY.parse_reply(text)
+async def _route_free_text(turn: Turn, text: str, command: object | None, *,
+                           choosing: bool = False) -> None:
+    """No form or question is open; while a "did you mean" card is (``choosing``), a bare
+    "是"/"否" answers it (in intake), not a confirmation that is not there."""
+    if command is None and not choosing:
+        command = REGISTRY.parse_reply(text)
     if not text:
         await show_help(turn)
     elif command is None and command_of(text) in FORM_ONLY_WORDS:
@@ -116,10 +120,12 @@ async def _route_free_text(turn: Turn, text: str, command: object | None) -> Non
 
 
 async def _route_form_text(turn: Turn, text: str, state: FormState) -> None:
-    command = None if switch.belongs_to_form(turn, state, text) else _command_of(turn, text)
+    # a hello with a form open is met with the form itself ("还没填完" and its question)
+    to_form = switch.belongs_to_form(turn, state, text) or is_greeting(text)
+    command = None if to_form else _command_of(turn, text)
     if command is not None:
         await _digress(turn, command, lambda: _back_to_form(turn, state))
-    elif not await switch.offer_switch(turn, state, text):
+    elif to_form or not await switch.offer_switch(turn, state, text):  # "back" is no request
         await forms.continue_form(turn, state, TextInput(text))
 
 

@@ -65,6 +65,14 @@ class ChatDriver:
         event = MessageReceived(self.key(person), event_id or secrets.token_hex(8), text)
         return await self._deliver(person, event)
 
+    async def say_new(self, person: str, text: str) -> list[Message]:
+        """Like ``say``, but only the new messages: not the edits of cards already shown (an
+        older copy of a card retired when it is shown again, a card updated by a decision)."""
+        before = len(self.channel.deliveries)
+        await self.say(person, text)
+        return [d.message for d in self.channel.deliveries[before:]
+                if d.user == person and not d.updated]
+
     async def click(self, person: str, label: str, *, event_id: str | None = None
                     ) -> list[Message]:
         """``person`` taps the button labelled ``label`` on the latest card that has it."""

@@ -7,7 +7,7 @@ from chat.replies import Card, Message
 
 DEFAULT_BY_TYPE = {
     "text": "客户现场拜访产生的费用",
-    "date": "2026-11-20",
+    "date": "2026-12-20",  # after the fake clock's today (2026-11-23): dates may not be past
     "money": "100",
     "number": "1",
     "bool": "否",

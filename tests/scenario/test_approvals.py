@@ -179,7 +179,7 @@ async def test_my_approvals_lists_each_waiting_request_with_its_buttons(
 
 async def test_the_approver_can_see_the_status_and_others_cannot(chat: ChatDriver) -> None:
     await file_laptop(chat, "alice", 800)
-    [bobs, his_card] = await chat.say("bob", "REQ-1")  # the status, then the card he acts on
+    [bobs, his_card] = await chat.say_new("bob", "REQ-1")  # the status, then the card he acts on
     assert isinstance(bobs, Card) and "审批中" in text_of(bobs)
     assert isinstance(his_card, Card) and approve_button(his_card) is not None
     [ninas] = await chat.say("nina", "REQ-1")

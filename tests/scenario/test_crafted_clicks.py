@@ -21,13 +21,14 @@ CRAFTED = {
     "rs": ["rs:1"],
     "cfm": ["cfm:1:yes", "cfm:1:no"],
     "csat": ["csat:1:5"],
+    "rop": ["rop:1:1"],
     "st": ["st:1"],
     "wd": ["wd:1"],
     "tsk": ["tsk:1:claim", "tsk:1:done", "tsk:1:info", "tsk:1:handover", "tsk:1:release"],
 }
 # Prefixes that name nothing a person could be kept from: the catalog, a service to file, the
-# clicker's own requests, a step of the clicker's own form.
-NAME_NOTHING_PRIVATE = {"cat", "pick", "mine", "dlg"}
+# clicker's own requests, a step of the clicker's own form, which of their own forms to go on with.
+NAME_NOTHING_PRIVATE = {"cat", "pick", "mine", "dlg", "sw"}
 
 
 def test_every_action_prefix_is_tried_or_names_nothing_private() -> None:

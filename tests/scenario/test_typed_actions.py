@@ -65,7 +65,7 @@ async def test_a_bare_yes_with_nothing_to_confirm_says_so(chat: ChatDriver) -> N
 
 async def test_req_n_shows_the_requester_the_confirmation_card(chat: ChatDriver) -> None:
     await resolved_laptop(chat)
-    [status, confirmation] = await chat.say("alice", "REQ-1")
+    [status, confirmation] = await chat.say_new("alice", "REQ-1")
     assert isinstance(status, Card) and status.title.startswith("REQ-1")
     assert isinstance(confirmation, Card)
     assert [b.label for b in confirmation.buttons] == ["是，已解决", "否，还有问题"]

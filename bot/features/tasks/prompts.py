@@ -11,6 +11,7 @@ from bot.features.registry import Click, Prompt
 from bot.features.tasks import flow
 from bot.state import PromptState
 from bot.turn import Turn
+from bot.visibility import visible_request
 
 
 async def new_holder(turn: Turn, prompt: PromptState, text: str) -> None:
@@ -45,7 +46,10 @@ async def reopen_task(turn: Turn, request_id: int, task_id: int, reason: str) ->
 
 
 async def which_click(turn: Turn, click: ReopenClick, tapped: Click) -> None:
-    """A tap on "which part is not done?": the reason is the one given before it."""
+    """A tap on "which part is not done?": the reason is the one given before it. A stranger's
+    crafted tap gets the typed REQ-n's "not found"."""
+    if await visible_request(turn, click.request) is None:
+        return
     asked = tapped.asked
     reason = asked.note if asked is not None and asked.request == click.request else ""
     await reopen_task(turn, click.request, click.task, reason)
