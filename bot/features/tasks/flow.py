@@ -80,10 +80,10 @@ async def _create_tasks(
         task = await tasks.create_task(
             turn.session, request_id=request.id or 0, key=plan.key,
             title={"zh": plan.title.zh, "en": plan.title.en}, group_id=plan.group,
-            depends_on=plan.depends_on, state=state, now=turn.now)
+            depends_on=plan.depends_on, state=state, now=turn.now, recovery=plan.recovery)
         await turn.audit("task.created", format_request_id(request.id or 0), {
             "task": format_task_id(task.id or 0), "key": plan.key, "group": plan.group,
-            "state": state})
+            "state": state} | ({"recovery": True} if plan.recovery else {}))
         created.append(task)
     return created
 
