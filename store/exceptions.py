@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from store.models import EXCEPTION_STATES, ExceptionGrantRow, RequestRow
+from store import timers
+from store.models import EXCEPTION_STATES, ExceptionGrantRow, RequestRow, TaskRow
 from store.requests import MAX_REQUEST_ID
 
 IMPACTS = ("low", "medium", "high")
@@ -122,3 +123,32 @@ def seat_holders(row: ExceptionGrantRow) -> dict[str, list[str]]:
 def open_parts(row: ExceptionGrantRow) -> list[str]:
     decided = row.decisions or {}
     return [part for part in seat_holders(row) if part not in decided]
+
+
+END_TIMER = "exception.end"  # an exception ended by something else than its expiry
+
+
+async def end_with_request(session: AsyncSession, *, request_id: int, cause: str,
+                           now: datetime) -> int:
+    """The request closed (or, for ``defer_approval``, was rejected): every live exception of
+    it ends at once, through an ``exception.end`` timer due now that the exceptions feature
+    fires (recovery tasks, the effect undone, everyone told). How many were ended."""
+    live = await of_request(session, request_id=request_id, states=LIVE_STATES)
+    for row in live:
+        await timers.schedule(session, kind=END_TIMER, subject=f"exception:{row.id}",
+                              due_at=now, now=now, payload={"cause": cause},
+                              dedupe_key=f"exception:{row.id}:end")
+    return len(live)
+
+
+REVIEW_TASK_KEY = "exception_review"  # the owner group's review (复盘) task of a service
+
+
+async def open_review_task(session: AsyncSession, *, service_id: str) -> TaskRow | None:
+    """The service's open review task, if it has one (at most one is open per service)."""
+    query = (select(TaskRow).join(RequestRow, col(RequestRow.id) == col(TaskRow.request_id))
+             .where(col(RequestRow.service_id) == service_id,
+                    col(TaskRow.key) == REVIEW_TASK_KEY,
+                    col(TaskRow.state).in_(("blocked", "ready", "claimed", "waiting_info")))
+             .limit(1))
+    return (await session.scalars(query)).first()

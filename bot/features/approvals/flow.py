@@ -37,6 +37,7 @@ from chat.i18n import say
 from chat.replies import Message, Text
 from dialogs.model import Service
 from store import approvals, requests
+from store import exceptions as exception_grants
 from store.approvals import StepPlan, active_seats, added_undecided
 from store.models import ApprovalSeatRow, ApprovalStepRow, OutboxRow, RequestRow
 from store.requests import format_request_id
@@ -437,6 +438,8 @@ async def _reject(
                               reason=f"{who}: {reason}", now=turn.now)
     await turn.audit("request.rejected", rid_of(request), {"by": decided.decided_by,
                                                           "reason": reason})
+    await exception_grants.end_with_request(turn.session, request_id=request.id or 0,
+                                            cause="rejected", now=turn.now)
     await turn.tell(request.requester, rejection_card(
         request, turn.locale_of(request.requester), who=who, reason=reason))
     await cc.tell_outcome(turn, request, service, "rejected", reason=reason)

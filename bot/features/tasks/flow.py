@@ -27,6 +27,7 @@ from dialogs.parsing.result import Parsed
 from dialogs.tasks import plan_tasks
 from org.model import Group, Person
 from store import outbox, requests, tasks
+from store.exceptions import REVIEW_TASK_KEY
 from store.models import OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import FINISHED_TASK_STATES, format_task_id
@@ -44,10 +45,15 @@ def service_of(turn: Turn, request: RequestRow) -> Service | None:
 async def begin(turn: Turn, request: RequestRow) -> None:
     """Approval is complete (or was not needed): create the tasks and announce the ready ones."""
     service = service_of(turn, request)
+    early = _fulfilment(await tasks.tasks_of(turn.session, request_id=request.id or 0))
     await requests.set_status(turn.session, request=request, status="in_progress", reason=None,
                               now=turn.now)
     rid = format_request_id(request.id or 0)
     await turn.audit("request.in_progress", rid, {})
+    if early:  # fulfilment started before approval ended (a defer_approval exception)
+        if all(t.state in FINISHED_TASK_STATES for t in early):
+            await completion.resolve(turn, request)
+        return
     created = await _create_tasks(turn, request, service)
     ready = [t for t in created if t.state == "ready"]
     loc = turn.locale_of(request.requester)
@@ -61,6 +67,24 @@ async def begin(turn: Turn, request: RequestRow) -> None:
                                                 holder=holders)))
     for task in ready:
         await announce(turn, request, task)
+
+
+async def start_early(turn: Turn, request: RequestRow) -> list[TaskRow]:
+    """A ``defer_approval`` exception: the tasks are created and announced now, while the
+    approval chain still runs (``begin`` then only moves the request on)."""
+    if _fulfilment(await tasks.tasks_of(turn.session, request_id=request.id or 0)):
+        return []
+    created = await _create_tasks(turn, request, service_of(turn, request))
+    for task in created:
+        if task.state == "ready":
+            await announce(turn, request, task)
+    return created
+
+
+def _fulfilment(siblings: Sequence[TaskRow]) -> list[TaskRow]:
+    """The request's own tasks: a service's exception review (复盘) task rides on the request
+    that crossed the threshold, but the request neither waits for it nor starts with it."""
+    return [t for t in siblings if t.key != REVIEW_TASK_KEY]
 
 
 async def _create_tasks(
@@ -297,8 +321,9 @@ async def _unblock(turn: Turn, request: RequestRow) -> None:
             await turn.audit("task.ready", format_request_id(request.id or 0),
                              {"task": format_task_id(task.id or 0)})
             await announce(turn, request, task)
-    if all(t.state in FINISHED_TASK_STATES for t in siblings):
-        await completion.resolve(turn, request)
+    if (all(t.state in FINISHED_TASK_STATES for t in _fulfilment(siblings))
+            and request.status == "in_progress"):
+        await completion.resolve(turn, request)  # not while approval runs, nor once resolved
 
 
 async def release(turn: Turn, task_id: int) -> None:
