@@ -82,3 +82,175 @@ async def test_an_expedited_onboarding_from_ask_to_expiry(chat: ChatDriver) -> N
     assert (await request_row(chat)).status == "in_progress"
     created = [e.data for e in await trail(chat) if e.action == "task.created"]
     assert created[-1]["exception"] == "EXC-1"
+
+
+async def file_in_english(chat: ChatDriver, person: str, sentence: str, service: str,
+                          answers: dict[str, str] | None = None) -> None:
+    from tests.scenario.approval_steps import submit
+    from tests.scenario.helpers import fill_form
+
+    await chat.say(person, sentence)
+    await fill_form(chat, person, service, answers)
+    await submit(chat, person)
+
+
+async def test_temporary_access_is_allowed_reminded_and_revoked_at_expiry(
+        chat: ChatDriver) -> None:
+    """sam (English) gets VPN access beyond the standard for two business days; mia
+    (security) grants it; a business day before the end both hear of it; at the end the IT
+    desk gets "Revoke the access", a recovery task."""
+    await file_in_english(chat, "sam", "I need VPN access", "it.access",
+                          {"reason": "on call for the incident"})
+    await say(chat, "sam", "exception REQ-1")
+    assert "what is the reason?" in text_of(chat.last("sam"))
+    await click(chat, "sam", "Handling an incident")
+    await click(chat, "sam", "Medium")
+    said = await say(chat, "sam", "2 business days")
+    assert "Valid for 2bd" in said
+    said = await say(chat, "sam", "I am on call for the database incident this week")
+    assert "EXC-1: the \"Temporary access\" exception for REQ-1 is sent to 黄敏" in said
+    await click(chat, "mia", "批准例外")
+    assert "黄敏 granted the \"Temporary access\" exception (EXC-1)" in text_of(chat.last("sam"))
+    status = await say(chat, "sam", "status REQ-1")
+    assert "EXC-1 Temporary access: holding until" in status
+
+    await chat.tick(hours=1)
+    assert not any("Reminder" in text_of(m) for m in chat.inbox("sam"))
+    await chat.tick(days=1)
+    assert any("Reminder: the \"Temporary access\" exception (EXC-1)" in text_of(m)
+               for m in chat.inbox("sam"))
+    assert any("提醒：REQ-1 的「临时权限」例外（EXC-1）" in text_of(m) for m in chat.inbox("mia"))
+    await chat.tick(days=2)
+    assert any("has ended: expired. Recovery tasks created: TASK-" in text_of(m)
+               and "Revoke the access" in text_of(m) for m in chat.inbox("sam"))
+    async with chat.app.db.unit_of_work() as uow:
+        revoke = [t for t in await tasks.tasks_of(uow.session, request_id=1)
+                  if t.key == "temporary.revoke"]
+    assert [(t.group_id, t.state, t.recovery) for t in revoke] == [("it-desk", "ready", True)]
+    assert any("收回临时权限" in text_of(m) for m in chat.inbox("carol"))  # announced to IT
+    assert await exception_trail(chat) == [
+        ("exception.requested", "sam", None),
+        ("exception.granted", "mia", None),
+        ("exception.reminded", "esmbot", None),
+        ("exception.expired", "esmbot", None),
+        ("exception.recovery_created", "esmbot", None),
+    ]
+    assert "exception.recovery_created" in [e.action for e in await trail(chat)]
+
+
+async def test_an_urgent_payment_is_paid_first_and_recovered_after_a_late_rejection(
+        chat: ChatDriver) -> None:
+    """alice's expense waits for bob; henry (cfo) grants an urgent payment, so finance pays
+    at once; bob then rejects it: "Recover the payment" is created and finance is told."""
+    from tests.scenario.approval_steps import file_expense
+
+    await file_expense(chat, "alice", 3000)
+    assert (await request_row(chat)).status == "pending_approval"
+    said = await ask_exception(chat, "alice", "申请例外 REQ-1", reason="供应商付款截止",
+                               impact="中", validity="默认",
+                               justification="供应商今天下班前不付款就停止供货")
+    assert "吴刚" in said
+    await click(chat, "henry", "批准例外")
+    assert (await request_row(chat)).status == "pending_approval"  # the chain runs on
+    async with chat.app.db.unit_of_work() as uow:
+        early = await tasks.tasks_of(uow.session, request_id=1)
+    assert [(t.key, t.state) for t in early] == [("pay", "ready")]
+    await say(chat, "tina", "认领 TASK-1")
+    await say(chat, "tina", "完成 TASK-1 已付款")
+    assert (await request_row(chat)).status == "pending_approval"  # done early, still waiting
+
+    await say(chat, "bob", "驳回 REQ-1 这笔费用不合规")
+    assert (await request_row(chat)).status == "rejected"
+    await chat.tick(seconds=5)
+    row = await exception_row(chat)
+    assert (row.state, row.end_cause) == ("ended", "rejected")
+    async with chat.app.db.unit_of_work() as uow:
+        after = await tasks.tasks_of(uow.session, request_id=1)
+    assert [(t.key, t.state, t.recovery) for t in after] == [
+        ("pay", "done", False), ("urgent_payment.recover_payment", "ready", True)]
+    assert any("审批最终被驳回" in text_of(m) for m in chat.inbox("grace"))  # the owner group
+    assert await exception_trail(chat) == [
+        ("exception.requested", "alice", None),
+        ("exception.granted", "henry", None),
+        ("exception.ended", "esmbot", None),
+        ("exception.recovery_created", "esmbot", None),
+    ]
+
+
+async def test_high_impact_needs_both_approvers_and_never_the_requester_or_their_delegate(
+        chat: ChatDriver) -> None:
+    await file_onboarding(chat)
+    said = await ask_exception(chat, "bob", "加急 REQ-1", reason="新员工即将入职", impact="高",
+                               validity="1bd", justification="CEO 亲自安排的入职")
+    assert "何娜、林涛" in said
+    own = await chat.click_action("bob", "exc:grant:1:approver")
+    assert "不能批准自己的例外申请（EXC-1）" in text_of(own[-1])
+    await say(chat, "bob", "委托 leo 代批到12月10日")
+    assert "你正在代申请人处理事务" in await click(chat, "leo", "批准例外")
+    await say(chat, "bob", "取消委托")
+    assert "还需 林涛 批准" in await click(chat, "nina", "批准例外")
+    assert (await exception_row(chat)).state == "requested"
+    assert "已批准 EXC-1" in await click(chat, "leo", "批准例外")
+    assert (await exception_row(chat)).state == "granted"
+    events = [(e.action, e.actor, e.data.get("why") or e.data.get("part"))
+              for e in await trail(chat) if e.action.startswith("exception.")]
+    assert events == [
+        ("exception.requested", "bob", None),
+        ("exception.refused", "bob", "own"),
+        ("exception.refused", "leo", "for_requester"),
+        ("exception.approved", "nina", "approver"),
+        ("exception.granted", "leo", "high"),
+    ]
+
+
+async def test_a_validity_over_the_maximum_is_refused_and_a_revocation_restores_the_sla(
+        chat: ChatDriver) -> None:
+    """sam (English) expedites a laptop: 3bd at most; erin grants; only its approver or the
+    owner group (it-desk) may revoke it."""
+    from tests.scenario.approval_steps import file_laptop
+
+    await file_laptop(chat, "sam", 800)
+    await say(chat, "sam", "expedite REQ-1")
+    await click(chat, "sam", "Customer on site")
+    await click(chat, "sam", "Low")
+    said = await say(chat, "sam", "5bd")
+    assert "\"Expedite\" lasts at most 3bd; 5bd is longer" in said
+    said = await say(chat, "sam", "2bd")
+    said = await say(chat, "sam", "The customer visits on Thursday")
+    await click(chat, "erin", "Grant")
+    assert await resolution_target(chat) == Duration(2, "bd")
+    refused = await say(chat, "sam", "revoke exception REQ-1 not needed")
+    assert "Only its approver or the service's owner group can revoke EXC-1" in refused
+    assert "请写明撤销原因" in await say(chat, "carol", "撤销例外 REQ-1")
+    assert "已撤销 EXC-1" in await say(chat, "carol", "撤销例外 REQ-1 客户已改期")
+    assert any("has ended: revoked. Reason: 客户已改期" in text_of(m) for m in chat.inbox("sam"))
+    assert await resolution_target(chat) == Duration(5, "bd")
+    events = [(e.action, e.actor, e.data.get("why") or e.data.get("cause"))
+              for e in await trail(chat) if e.action.startswith("exception.")]
+    assert events == [
+        ("exception.refused", "sam", "over_max"),
+        ("exception.requested", "sam", None),
+        ("exception.granted", "erin", None),
+        ("exception.refused", "sam", "not_revoker"),
+        ("exception.revoked", "carol", "revoked"),
+    ]
+    assert await chat.tick(days=5) >= 0
+    assert (await exception_row(chat)).end_cause == "revoked"  # the expiry does not fire
+
+
+async def test_the_fourth_exception_in_thirty_days_creates_exactly_one_review_task(
+        chat: ChatDriver) -> None:
+    from store import exceptions as grants
+
+    for number in range(1, 6):
+        await file_onboarding(chat)
+        await ask_exception(chat, "bob", f"加急 REQ-{number}", reason="新员工即将入职",
+                            impact="低", validity="1bd", justification="入职日期提前了")
+        await click(chat, "nina", "批准例外")
+        async with chat.app.db.unit_of_work() as uow:
+            review = await grants.open_review_task(uow.session, service_id="hr.onboarding")
+        assert (review is not None) == (number >= 4), number
+    reviews = [(e.subject, e.data["task"]) for n in range(1, 6)
+               for e in await trail(chat, f"REQ-{n}") if e.action == "exception.review_created"]
+    assert len(reviews) == 1 and reviews[0][0] == "REQ-4"
+    assert any("近 30 天已批准 4 次例外" in text_of(m) for m in chat.inbox("ivy"))

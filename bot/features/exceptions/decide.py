@@ -67,7 +67,7 @@ async def send(turn: Turn, request: RequestRow, kind: ExceptionKind,
         return
     await grants.change(turn.session, row=row, from_states=("draft",), now=turn.now,
                         state="requested", seats=seats)
-    everyone = sorted({p for people in seats.values() for p in people})
+    everyone = list(dict.fromkeys(p for people in seats.values() for p in people))
     eid = grants.format_exception_id(row.id or 0)
     await turn.audit("exception.requested", rid, {
         "exception": eid, "kind": kind.kind, "effect": kind.effect, "reason": row.reason,
