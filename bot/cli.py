@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_time import add_commands
 
     add_commands(sub)
+    from bot.features.exceptions.cli import add_commands as add_exception_commands
+
+    add_exception_commands(sub)
     return parser
 
 

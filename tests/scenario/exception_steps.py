@@ -35,7 +35,8 @@ async def ask_exception(chat: ChatDriver, person: str, command: str, *, reason: 
     return said
 
 
-async def exception_trail(chat: ChatDriver, rid: str = "REQ-1") -> list[tuple[str, str, str | None]]:
+async def exception_trail(chat: ChatDriver, rid: str = "REQ-1"
+                          ) -> list[tuple[str, str, str | None]]:
     """(action, actor, on whose behalf) of the exception events of the request, in order."""
     return [(e.action, e.actor, e.on_behalf_of) for e in await trail(chat, rid)
             if e.action.startswith("exception.")]
