@@ -32,9 +32,10 @@ async def counts(chat: ChatDriver) -> dict[str, int]:
             select(col(AuditEventRow.action), func.count()).where(
                 col(AuditEventRow.action).in_(("exception.reminded", "exception.expired",
                                                "exception.recovery_created")))
-            .group_by(AuditEventRow.action))
+            .group_by(col(AuditEventRow.action)))
         timers = await uow.session.execute(
-            select(col(TimerRow.kind), col(TimerRow.state)).where(col(TimerRow.subject) == "exception:1"))
+            select(col(TimerRow.kind), col(TimerRow.state))
+            .where(col(TimerRow.subject) == "exception:1"))
     found: dict[str, int] = {str(action): int(n) for action, n in rows}
     for kind, state in timers:
         found[f"{kind}:{state}"] = found.get(f"{kind}:{state}", 0) + 1
