@@ -254,3 +254,57 @@ async def test_the_fourth_exception_in_thirty_days_creates_exactly_one_review_ta
                for e in await trail(chat, f"REQ-{n}") if e.action == "exception.review_created"]
     assert len(reviews) == 1 and reviews[0][0] == "REQ-4"
     assert any("近 30 天已批准 4 次例外" in text_of(m) for m in chat.inbox("ivy"))
+
+
+async def test_refusals_say_why_and_a_denial_needs_a_reason(chat: ChatDriver) -> None:
+    """An unknown kind, one already waiting, a request that is not yours or is closed: each
+    refused with its reason. "other" asks for the reason in words; Deny asks why."""
+    from tests.scenario.approval_steps import file_laptop
+
+    await file_onboarding(chat)
+    assert "只有 REQ-1 的申请人" in await say(chat, "nina", "加急 REQ-1")
+    await say(chat, "bob", "加急 REQ-1")
+    await click(chat, "bob", "其他（请说明）")
+    assert "请写下原因" in text_of(chat.last("bob"))
+    assert "太短了" in await say(chat, "bob", "急")
+    await say(chat, "bob", "董事会要求提前入职")
+    await click(chat, "bob", "低")
+    await say(chat, "bob", "4h")
+    await say(chat, "bob", "董事会的决定")
+    assert "董事会要求提前入职" in text_of(chat.last("nina"))
+    assert "已有一个「加急」例外（EXC-1）" in await say(chat, "bob", "加急 REQ-1")
+
+    await click(chat, "nina", "拒绝")
+    assert "拒绝 EXC-1 的原因" in text_of(chat.last("nina"))
+    await say(chat, "nina", "请走正常流程")
+    assert "拒绝：请走正常流程" in text_of(chat.last("bob"))
+    assert (await exception_row(chat)).state == "denied"
+
+    await file_laptop(chat, "alice", 800)
+    await say(chat, "alice", "撤回 REQ-2 不需要了")
+    assert "已撤回，不能再申请例外" in await say(chat, "alice", "加急 REQ-2")
+    await file_in_english(chat, "sam", "I need VPN access", "it.access",
+                          {"reason": "on call for the incident"})
+    assert ('has no exception "expedite"; it has: Temporary access'
+            in await say(chat, "sam", "expedite REQ-3"))
+    whys = [e.data["why"] for n in (1, 2, 3) for e in await trail(chat, f"REQ-{n}")
+            if e.action == "exception.refused"]
+    assert whys == ["not_requester", "already", "closed", "unknown_kind"]
+
+
+async def test_the_lists_of_mine_of_mine_to_grant_and_of_a_service(chat: ChatDriver) -> None:
+    await file_onboarding(chat)
+    await ask_exception(chat, "bob", "加急 REQ-1", reason="新员工即将入职", impact="中",
+                        validity="1bd", justification="新同事下周一入职")
+    assert "EXC-1 REQ-1 新员工入职 · 加急 · 新员工即将入职 · 待批准" in await say(
+        chat, "bob", "我的例外")
+    waiting = await chat.say("nina", "待我批准的例外")
+    assert "待你批准的例外（1）" in text_of(waiting[0])
+    assert isinstance(waiting[1], Card) and "批准例外" in [b.label for b in waiting[1].buttons]
+    assert "没有等你批准的例外" in await say(chat, "leo", "待我批准的例外")
+    assert "只有治理角色" in await say(chat, "bob", "例外 hr.onboarding")
+    await click(chat, "nina", "批准例外")
+    governance = await say(chat, "mia", "例外 hr.onboarding")  # mia holds governance
+    assert "最近 1 条，生效中 1 条" in governance and "EXC-1" in governance
+    assert "生效中" in await say(chat, "ivy", "例外 hr.onboarding")  # the owner group
+    assert "你还没有申请过例外" in await say(chat, "alice", "my exceptions")
