@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.features.time.clocks import clocks_of
 from bot.testing import ChatDriver
 from bot.turn import Turn
-from chat.replies import Card
+from chat.replies import Card, Message
 from org.model import Duration
 from store import requests, tasks
 from tests.scenario.approval_steps import request_row, trail
@@ -38,9 +38,16 @@ async def resolution_target(chat: ChatDriver, number: int = 1) -> Duration:
     return clock.target
 
 
+def resolution_line(messages: list[Message]) -> str:
+    card = messages[-1]
+    assert isinstance(card, Card)
+    return next(f.value for f in card.fields if f.label == "解决时限")
+
+
 async def test_an_expedited_onboarding_from_ask_to_expiry(chat: ChatDriver) -> None:
     await file_onboarding(chat)
     assert await resolution_target(chat) == Duration(5, "bd")
+    before = resolution_line(await chat.say("bob", "REQ-1"))
     said = await ask_exception(chat, "bob", "加急 REQ-1", reason="新员工即将入职", impact="中",
                                validity="默认", justification="新同事下周一入职，合同必须先签")
     assert "EXC-1" in said and "何娜" in said
@@ -58,6 +65,9 @@ async def test_an_expedited_onboarding_from_ask_to_expiry(chat: ChatDriver) -> N
     assert any("紧急：TASK-3" in text_of(m) for m in chat.inbox("kate"))
     status = await say(chat, "bob", "REQ-1 到哪了")
     assert "EXC-1 加急：生效中，至" in status
+    shorter = resolution_line(await chat.say("bob", "REQ-1"))
+    assert (before, shorter) == ("2026-11-30 10:00（剩余 37.5 工作小时）",
+                                "2026-11-25 10:00（剩余 15 工作小时）")  # shown in status
 
     assert await chat.tick(days=1, hours=1) >= 1  # the reminder, a business day before
     assert any("将于" in text_of(m) and "EXC-1" in text_of(m) for m in chat.inbox("bob"))
