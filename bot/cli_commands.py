@@ -116,6 +116,7 @@ def _settle_the_heap() -> None:
 
 async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
     from bot.features.approvals.chain_check import chain_warnings
+    from bot.features.exceptions.check import exception_warnings
     from dialogs.loader import check_bundle, load_bundle
 
     catalog, directory, calendars = bundle_paths(settings)
@@ -128,8 +129,11 @@ async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return EXIT_FAILED
-    for warning in chain_warnings(load_bundle(catalog, directory, calendars)):
+    bundle = load_bundle(catalog, directory, calendars)
+    for warning in chain_warnings(bundle):
         print(warning)
+    for exception_warning in exception_warnings(bundle):
+        print(exception_warning)
     print(f"OK: {catalog}, {directory}, {calendars}")
     return EXIT_OK
 

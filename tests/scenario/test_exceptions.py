@@ -318,3 +318,19 @@ async def test_the_lists_of_mine_of_mine_to_grant_and_of_a_service(chat: ChatDri
     assert "最近 1 条，生效中 1 条" in governance and "EXC-1" in governance
     assert "生效中" in await say(chat, "ivy", "例外 hr.onboarding")  # the owner group
     assert "你还没有申请过例外" in await say(chat, "alice", "my exceptions")
+
+
+async def test_the_only_approver_asking_for_their_own_exception_is_refused(
+        chat: ChatDriver) -> None:
+    from tests.scenario.approval_steps import file_laptop
+
+    await file_laptop(chat, "erin", 800)
+    await say(chat, "erin", "expedite REQ-1")
+    await click(chat, "erin", "Customer on site")
+    await click(chat, "erin", "Low")
+    await say(chat, "erin", "1bd")
+    said = await say(chat, "erin", "The customer visits tomorrow")
+    assert "Nobody but you could grant \"Expedite\"" in said
+    assert (await exception_row(chat)).state == "draft"
+    assert [e.data["why"] for e in await trail(chat) if e.action == "exception.refused"] == [
+        "no_approver"]

@@ -123,3 +123,15 @@ def test_business_durations_need_the_service_calendar(tmp_path: Path) -> None:
     files = write_bundle(tmp_path, service=text)
     assert_problem(files.check(), files.service, "service it.laptop",
                    "'exceptions.expedite.max_duration' '3bd' counts business time")
+
+
+def test_catalog_check_warns_when_an_approver_can_only_be_the_requester() -> None:
+    """erin is the only IT director: her own laptop's expedite has nobody to grant it. A
+    warning (the catalog is valid); in chat her request is refused, never self-granted."""
+    from bot.features.exceptions.check import exception_warnings
+    from dialogs.loader import demo_paths, load_bundle
+
+    warnings = [str(w) for w in exception_warnings(load_bundle(*demo_paths()))]
+    assert ("warning: it.laptop exception expedite (role:it-director) names only the "
+            "requester for erin; their requests for it will be refused") in warnings
+    assert not any("(manager)" in w for w in warnings)
