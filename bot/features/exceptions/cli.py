@@ -15,7 +15,7 @@ LISTED_STATES = ("requested", "granted", "denied", "ended")
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    exceptions = sub.add_parser("exceptions", help="governed exceptions (例外)")
+    exceptions = sub.add_parser("exceptions", help="governed exceptions")
     exc_sub = exceptions.add_subparsers(dest="exceptions_command", required=True)
     listing = exc_sub.add_parser("list", help="list exceptions, newest first")
     listing.add_argument("--active", action="store_true", help="only those that hold now")
