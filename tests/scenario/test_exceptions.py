@@ -334,3 +334,22 @@ async def test_the_only_approver_asking_for_their_own_exception_is_refused(
     assert (await exception_row(chat)).state == "draft"
     assert [e.data["why"] for e in await trail(chat) if e.action == "exception.refused"] == [
         "no_approver"]
+
+
+async def test_an_approvers_delegate_grants_on_their_behalf_and_may_open_the_request(
+        chat: ChatDriver) -> None:
+    """erin (IT director) is away: sam approves for her. He gets the exception card, may open
+    the request though it is not his team's, and his grant is on the trail as sam on behalf of
+    erin."""
+    from tests.scenario.approval_steps import file_laptop
+
+    await say(chat, "erin", "delegate to sam until 2026-12-10")
+    await file_laptop(chat, "alice", 800)
+    await ask_exception(chat, "alice", "加急 REQ-1", reason="客户现场", impact="中",
+                        validity="1bd", justification="客户周四到现场验收")
+    opened = await click(chat, "sam", "Open the request")
+    assert "REQ-1" in opened and "was not found" not in opened
+    await click(chat, "sam", "Grant")
+    assert (await exception_row(chat)).state == "granted"
+    assert [(e.action, e.actor, e.on_behalf_of) for e in await trail(chat)
+            if e.action == "exception.granted"] == [("exception.granted", "sam", "erin")]

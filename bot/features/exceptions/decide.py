@@ -68,11 +68,14 @@ async def send(turn: Turn, request: RequestRow, kind: ExceptionKind,
     await grants.change(turn.session, row=row, from_states=("draft",), now=turn.now,
                         state="requested", seats=seats)
     everyone = list(dict.fromkeys(p for people in seats.values() for p in people))
+    stand_ins = await delegates_of(turn.session, directory, everyone, turn.today)
+    shown_to = [*everyone, *sorted({d for d in stand_ins.values() if d} - set(everyone))]
     eid = grants.format_exception_id(row.id or 0)
     await turn.audit("exception.requested", rid, {
         "exception": eid, "kind": kind.kind, "effect": kind.effect, "reason": row.reason,
         "reason_text": row.reason_text or "", "impact": row.impact, "validity": row.validity,
-        "justification": row.justification, "seats": seats, "to": everyone})
+        "justification": row.justification, "seats": seats,
+        "to": shown_to})  # who gets the card (approvers and their delegates) may see REQ
     await send_cards(turn, request, row)
     await turn.reply(Text(say("exc.sent", turn.locale, eid=eid, rid=rid,
                               kind=kind.name.get(turn.locale),
