@@ -23,7 +23,7 @@ from tests.scenario.exception_steps import (
     say,
 )
 from tests.scenario.helpers import text_of
-from tests.scenario.test_onboarding import file_onboarding
+from tests.scenario.test_onboarding import file_onboarding, task_card
 
 
 async def resolution_target(chat: ChatDriver, number: int = 1) -> Duration:
@@ -63,6 +63,8 @@ async def test_an_expedited_onboarding_from_ask_to_expiry(chat: ChatDriver) -> N
     assert await resolution_target(chat) == Duration(2, "bd")
     assert any("紧急：TASK-1" in text_of(m) for m in chat.inbox("ivy"))  # re-announced
     assert any("紧急：TASK-3" in text_of(m) for m in chat.inbox("kate"))
+    contract = task_card(chat, "ivy", "TASK-1")  # every card of the request shows it
+    assert "EXC-1 加急：生效中，至" in text_of(contract)
     status = await say(chat, "bob", "REQ-1 到哪了")
     assert "EXC-1 加急：生效中，至" in status
     shorter = resolution_line(await chat.say("bob", "REQ-1"))
@@ -81,6 +83,7 @@ async def test_an_expedited_onboarding_from_ask_to_expiry(chat: ChatDriver) -> N
                     if t.key == "expedite.normalise"]
     assert [(t.group_id, t.state, t.recovery) for t in recovery] == [("hr-ops", "ready", False)]
     assert any("EXC-1）已结束：到期" in text_of(m) for m in chat.inbox("bob"))
+    assert "EXC-1" not in text_of(task_card(chat, "ivy", "TASK-1"))  # and no longer
     assert any("EXC-1）已结束：到期" in text_of(m) for m in chat.inbox("nina"))
     assert await exception_trail(chat) == [
         ("exception.requested", "bob", None),

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.action_ids import StatusClick
+from bot.exception_marks import kind_name, state_text
 from bot.features.exceptions.actions import ExceptionClick
 from bot.people import name_of
 from bot.views import local_time, service_name
@@ -18,19 +19,9 @@ from store import exceptions as grants
 from store.models import ExceptionGrantRow, RequestRow
 from store.requests import format_request_id
 
-# One key per impact level and per state, written out so a test can check each exists.
+# One key per impact level, written out so a test can check each exists.
 IMPACT_KEYS = {"low": "exc.impact_low", "medium": "exc.impact_medium",
                "high": "exc.impact_high"}
-STATE_KEYS = {"draft": "exc.state_draft", "requested": "exc.state_requested",
-              "granted": "exc.state_granted", "denied": "exc.state_denied",
-              "ended": "exc.state_ended"}
-CAUSE_KEYS = {"expired": "exc.cause_expired", "revoked": "exc.cause_revoked",
-              "closed": "exc.cause_closed", "rejected": "exc.cause_rejected",
-              "withdrawn": "exc.cause_withdrawn"}
-
-
-def kind_name(kind: ExceptionKind | None, row: ExceptionGrantRow, locale: str) -> str:
-    return kind.name.get(locale) if kind else row.kind
 
 
 def reason_text(kind: ExceptionKind | None, row: ExceptionGrantRow, locale: str) -> str:
@@ -44,16 +35,6 @@ def reason_text(kind: ExceptionKind | None, row: ExceptionGrantRow, locale: str)
 def impact_text(row: ExceptionGrantRow, locale: str) -> str:
     key = IMPACT_KEYS.get(row.impact or "")
     return say(key, locale) if key else "-"
-
-
-def state_text(row: ExceptionGrantRow, viewer: Person) -> str:
-    loc = viewer.locale
-    if row.state == "granted" and row.ends_at is not None:
-        return say("exc.state_granted_until", loc, end=local_time(row.ends_at, viewer))
-    if row.state == "ended":
-        cause = CAUSE_KEYS.get(row.end_cause or "")
-        return say("exc.state_ended_by", loc, cause=say(cause, loc) if cause else "-")
-    return say(STATE_KEYS.get(row.state, "exc.state_requested"), loc)
 
 
 def exception_card(
@@ -88,21 +69,6 @@ def exception_card(
     return Card(title=say("exc.card_title", loc, eid=eid, kind=kind_name(kind, row, loc),
                           rid=format_request_id(request.id or 0)),
                 fields=fields, buttons=tuple(buttons))
-
-
-def active_fields(rows: Sequence[ExceptionGrantRow], service: Service | None, viewer: Person
-                  ) -> tuple[CardField, ...]:
-    """One line per exception that holds or waits for a decision, for the request's cards."""
-    loc = viewer.locale
-    lines = []
-    for row in rows:
-        if row.state not in grants.LIVE_STATES:
-            continue
-        kind = service.exception_kind(row.kind) if service else None
-        lines.append(CardField(say("exc.field_exception", loc), say(
-            "exc.active_line", loc, eid=grants.format_exception_id(row.id or 0),
-            kind=kind_name(kind, row, loc), state=state_text(row, viewer))))
-    return tuple(lines)
 
 
 def list_lines(rows: Sequence[tuple[ExceptionGrantRow, RequestRow | None]],

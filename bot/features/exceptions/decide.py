@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 
 from bot import card_updates, conversation
 from bot.delegates import delegate_of, delegates_of
+from bot.exception_marks import STATE_KEYS, kind_name
 from bot.features.approvals.routing import resolve_reference
 from bot.features.exceptions import effects
 from bot.features.exceptions.actions import ExceptionCardCopy
-from bot.features.exceptions.cards import STATE_KEYS, exception_card, kind_name
+from bot.features.exceptions.cards import exception_card
 from bot.features.time.clocks import policy_of
 from bot.features.time.policy import Policy
 from bot.features.time.resync import resync_touched
@@ -290,6 +291,7 @@ async def _grant(turn: Turn, request: RequestRow, row: ExceptionGrantRow, part: 
                               end=local_time(ends_at, turn.person))))
     await _tell_granted(turn, request, row, kind)
     await refresh_cards(turn, request, row)
+    await effects.refresh_task_cards(turn, request)
     if kind is not None:
         await effects.start(turn, request, kind, row)
         await effects.review_if_frequent(turn, request, service, kind)

@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 from bot.access import owners_of
-from bot.features.exceptions.cards import kind_name, reason_text
+from bot.exception_marks import kind_name
+from bot.features.exceptions.cards import reason_text
 from bot.features.tasks import flow as tasks_flow
 from bot.features.tasks.cards import title_of
 from bot.turn import Turn
@@ -35,6 +36,13 @@ async def start(turn: Turn, request: RequestRow, kind: ExceptionKind,
     elif kind.effect == "defer_approval" and request.status in ("submitted", "pending_approval",
                                                                 "returned"):
         await tasks_flow.start_early(turn, request)
+
+
+async def refresh_task_cards(turn: Turn, request: RequestRow) -> None:
+    """The open tasks' cards show the exception that now holds (or no longer does)."""
+    for task in await tasks.tasks_of(turn.session, request_id=request.id or 0):
+        if task.state in (*OPEN_WORK, "blocked"):
+            await tasks_flow.refresh_cards(turn, request, task)
 
 
 async def _reannounce(turn: Turn, request: RequestRow, kind: ExceptionKind,

@@ -8,9 +8,10 @@ maximum. ``decide.send`` takes the finished draft to its approvers.
 from __future__ import annotations
 
 from bot import conversation
+from bot.exception_marks import kind_name
 from bot.features.exceptions import decide
 from bot.features.exceptions.actions import ExceptionClick
-from bot.features.exceptions.cards import IMPACT_KEYS, kind_name
+from bot.features.exceptions.cards import IMPACT_KEYS
 from bot.features.exceptions.commands import validity_words
 from bot.features.time.clocks import policy_of
 from bot.state import PromptState

@@ -5,8 +5,8 @@ have not decided."""
 
 from __future__ import annotations
 
+from bot.exception_marks import kind_name
 from bot.features.exceptions import ending
-from bot.features.exceptions.cards import kind_name
 from bot.features.exceptions.decide import deciders
 from bot.features.time.firing import TimerKinds, late_note
 from bot.features.time.subjects import number_of

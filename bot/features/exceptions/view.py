@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.exception_marks import active_fields
 from bot.features.exceptions.actions import ExceptionClick
-from bot.features.exceptions.cards import active_fields
 from bot.turn import Turn
 from bot.views import FINAL_STATUSES
 from chat.i18n import say

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import card_updates, conversation
+from bot.exception_marks import live_of
 from bot.features.completion import flow as completion
 from bot.features.tasks.actions import TaskCardCopy
 from bot.features.tasks.cards import TASK_STATE_KEYS, group_name, task_card, title_of, waits_for
@@ -28,7 +29,7 @@ from dialogs.tasks import plan_tasks
 from org.model import Group, Person
 from store import outbox, requests, tasks
 from store.exceptions import REVIEW_TASK_KEY
-from store.models import OutboxRow, RequestRow, TaskRow
+from store.models import ExceptionGrantRow, OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import FINISHED_TASK_STATES, format_task_id
 
@@ -120,7 +121,8 @@ async def announce(turn: Turn, request: RequestRow, task: TaskRow) -> None:
     siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
     chat = group.chat.get(turn.key.channel)
     if chat:
-        card = _card_for(turn, request, task, siblings, _group_viewer(turn, group))
+        marks = await live_of(turn.session, request.id or 0)
+        card = _card_for(turn, request, task, siblings, _group_viewer(turn, group), marks)
         copy = TaskCardCopy(task.id or 0, GROUP_SEAT)
         await turn.post_to_chat(chat, card, correlation=copy.format())
         return
@@ -139,10 +141,12 @@ def _group_viewer(turn: Turn, group: Group) -> Person:
 
 
 def _card_for(
-    turn: Turn, request: RequestRow, task: TaskRow, siblings: Sequence[TaskRow], viewer: Person
+    turn: Turn, request: RequestRow, task: TaskRow, siblings: Sequence[TaskRow], viewer: Person,
+    marks: Sequence[ExceptionGrantRow] = (),
 ) -> Message:
+    """``marks``: the request's exceptions that hold or wait, shown on the card."""
     return task_card(request, service_of(turn, request), task, siblings, viewer=viewer,
-                     directory=turn.services.bundle.directory)
+                     directory=turn.services.bundle.directory, exceptions=marks)
 
 
 async def send_card(
@@ -150,7 +154,8 @@ async def send_card(
 ) -> None:
     viewer = turn.services.bundle.directory.person(to)
     if viewer is not None:
-        await turn.tell(to, _card_for(turn, request, task, siblings, viewer),
+        marks = await live_of(turn.session, request.id or 0)
+        await turn.tell(to, _card_for(turn, request, task, siblings, viewer, marks),
                         correlation=TaskCardCopy(task.id or 0, to).format())
 
 
@@ -158,6 +163,7 @@ async def refresh_cards(turn: Turn, request: RequestRow, task: TaskRow) -> None:
     """Every copy of the task's card shows it as it is now."""
     siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
     directory = turn.services.bundle.directory
+    marks = await live_of(turn.session, request.id or 0)
 
     def render(row: OutboxRow) -> Message | None:
         copy = TaskCardCopy.parse(row.correlation or "")
@@ -165,7 +171,7 @@ async def refresh_cards(turn: Turn, request: RequestRow, task: TaskRow) -> None:
         group = directory.groups.get(task.group_id)
         viewer = (_group_viewer(turn, group) if to == GROUP_SEAT and group
                   else directory.person(to))
-        return _card_for(turn, request, task, siblings, viewer) if viewer else None
+        return _card_for(turn, request, task, siblings, viewer, marks) if viewer else None
 
     await card_updates.refresh(turn, TaskCardCopy.of_task(task.id or 0), render)
 
@@ -262,7 +268,8 @@ async def _give_holder_a_card(turn: Turn, request: RequestRow, task: TaskRow) ->
     viewer = turn.services.bundle.directory.person(holder)
     if viewer and not any(TaskCardCopy.parse(row.correlation or "") == copy for row in mine):
         siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
-        await turn.notify(holder, _card_for(turn, request, task, siblings, viewer),
+        marks = await live_of(turn.session, request.id or 0)
+        await turn.notify(holder, _card_for(turn, request, task, siblings, viewer, marks),
                           correlation=copy.format())  # their direct chat
 
 
