@@ -356,3 +356,31 @@ async def test_an_approvers_delegate_grants_on_their_behalf_and_may_open_the_req
     assert (await exception_row(chat)).state == "granted"
     assert [(e.action, e.actor, e.on_behalf_of) for e in await trail(chat)
             if e.action == "exception.granted"] == [("exception.granted", "sam", "erin")]
+
+
+async def test_while_expedited_reminders_use_the_policies_halved(chat: ChatDriver) -> None:
+    """alice's laptop waits for bob (reminder after 4bh, escalation after 1bd); while erin's
+    expedite holds they come after 2bh and half a business day; revoked, they are back."""
+    from datetime import datetime
+
+    from sqlmodel import col, select
+
+    from store.models import TimerRow
+    from tests.scenario.approval_steps import file_laptop
+
+    async def due(kind: str) -> datetime:
+        async with chat.app.db.unit_of_work() as uow:
+            rows = list(await uow.session.scalars(select(TimerRow).where(
+                col(TimerRow.kind) == kind, col(TimerRow.state) == "pending")))
+        assert len(rows) == 1, rows
+        return rows[0].due_at
+
+    await file_laptop(chat, "alice", 800)  # Monday 10:00 in Shanghai
+    assert (await due("approval.remind")).isoformat() == "2026-11-23T07:30:00+00:00"  # 15:30
+    await ask_exception(chat, "alice", "加急 REQ-1", reason="客户现场", impact="中",
+                        validity="1bd", justification="客户周四到现场验收")
+    await click(chat, "erin", "Grant")
+    assert (await due("approval.remind")).isoformat() == "2026-11-23T04:00:00+00:00"  # 12:00
+    assert (await due("approval.escalate")).isoformat() == "2026-11-23T07:15:00+00:00"
+    await say(chat, "carol", "撤销例外 REQ-1 客户改期了")
+    assert (await due("approval.remind")).isoformat() == "2026-11-23T07:30:00+00:00"

@@ -13,7 +13,7 @@ Wall-clock targets (``4h``) count elapsed time; business targets (``4bh``) worki
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from dialogs.model import Service
@@ -40,6 +40,7 @@ class Clock:
     stopped_at: datetime | None
     due_at: datetime | None  # when it breaches if it keeps running; None while paused/stopped
     late: bool  # breached (stopped after its target, or running past due)
+    expedited: bool = False  # resolution: an expedite exception's target holds (issue 18)
 
 
 RESPONSE_STOPS = ("approval.approved", "approval.rejected", "approval.sent_back", "task.claimed",
@@ -89,9 +90,10 @@ def request_clocks(
     expedite = _expedited(events)
     if expedite is not None:
         target, granted = expedite
-        clocks.append(_clock("resolution", None, target,
-                             _resolution([e for e in events if e.at >= granted.at], granted),
-                             calendar, now))
+        clocks.append(replace(_clock(
+            "resolution", None, target,
+            _resolution([e for e in events if e.at >= granted.at], granted), calendar, now),
+            expedited=True))
     elif service.sla.resolution is not None:
         clocks.append(_clock("resolution", None, service.sla.resolution,
                              _resolution(events, submitted), calendar, now))
