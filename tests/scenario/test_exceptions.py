@@ -165,6 +165,9 @@ async def test_an_urgent_payment_is_paid_first_and_recovered_after_a_late_reject
     assert "吴刚" in said
     await click(chat, "henry", "批准例外")
     assert (await request_row(chat)).status == "pending_approval"  # the chain runs on
+    approval = [m for m in chat.inbox("bob") if isinstance(m, Card) and "同意" in
+                [b.label for b in m.buttons]][-1]
+    assert "EXC-1 紧急付款：生效中，至" in text_of(approval)  # bob's card says it was paid
     async with chat.app.db.unit_of_work() as uow:
         early = await tasks.tasks_of(uow.session, request_id=1)
     assert [(t.key, t.state) for t in early] == [("pay", "ready")]

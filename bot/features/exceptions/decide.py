@@ -291,7 +291,7 @@ async def _grant(turn: Turn, request: RequestRow, row: ExceptionGrantRow, part: 
                               end=local_time(ends_at, turn.person))))
     await _tell_granted(turn, request, row, kind)
     await refresh_cards(turn, request, row)
-    await effects.refresh_task_cards(turn, request)
+    await effects.refresh_request_cards(turn, request)
     if kind is not None:
         await effects.start(turn, request, kind, row)
         await effects.review_if_frequent(turn, request, service, kind)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.access import owners_of
 from bot.exception_marks import kind_name
+from bot.features.approvals import flow as approvals_flow
 from bot.features.exceptions.cards import reason_text
 from bot.features.tasks import flow as tasks_flow
 from bot.features.tasks.cards import title_of
@@ -20,8 +21,8 @@ from bot.views import local_time
 from chat.i18n import say
 from chat.replies import Text
 from dialogs.model import ExceptionKind, Service
+from store import approvals, tasks
 from store import exceptions as grants
-from store import tasks
 from store.models import ExceptionGrantRow, RequestRow
 from store.requests import format_request_id
 from store.tasks import format_task_id
@@ -38,8 +39,13 @@ async def start(turn: Turn, request: RequestRow, kind: ExceptionKind,
         await tasks_flow.start_early(turn, request)
 
 
-async def refresh_task_cards(turn: Turn, request: RequestRow) -> None:
-    """The open tasks' cards show the exception that now holds (or no longer does)."""
+async def refresh_request_cards(turn: Turn, request: RequestRow) -> None:
+    """The cards of its open approval steps and tasks show the exception that now holds (or
+    no longer does)."""
+    service = turn.services.bundle.catalog.get(request.service_id)
+    for step in await approvals.steps_of(turn.session, request_id=request.id or 0):
+        if step.state == "pending":
+            await approvals_flow.refresh_cards(turn, request, service, step)
     for task in await tasks.tasks_of(turn.session, request_id=request.id or 0):
         if task.state in (*OPEN_WORK, "blocked"):
             await tasks_flow.refresh_cards(turn, request, task)

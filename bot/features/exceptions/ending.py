@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.access import owners_of
 from bot.exception_marks import CAUSE_KEYS, kind_name
 from bot.features.exceptions.decide import deciders, refresh_cards
-from bot.features.exceptions.effects import refresh_task_cards
+from bot.features.exceptions.effects import refresh_request_cards
 from bot.features.tasks import flow as tasks_flow
 from bot.features.time.resync import resync_touched
 from bot.features.time.subjects import subject_of
@@ -54,7 +54,7 @@ async def end(turn: Turn, request: RequestRow, row: ExceptionGrantRow, cause: st
     if cause == "rejected" and kind is not None and kind.effect == "defer_approval" and held:
         await _tell_owners_rejected(turn, request, service, row, kind, created)
     await refresh_cards(turn, request, row)
-    await refresh_task_cards(turn, request)
+    await refresh_request_cards(turn, request)
     await resync_touched(turn)
     return True
 
