@@ -387,3 +387,25 @@ async def test_while_expedited_reminders_use_the_policies_halved(chat: ChatDrive
     assert (await due("approval.escalate")).isoformat() == "2026-11-23T07:15:00+00:00"
     await say(chat, "carol", "撤销例外 REQ-1 客户改期了")
     assert (await due("approval.remind")).isoformat() == "2026-11-23T07:30:00+00:00"
+
+
+async def test_the_status_card_button_asks_and_an_old_draft_cannot_make_a_second(
+        chat: ChatDriver) -> None:
+    await file_onboarding(chat)
+    status = (await chat.say("bob", "REQ-1"))[-1]
+    assert isinstance(status, Card) and "申请例外" in [b.label for b in status.buttons]
+    await click(chat, "bob", "申请例外")
+    old_draft = chat.button("bob", "新员工即将入职").action_id  # left unanswered
+    await ask_exception(chat, "bob", "加急 REQ-1", reason="新员工即将入职", impact="低",
+                        validity="1bd", justification="入职日期提前了")
+    await chat.click_action("bob", old_draft)
+    await click(chat, "bob", "低")
+    await say(chat, "bob", "1bd")
+    said = await say(chat, "bob", "再申请一次试试")
+    assert "已有一个「加急」例外" in said
+    async with chat.app.db.unit_of_work() as uow:
+        from store import exceptions as grants
+
+        live = await grants.of_request(uow.session, request_id=1, states=grants.LIVE_STATES)
+    assert [r.id for r in live] == [2]
+    assert "申请例外" not in [b.label for b in (await chat.say("nina", "REQ-1"))[-1].buttons]

@@ -138,8 +138,19 @@ async def _next_question(turn: Turn, request: RequestRow, kind: ExceptionKind,
         await conversation.ask(turn, PromptState("exc_justify", request=request.id or 0,
                                                  task=eid))
         await turn.reply(Text(say("exc.ask_justification", loc)))
+    elif await _another_live(turn, request, kind):
+        await refuse(turn, request, "already", say(
+            "exc.already", loc, rid=format_request_id(request.id or 0), kind=name,
+            eid=grants.format_exception_id(eid)), kind.kind)
     else:
         await decide.send(turn, request, kind, row)
+
+
+async def _another_live(turn: Turn, request: RequestRow, kind: ExceptionKind) -> bool:
+    """An older draft finished after a newer one was sent: still one of a kind at a time."""
+    live = await grants.of_request(turn.session, request_id=request.id or 0,
+                                   states=grants.LIVE_STATES)
+    return any(r.kind == kind.kind for r in live)
 
 
 def _reason_label(kind: ExceptionKind, number: int, locale: str) -> str:
