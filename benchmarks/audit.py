@@ -144,7 +144,7 @@ def _fulfilment(t: Tables, number: int, rid: str, agent: str,
     t.event(next(moments), "esmbot", "request.closed", rid, {"confirmed": False})
     t.task.append((number, number, "procure", json.dumps({"zh": "采购笔记本", "en": "Buy"}),
                    "procurement", "[]", "done", agent, None, None, _time(created),
-                   _time(created), _time(claimed), _time(done), _time(done)))
+                   _time(created), _time(claimed), _time(done), _time(done), False))
 
 
 def _moments(at: datetime) -> Iterator[datetime]:
@@ -155,7 +155,7 @@ def _moments(at: datetime) -> Iterator[datetime]:
 
 def _flush(db: sqlite3.Connection, t: Tables) -> None:
     statements = {
-        "request": 13, "approval_step": 12, "approval_seat": 10, "task": 15, "audit_event": 10}
+        "request": 13, "approval_step": 12, "approval_seat": 10, "task": 16, "audit_event": 10}
     for table, width in statements.items():
         rows: list[tuple[Any, ...]] = getattr(t, table)
         if rows:

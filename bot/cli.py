@@ -110,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
     _add_outbox_commands(sub)
+
+    from bot.features.exceptions.cli import add_commands as add_exception_commands
+
+    add_exception_commands(sub)
     return parser
 
 

@@ -146,6 +146,7 @@ def _settle_the_heap() -> None:
 
 async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
     from bot.features.approvals.chain_check import chain_warnings
+    from bot.features.exceptions.check import exception_warnings
     from bot.features.time.install import policy_calendar_problem
     from dialogs.loader import check_bundle, load_bundle
 
@@ -164,6 +165,8 @@ async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for warning in chain_warnings(bundle):
         print(warning)
+    for exception_warning in exception_warnings(bundle):
+        print(exception_warning)
     print(f"OK: {catalog}, {directory}, {calendars}")
     return EXIT_OK
 

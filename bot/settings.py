@@ -174,9 +174,10 @@ class PolicySettings(_Section):
     calendar: str = ""
     quiet_hours: str = "21:00-08:00"  # in each person's time zone; "" for none
     digest_time: str = "09:00"  # morning digests, in each person's time zone
+    exception_reminder_before: str = "1bd"  # a granted exception's end is announced this early
 
     @field_validator("approval_reminder", "approval_escalation", "task_reminder_before",
-                     "task_escalation_after", "confirm_timeout")
+                     "task_escalation_after", "confirm_timeout", "exception_reminder_before")
     @classmethod
     def _duration(cls, value: str) -> str:
         from org.durations import parse_duration

@@ -37,7 +37,8 @@ async def may_see(turn: Turn, request: RequestRow) -> bool:
 # Trail events whose ``to`` (a person or a list of them) may look at the request afterwards:
 # those asked to act on it (an escalation, a reminder) and those told its outcome (抄送).
 NAMED_VIEWERS = frozenset({"approval.escalated", "approval.reminded", "task.escalated",
-                           "approval.cc_sent"})
+                           "approval.cc_sent",
+                           "exception.requested"})  # its approvers (issue 18)
 
 
 async def _named_on_trail(turn: Turn, request: RequestRow) -> bool:

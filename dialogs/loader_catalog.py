@@ -9,10 +9,11 @@ from typing import Any, Literal, cast
 
 from chat.locale import I18n
 from dialogs.loader_checks import read_checks
+from dialogs.loader_exceptions import read_exceptions
 from dialogs.loader_fields import read_fields
 from dialogs.loader_flow import read_approval, read_tasks
 from dialogs.loader_refs import OWNER_KINDS, parse_reference
-from dialogs.model import CompletionDef, ExpediteDef, PolicyDef, Service, SlaDef
+from dialogs.model import CompletionDef, PolicyDef, Service, SlaDef
 from org.model import Problem
 from org.toml_tables import Report, Table, parse_toml, read_bytes
 
@@ -22,7 +23,6 @@ TOP_KEYS = ("service", "field", "approval", "task", "sla", "completion", "except
 SERVICE_KEYS = ("id", "name", "description", "department", "keywords", "owner", "priority")
 SLA_KEYS = ("response", "resolution", "calendar")
 COMPLETION_KEYS = ("confirm_by_requester", "confirm_timeout")
-EXPEDITE_KEYS = ("approver", "reasons", "max_duration")
 POLICY_KEYS = ("approval_reminder", "approval_escalation", "task_reminder_before",
                "task_escalation_after")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -59,14 +59,15 @@ def read_service(path: Path, problems: list[Problem]) -> Service | None:
     top = Table(data, report, _item(data), TOP_KEYS)
     head = _read_head(top)
     fields = read_fields(top)
+    sla = _read_sla(top)
     return Service(
         **head,
         fields=fields.definitions(),
         approval_rules=read_approval(top, fields),
         tasks=read_tasks(top, fields),
-        sla=_read_sla(top),
+        sla=sla,
         completion=_read_completion(top),
-        expedite=_read_expedite(top),
+        exceptions=read_exceptions(top, sla),
         policies=_read_policies(top),
         checks=read_checks(top, fields),
         version=hashlib.sha256(raw).hexdigest()[:16],
@@ -133,23 +134,3 @@ def _read_policies(top: Table) -> PolicyDef:
     if policies is None:
         return PolicyDef()
     return PolicyDef(*(policies.duration(key) for key in POLICY_KEYS))
-
-
-def _read_expedite(top: Table) -> ExpediteDef | None:
-    exceptions = top.table("exceptions", ("expedite",))
-    expedite = exceptions.table("expedite", EXPEDITE_KEYS) if exceptions else None
-    if expedite is None:
-        return None
-    approver = expedite.text("approver", required=True)
-    if approver is not None:
-        try:
-            parse_reference(approver)
-        except ValueError as exc:
-            expedite.say("approver", str(exc))
-    reasons = expedite.texts("reasons", required=True)
-    if reasons == ():
-        expedite.problem("must list at least one reason", "reasons")
-    duration = expedite.duration("max_duration", required=True)
-    if approver is None or not reasons or duration is None:
-        return None
-    return ExpediteDef(approver, reasons, duration)

@@ -13,7 +13,7 @@ from org.toml_tables import Table, did_you_mean
 
 RULE_KEYS = ("when", "steps", "cc")
 STEP_KEYS = ("approvers", "mode", "quorum")
-TASK_KEYS = ("id", "title", "group", "depends_on", "sla", "when", "description")
+TASK_KEYS = ("id", "title", "group", "depends_on", "sla", "when", "description", "recovery")
 MODES = ("all", "any")
 Mode = Literal["all", "any"]
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -123,7 +123,8 @@ def _read_task(table: Table, fields: Fields) -> TaskDef | None:
         _check_placeholders(table, {"zh": title.zh, "en": title.en}, fields)
     if tid is None or title is None or group is None:
         return None
-    return TaskDef(tid, title, group, depends_on, sla, when, description)
+    return TaskDef(tid, title, group, depends_on, sla, when, description,
+                   recovery=table.flag("recovery", False))
 
 
 def _check_placeholders(table: Table, texts: Mapping[str, str], fields: Fields) -> None:

@@ -92,6 +92,19 @@ def _people_problems(service: Service, directory: Directory) -> list[tuple[str, 
         if task.group not in directory.groups:
             found.append((f"task {task.id}", f"'group' names unknown group '{task.group}'"
                                              f"{did_you_mean(task.group, directory.groups)}"))
+    return found + _exception_problems(service, directory)
+
+
+def _exception_problems(service: Service, directory: Directory) -> list[tuple[str, str]]:
+    """Exception recovery tasks naming groups the directory lacks."""
+    found: list[tuple[str, str]] = []
+    item = f"service {service.id}"
+    for kind in service.exceptions:
+        for number, task in enumerate(kind.recovery, 1):
+            if task.group not in directory.groups:
+                found.append((item, f"'exceptions.{kind.kind}.recovery[{number}].group' names "
+                                    f"unknown group '{task.group}'"
+                                    f"{did_you_mean(task.group, directory.groups)}"))
     return found
 
 
@@ -104,6 +117,9 @@ def _references_of(service: Service) -> list[tuple[str, str, str]]:
             found += [(f"approval.rule[{r}]", f"steps[{s}].approvers: ", a)
                       for a in step.approvers]
         found += [(f"approval.rule[{r}]", "cc: ", c) for c in rule.cc]
-    if service.expedite is not None:
-        found.append((item, "exceptions.expedite.approver: ", service.expedite.approver))
+    for kind in service.exceptions:
+        found.append((item, f"exceptions.{kind.kind}.approver: ", kind.approver))
+        if kind.high_impact_approver:
+            found.append((item, f"exceptions.{kind.kind}.high_impact_approver: ",
+                          kind.high_impact_approver))
     return found

@@ -102,6 +102,7 @@ class TaskDef:
     sla: Duration | None = None
     when: Expr | None = None
     description: I18n | None = None
+    recovery: bool = False  # undoes access or takes back an asset ("recovery on time" metric)
 
 
 @dataclass(frozen=True)
@@ -127,11 +128,34 @@ class PolicyDef:
     task_escalation_after: Duration | None = None  # after a breach, the service owner
 
 
+ExceptionEffect = Literal["expedite", "defer_approval", "allow"]
+EXCEPTION_EFFECTS: tuple[str, ...] = ("expedite", "defer_approval", "allow")
+OTHER_REASON = "other"  # the reason that always asks for a written one
+
+
 @dataclass(frozen=True)
-class ExpediteDef:
-    approver: str
-    reasons: tuple[str, ...]
+class ExceptionReason:
+    value: str
+    label: I18n  # a plain string reason is its own label in both languages
+
+
+@dataclass(frozen=True)
+class ExceptionKind:
+    """One ``[exceptions.<kind>]`` of a service package (CATALOG.md, governed exceptions)."""
+
+    kind: str
+    name: I18n
+    effect: ExceptionEffect
+    approver: str  # approver reference, as in approval rules
+    reasons: tuple[ExceptionReason, ...]
     max_duration: Duration
+    high_impact_approver: str | None = None  # impact "high" also needs this one
+    resolution: Duration | None = None  # effect expedite: the resolution SLA while it holds
+    review_threshold: int | None = None  # more grants than this in 30 days: a review task
+    recovery: tuple[TaskDef, ...] = ()  # created when the exception ends
+
+    def reason(self, value: str) -> ExceptionReason | None:
+        return next((r for r in self.reasons if r.value == value), None)
 
 
 @dataclass(frozen=True)
@@ -148,7 +172,7 @@ class Service:
     tasks: tuple[TaskDef, ...] = ()
     sla: SlaDef = field(default_factory=SlaDef)
     completion: CompletionDef = field(default_factory=CompletionDef)
-    expedite: ExpediteDef | None = None
+    exceptions: tuple[ExceptionKind, ...] = ()
     policies: PolicyDef = field(default_factory=PolicyDef)
     checks: tuple[CheckDef, ...] = ()  # rules across fields, checked before confirmation
     version: str = ""  # content hash of the package file; requests keep the one they began with
@@ -156,6 +180,13 @@ class Service:
 
     def field(self, field_id: str) -> FieldDef | None:
         return next((f for f in self.fields if f.id == field_id), None)
+
+    def exception_kind(self, kind: str) -> ExceptionKind | None:
+        return next((k for k in self.exceptions if k.kind == kind), None)
+
+    @property
+    def expedite(self) -> ExceptionKind | None:
+        return self.exception_kind("expedite")
 
 
 @dataclass(frozen=True)

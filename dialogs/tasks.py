@@ -27,6 +27,7 @@ class PlannedTask:
     group: str
     depends_on: tuple[str, ...]
     skipped: bool
+    recovery: bool = False
 
 
 def plan_tasks(ctx: DialogContext, answers: Mapping[str, Any]) -> list[PlannedTask]:
@@ -38,6 +39,7 @@ def plan_tasks(ctx: DialogContext, answers: Mapping[str, Any]) -> list[PlannedTa
             group=task.group,
             depends_on=task.depends_on,
             skipped=task.when is not None and not task.when.evaluate(env),
+            recovery=task.recovery,
         )
         for task in ctx.service.tasks
     ]

@@ -317,6 +317,7 @@ class TaskRow(SQLModel, table=True):
     claimed_at: datetime | None = _utc(nullable=True)
     done_at: datetime | None = _utc(nullable=True)
     updated_at: datetime = _utc()
+    recovery: bool = False  # undoes access or takes back an asset (issue 18)
 
 
 class SurveyResponseRow(SQLModel, table=True):
@@ -388,3 +389,47 @@ class NumberedChoiceRow(SQLModel, table=True):
     conversation: str = Field(primary_key=True)  # the adapter's key: channel, tenant, target
     shown: dict[str, Any] = _json()  # the buttons and the message they came with
     shown_at: datetime = _utc(index=True)
+
+
+EXCEPTION_STATES = ("draft", "requested", "granted", "denied", "ended")
+
+
+class ExceptionGrantRow(SQLModel, table=True):
+    """A governed exception (例外) on one request, shown to people as ``EXC-<id>``.
+
+    ``draft`` while the requester answers the bot's questions, ``requested`` while its
+    approvers decide, then ``granted`` (until ``ends_at``) or ``denied``; ``ended`` by expiry,
+    revocation, the request closing or (defer_approval) a late rejection: ``end_cause``.
+    ``seats``: who must grant, by part (``approver``, and ``high`` for impact high), each a
+    list of people any one of whom decides; ``decisions``: part -> {by, for, verdict, comment}.
+    """
+
+    __tablename__ = "exception_grant"
+    __table_args__ = (
+        Index("ix_exception_grant_request", "request_id"),
+        Index("ix_exception_grant_service_granted", "service_id", "granted_at"),
+        Index("ix_exception_grant_state", "state"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    service_id: str
+    kind: str
+    effect: str  # expedite | defer_approval | allow
+    state: str = "draft"
+    requested_by: str
+    reason: str | None = None  # the reason's value in the service package
+    reason_text: str | None = None  # "other": what the requester wrote
+    impact: str | None = None  # low | medium | high
+    validity: str | None = None  # a duration, e.g. "2bd"
+    justification: str | None = None
+    seats: dict[str, Any] = _json()
+    decisions: dict[str, Any] = _json()
+    granted_at: datetime | None = _utc(nullable=True)
+    ends_at: datetime | None = _utc(nullable=True)
+    ended_at: datetime | None = _utc(nullable=True)
+    end_cause: str | None = None  # expired | revoked | closed | rejected
+    end_note: str | None = None  # why it was denied or revoked
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()

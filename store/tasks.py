@@ -51,11 +51,12 @@ async def create_task(
     depends_on: Sequence[str],
     state: str,
     now: datetime,
+    recovery: bool = False,
 ) -> TaskRow:
     _check_state(state)
     row = TaskRow(request_id=request_id, key=key, title=dict(title), group_id=group_id,
                   depends_on=list(depends_on), state=state, created_at=now, updated_at=now,
-                  ready_at=now if state == "ready" else None)
+                  ready_at=now if state == "ready" else None, recovery=recovery)
     session.add(row)
     await session.flush()
     return row

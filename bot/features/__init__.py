@@ -13,6 +13,7 @@ from bot.features import (
     audit,
     completion,
     delegation,
+    exceptions,
     forms,
     help,
     intake,
@@ -24,6 +25,7 @@ from bot.features.registry import Feature, Registry
 
 FEATURES: tuple[Feature, ...] = (
     status.FEATURE,
+    exceptions.FEATURE,
     help.FEATURE,
     intake.FEATURE,
     approvals.FEATURE,

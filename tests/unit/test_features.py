@@ -42,11 +42,12 @@ def test_every_feature_is_listed_once() -> None:
 
 def test_the_registry_knows_every_action_prefix_and_prompt_purpose() -> None:
     assert set(REGISTRY.actions) == {"apr", "tsk", "cfm", "csat", "dlg", "pick", "cat", "mine",
-                                     "st", "wd", "ret", "ans", "rs", "apm", "sw", "rop"}
+                                     "st", "wd", "ret", "ans", "rs", "apm", "sw", "rop", "exc"}
     assert set(REGISTRY.prompts) == {"withdraw", "reject", "handover", "question", "info",
                                      "reopen", "csat_comment", "send_back", "send_back_answer",
                                      "delegation_until", "transfer", "add_approver",
-                                     "approve_pending", "reopen_which"}
+                                     "approve_pending", "reopen_which",
+                                     "exc_reason", "exc_validity", "exc_justify", "exc_deny"}
 
 
 @pytest.mark.parametrize("twice", [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.action_ids import StatusClick
+from bot.exception_marks import active_fields
 from bot.features.approvals.actions import ApprovalClick, MoveClick, Verb
 from bot.features.approvals.fallbacks import note_text
 from bot.features.approvals.sendback_ids import SendBackClick
@@ -15,7 +16,7 @@ from chat.replies import Button, Card, CardField
 from dialogs.model import Service
 from org.model import Directory, Person
 from store.approvals import active_seats
-from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow
+from store.models import ApprovalSeatRow, ApprovalStepRow, ExceptionGrantRow, RequestRow
 from store.requests import format_request_id
 
 
@@ -79,12 +80,15 @@ def approval_card(
     seat: str,
     viewer: Person,
     directory: Directory,
+    exceptions: Sequence[ExceptionGrantRow] = (),
 ) -> Card:
-    """The card for ``seat``'s approver (or the delegate ``viewer``) on ``step``."""
+    """The card for ``seat``'s approver (or the delegate ``viewer``) on ``step``;
+    ``exceptions``: the request's that hold or wait (an urgent payment paid already ...)."""
     loc = viewer.locale
     rid = format_request_id(request.id or 0)
     facts = [
         CardField(say("req.field_requester", loc), _requester(request, directory, loc)),
+        *active_fields(exceptions, service, viewer),
         *answer_fields(request, service, viewer, directory),
         CardField(say("apr.field_step", loc), say(
             "apr.step_of", loc, n=step.position, total=step.total,

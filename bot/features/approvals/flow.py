@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import card_updates, conversation
 from bot.delegates import delegates_of
+from bot.exception_marks import live_of
 from bot.features.approvals import cc
 from bot.features.approvals.actions import ApprovalCardCopy
 from bot.features.approvals.cards import (
@@ -37,6 +38,7 @@ from chat.i18n import say
 from chat.replies import Message, Text
 from dialogs.model import Service
 from store import approvals, requests
+from store import exceptions as exception_grants
 from store.approvals import StepPlan, active_seats, added_undecided
 from store.models import ApprovalSeatRow, ApprovalStepRow, OutboxRow, RequestRow
 from store.requests import format_request_id
@@ -203,7 +205,8 @@ async def send_card(
     if viewer is None:
         return
     card = approval_card(request, service, step, seats, seat=seat, viewer=viewer,
-                         directory=directory)
+                         directory=directory,
+                         exceptions=await live_of(turn.session, request.id or 0))
     await turn.tell(to, card, correlation=ApprovalCardCopy(step.id or 0, seat, to).format())
 
 
@@ -219,6 +222,7 @@ async def refresh_cards(
     if seats is None:
         seats = await approvals.seats_of(turn.session, step_id=step.id or 0)
     directory = turn.services.bundle.directory
+    marks = await live_of(turn.session, request.id or 0)
 
     def render(row: OutboxRow) -> Message | None:
         copy = ApprovalCardCopy.parse(row.correlation or "")
@@ -226,7 +230,7 @@ async def refresh_cards(
         if copy is None or viewer is None:
             return None
         return approval_card(request, service, step, seats, seat=copy.seat, viewer=viewer,
-                             directory=directory)
+                             directory=directory, exceptions=marks)
 
     await card_updates.refresh(turn, ApprovalCardCopy.of_step(step.id or 0), render)
 
@@ -437,6 +441,8 @@ async def _reject(
                               reason=f"{who}: {reason}", now=turn.now)
     await turn.audit("request.rejected", rid_of(request), {"by": decided.decided_by,
                                                           "reason": reason})
+    await exception_grants.end_with_request(turn.session, request_id=request.id or 0,
+                                            cause="rejected", now=turn.now)
     await turn.tell(request.requester, rejection_card(
         request, turn.locale_of(request.requester), who=who, reason=reason))
     await cc.tell_outcome(turn, request, service, "rejected", reason=reason)

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.features.audit.replay import Replayed, Seat, Step, Task
+from bot.features.audit.replay import Exception_, Replayed, Seat, Step, Task
 
 
 def differences(rid: str, table: Replayed | None, trail: Replayed | None) -> list[str]:
@@ -27,7 +27,19 @@ def differences(rid: str, table: Replayed | None, trail: Replayed | None) -> lis
     _answers(found, rid, table.answers, trail.answers)
     _steps(found, rid, table.steps, trail.steps)
     _tasks(found, rid, table.tasks, trail.tasks)
+    _exceptions(found, rid, table.exceptions, trail.exceptions)
     return found
+
+
+def _exceptions(found: list[str], rid: str, table: Mapping[str, Exception_],
+                trail: Mapping[str, Exception_]) -> None:
+    for eid in sorted(set(table) | set(trail), key=lambda e: (len(e), e)):
+        ours, theirs = table.get(eid), trail.get(eid)
+        if ours is None or theirs is None:
+            found.append(_presence(rid, eid, ours))
+            continue
+        for part in ("kind", "state", "end_cause"):
+            _field(found, rid, f"{eid}.{part}", getattr(ours, part), getattr(theirs, part))
 
 
 def _answers(found: list[str], rid: str, table: Mapping[str, Any],

@@ -18,7 +18,11 @@ NO_STATE = frozenset({
     "approval.refused", "approval.reminded", "approval.escalated", "approval.completed",
     "approval.cc_sent", "request.resubmitted",  # who was told; the link to an earlier request
     "task.refused", "task.breached", "task.escalated", "request.breached",
-    "survey.answered", "survey.commented"})
+    "survey.answered", "survey.commented",
+    # exceptions: refusals and reminders change nothing; the tasks they create have their own
+    # task.created; a first of two grants leaves the exception requested
+    "exception.refused", "exception.reminded", "exception.recovery_created",
+    "exception.review_created", "exception.approved"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,15 @@ class Task:
 
 
 @dataclass
+class Exception_:
+    """A governed exception (例外) of the request: its state and, once ended, why."""
+
+    kind: str
+    state: str
+    end_cause: str | None = None
+
+
+@dataclass
 class Replayed:
     """A request as its trail tells it. ``steps`` by ``(round, position)``, ``tasks`` by
     ``TASK-<id>``; ``unknown``: actions this replay does not know (their effect is missing)."""
@@ -67,6 +80,7 @@ class Replayed:
     tasks: dict[str, Task] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)
     last_rejected: tuple[int, int] | None = None
+    exceptions: dict[str, Exception_] = field(default_factory=dict)  # by EXC-<id>
 
 
 def replay(events: Iterable[TrailEvent]) -> Replayed:
@@ -244,6 +258,24 @@ def _task_of(state: Replayed, event: TrailEvent) -> Task:
     return state.tasks.setdefault(tid, Task("?", "?", "?"))
 
 
+# --- exceptions -----------------------------------------------------------------------------
+
+
+def _exception_requested(state: Replayed, event: TrailEvent) -> None:
+    state.exceptions[str(event.data.get("exception"))] = Exception_(
+        str(event.data.get("kind")), "requested")
+
+
+def _exception(to_state: str) -> Callable[[Replayed, TrailEvent], None]:
+    def move(state: Replayed, event: TrailEvent) -> None:
+        found = state.exceptions.setdefault(str(event.data.get("exception")),
+                                            Exception_("?", "?"))
+        found.state = to_state
+        if to_state == "ended":
+            found.end_cause = str(event.data.get("cause") or "") or None
+    return move
+
+
 _MOVES: dict[str, Callable[[Replayed, TrailEvent], None]] = {
     "request.submitted": _submitted,
     "request.amended": _amended,
@@ -274,4 +306,10 @@ _MOVES: dict[str, Callable[[Replayed, TrailEvent], None]] = {
     "task.info_answered": _task("claimed"),
     "task.reopened": _task("claimed"),
     "task.cancelled": _task("cancelled"),
+    "exception.requested": _exception_requested,
+    "exception.granted": _exception("granted"),
+    "exception.denied": _exception("denied"),
+    "exception.revoked": _exception("ended"),
+    "exception.expired": _exception("ended"),
+    "exception.ended": _exception("ended"),
 }

@@ -8,9 +8,24 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.audit.replay import Replayed, Seat, Step, Task, TrailEvent, replay
+from bot.features.audit.replay import (
+    Exception_,
+    Replayed,
+    Seat,
+    Step,
+    Task,
+    TrailEvent,
+    replay,
+)
 from store import audit
-from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow
+from store.exceptions import format_exception_id
+from store.models import (
+    ApprovalSeatRow,
+    ApprovalStepRow,
+    ExceptionGrantRow,
+    RequestRow,
+    TaskRow,
+)
 from store.requests import format_request_id
 from store.tasks import format_task_id
 
@@ -18,6 +33,7 @@ _REQUESTS = RequestRow.__table__  # type: ignore[attr-defined]
 _STEPS = ApprovalStepRow.__table__  # type: ignore[attr-defined]
 _SEATS = ApprovalSeatRow.__table__  # type: ignore[attr-defined]
 _TASKS = TaskRow.__table__  # type: ignore[attr-defined]
+_EXCEPTIONS = ExceptionGrantRow.__table__  # type: ignore[attr-defined]
 
 
 async def every_request_id(session: AsyncSession) -> list[int]:
@@ -65,7 +81,20 @@ async def in_tables(session: AsyncSession, ids: Sequence[int]) -> dict[int, Repl
         if task.request_id in found:
             found[task.request_id].tasks[format_task_id(int(task.id))] = Task(
                 task.key, task.group_id, task.state, task.assignee)
+    await _exceptions_in(session, ids, found)
     return found
+
+
+async def _exceptions_in(session: AsyncSession, ids: Sequence[int],
+                         found: dict[int, Replayed]) -> None:
+    """Drafts are the requester's answers so far, not yet on the trail."""
+    for row in await session.execute(
+            select(_EXCEPTIONS.c.id, _EXCEPTIONS.c.request_id, _EXCEPTIONS.c.kind,
+                   _EXCEPTIONS.c.state, _EXCEPTIONS.c.end_cause)
+            .where(_EXCEPTIONS.c.request_id.in_(ids), _EXCEPTIONS.c.state != "draft")):
+        if row.request_id in found:
+            found[row.request_id].exceptions[format_exception_id(int(row.id))] = Exception_(
+                row.kind, row.state, row.end_cause)
 
 
 async def on_trails(session: AsyncSession, ids: Sequence[int]) -> dict[int, Replayed]:

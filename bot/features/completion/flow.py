@@ -12,6 +12,7 @@ from bot.turn import Turn
 from bot.views import service_name, status_label
 from chat.i18n import say
 from chat.replies import Button, Card, Message, Text
+from store import exceptions as exception_grants
 from store import requests, surveys, tasks
 from store.models import OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id
@@ -156,6 +157,8 @@ async def close(turn: Turn, request: RequestRow, *, confirmed: bool = False) -> 
     await requests.set_status(turn.session, request=request, status="closed", reason=None,
                               now=turn.now)
     await turn.audit("request.closed", _rid(request), {"confirmed": confirmed})
+    await exception_grants.end_with_request(turn.session, request_id=request.id or 0,
+                                            cause="closed", now=turn.now)
     await _refresh_confirm_card(turn, request)
     if confirmed:
         await turn.reply(Text(say("cfm.closed", turn.locale, rid=_rid(request))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import conversation, views
 from bot.features.approvals import flow
+from bot.features.exceptions import view as exception_view
 from bot.features.status import lookup
 from bot.features.status.cards import my_requests_card, status_card
 from bot.features.status.progress import progress_of
@@ -14,6 +15,7 @@ from bot.turn import Turn
 from bot.visibility import visible_request
 from chat.i18n import say
 from chat.replies import Text
+from store import exceptions as exception_grants
 from store import requests
 from store.models import RequestRow
 from store.requests import format_request_id
@@ -40,7 +42,7 @@ async def show_status(turn: Turn, request_id: int) -> None:
     card = status_card(row, bundle.catalog.get(row.service_id), turn.person,
                        bundle.directory, step=progress.step, holder=progress.holder,
                              since=progress.since, history=progress.history)
-    await turn.reply(card)
+    await turn.reply(await exception_view.on_status_card(turn, row, card))
     await lookup.actionable_cards(turn, row)
 
 
@@ -74,6 +76,8 @@ async def withdraw(turn: Turn, request_id: int, reason: str) -> None:
     await requests.set_status(turn.session, request=row, status="withdrawn",
                               reason=reason.strip(), now=turn.now)
     await turn.audit("request.withdrawn", rid, {"reason": reason.strip(), "told": told})
+    await exception_grants.end_with_request(turn.session, request_id=request_id,
+                                            cause="withdrawn", now=turn.now)
     await tell_withdrawn(turn, row, told, reason.strip())
     await turn.reply(Text(say("req.withdrawn", turn.locale, rid=rid, reason=reason.strip())))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.action_ids import StatusClick
+from bot.exception_marks import active_fields
 from bot.features.tasks.actions import TaskClick, TaskVerb
 from bot.people import name_of
 from bot.views import answer_fields, local_time, service_name
@@ -12,7 +13,7 @@ from chat.i18n import say
 from chat.replies import Button, Card, CardField
 from dialogs.model import Service
 from org.model import Directory, Person
-from store.models import RequestRow, TaskRow
+from store.models import ExceptionGrantRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import FINISHED_TASK_STATES, format_task_id
 
@@ -66,6 +67,7 @@ def task_card(
     *,
     viewer: Person,
     directory: Directory,
+    exceptions: Sequence[ExceptionGrantRow] = (),
 ) -> Card:
     loc = viewer.locale
     tid = format_task_id(task.id or 0)
@@ -77,6 +79,7 @@ def task_card(
                   else request.requester),
         CardField(say("task.field_group", loc), group_name(directory, task.group_id, loc)),
         CardField(say("task.field_state", loc), state_text(task, siblings, viewer, directory)),
+        *active_fields(exceptions, service, viewer),  # an expedite, an allow ... and its end
     ]
     if task.state == "waiting_info" and task.question:
         facts.append(CardField(say("task.field_question", loc), task.question))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import card_updates, conversation
+from bot.exception_marks import live_of
 from bot.features.completion import flow as completion
 from bot.features.tasks.actions import TaskCardCopy
 from bot.features.tasks.cards import TASK_STATE_KEYS, group_name, task_card, title_of, waits_for
@@ -27,7 +28,8 @@ from dialogs.parsing.result import Parsed
 from dialogs.tasks import plan_tasks
 from org.model import Group, Person
 from store import approvals, outbox, requests, tasks
-from store.models import OutboxRow, RequestRow, TaskRow
+from store.exceptions import REVIEW_TASK_KEY
+from store.models import ExceptionGrantRow, OutboxRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import FINISHED_TASK_STATES, format_task_id
 
@@ -44,10 +46,15 @@ def service_of(turn: Turn, request: RequestRow) -> Service | None:
 async def begin(turn: Turn, request: RequestRow) -> None:
     """Approval is complete (or was not needed): create the tasks and announce the ready ones."""
     service = service_of(turn, request)
+    early = _fulfilment(await tasks.tasks_of(turn.session, request_id=request.id or 0))
     await requests.set_status(turn.session, request=request, status="in_progress", reason=None,
                               now=turn.now)
     rid = format_request_id(request.id or 0)
     await turn.audit("request.in_progress", rid, {})
+    if early:  # fulfilment started before approval ended (a defer_approval exception)
+        if all(t.state in FINISHED_TASK_STATES for t in early):
+            await completion.resolve(turn, request)
+        return
     created = await _create_tasks(turn, request, service)
     ready = [t for t in created if t.state == "ready"]
     loc = turn.locale_of(request.requester)
@@ -62,6 +69,24 @@ async def begin(turn: Turn, request: RequestRow) -> None:
     await turn.tell(request.requester, Text(say(key, loc, rid=rid, holder=holders)))
     for task in ready:
         await announce(turn, request, task)
+
+
+async def start_early(turn: Turn, request: RequestRow) -> list[TaskRow]:
+    """A ``defer_approval`` exception: the tasks are created and announced now, while the
+    approval chain still runs (``begin`` then only moves the request on)."""
+    if _fulfilment(await tasks.tasks_of(turn.session, request_id=request.id or 0)):
+        return []
+    created = await _create_tasks(turn, request, service_of(turn, request))
+    for task in created:
+        if task.state == "ready":
+            await announce(turn, request, task)
+    return created
+
+
+def _fulfilment(siblings: Sequence[TaskRow]) -> list[TaskRow]:
+    """The request's own tasks: a service's exception review (复盘) task rides on the request
+    that crossed the threshold, but the request neither waits for it nor starts with it."""
+    return [t for t in siblings if t.key != REVIEW_TASK_KEY]
 
 
 async def _create_tasks(
@@ -81,10 +106,10 @@ async def _create_tasks(
         task = await tasks.create_task(
             turn.session, request_id=request.id or 0, key=plan.key,
             title={"zh": plan.title.zh, "en": plan.title.en}, group_id=plan.group,
-            depends_on=plan.depends_on, state=state, now=turn.now)
+            depends_on=plan.depends_on, state=state, now=turn.now, recovery=plan.recovery)
         await turn.audit("task.created", format_request_id(request.id or 0), {
             "task": format_task_id(task.id or 0), "key": plan.key, "group": plan.group,
-            "state": state})
+            "state": state} | ({"recovery": True} if plan.recovery else {}))
         created.append(task)
     return created
 
@@ -97,7 +122,8 @@ async def announce(turn: Turn, request: RequestRow, task: TaskRow) -> None:
     siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
     chat = group.chat.get(turn.key.channel)
     if chat:
-        card = _card_for(turn, request, task, siblings, _group_viewer(turn, group))
+        marks = await live_of(turn.session, request.id or 0)
+        card = _card_for(turn, request, task, siblings, _group_viewer(turn, group), marks)
         copy = TaskCardCopy(task.id or 0, GROUP_SEAT)
         await turn.post_to_chat(chat, card, correlation=copy.format())
         return
@@ -116,10 +142,12 @@ def _group_viewer(turn: Turn, group: Group) -> Person:
 
 
 def _card_for(
-    turn: Turn, request: RequestRow, task: TaskRow, siblings: Sequence[TaskRow], viewer: Person
+    turn: Turn, request: RequestRow, task: TaskRow, siblings: Sequence[TaskRow], viewer: Person,
+    marks: Sequence[ExceptionGrantRow] = (),
 ) -> Message:
+    """``marks``: the request's exceptions that hold or wait, shown on the card."""
     return task_card(request, service_of(turn, request), task, siblings, viewer=viewer,
-                     directory=turn.services.bundle.directory)
+                     directory=turn.services.bundle.directory, exceptions=marks)
 
 
 async def send_card(
@@ -127,7 +155,8 @@ async def send_card(
 ) -> None:
     viewer = turn.services.bundle.directory.person(to)
     if viewer is not None:
-        await turn.tell(to, _card_for(turn, request, task, siblings, viewer),
+        marks = await live_of(turn.session, request.id or 0)
+        await turn.tell(to, _card_for(turn, request, task, siblings, viewer, marks),
                         correlation=TaskCardCopy(task.id or 0, to).format())
 
 
@@ -135,6 +164,7 @@ async def refresh_cards(turn: Turn, request: RequestRow, task: TaskRow) -> None:
     """Every copy of the task's card shows it as it is now."""
     siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
     directory = turn.services.bundle.directory
+    marks = await live_of(turn.session, request.id or 0)
 
     def render(row: OutboxRow) -> Message | None:
         copy = TaskCardCopy.parse(row.correlation or "")
@@ -142,7 +172,7 @@ async def refresh_cards(turn: Turn, request: RequestRow, task: TaskRow) -> None:
         group = directory.groups.get(task.group_id)
         viewer = (_group_viewer(turn, group) if to == GROUP_SEAT and group
                   else directory.person(to))
-        return _card_for(turn, request, task, siblings, viewer) if viewer else None
+        return _card_for(turn, request, task, siblings, viewer, marks) if viewer else None
 
     await card_updates.refresh(turn, TaskCardCopy.of_task(task.id or 0), render)
 
@@ -239,7 +269,8 @@ async def _give_holder_a_card(turn: Turn, request: RequestRow, task: TaskRow) ->
     viewer = turn.services.bundle.directory.person(holder)
     if viewer and not any(TaskCardCopy.parse(row.correlation or "") == copy for row in mine):
         siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
-        await turn.notify(holder, _card_for(turn, request, task, siblings, viewer),
+        marks = await live_of(turn.session, request.id or 0)
+        await turn.notify(holder, _card_for(turn, request, task, siblings, viewer, marks),
                           correlation=copy.format())  # their direct chat
 
 
@@ -298,8 +329,9 @@ async def _unblock(turn: Turn, request: RequestRow) -> None:
             await turn.audit("task.ready", format_request_id(request.id or 0),
                              {"task": format_task_id(task.id or 0)})
             await announce(turn, request, task)
-    if all(t.state in FINISHED_TASK_STATES for t in siblings):
-        await completion.resolve(turn, request)
+    if (all(t.state in FINISHED_TASK_STATES for t in _fulfilment(siblings))
+            and request.status == "in_progress"):
+        await completion.resolve(turn, request)  # not while approval runs, nor once resolved
 
 
 async def release(turn: Turn, task_id: int) -> None:

@@ -26,13 +26,14 @@ from bot.features.time.sla import Clock
 from bot.features.time.subjects import subject_of
 from bot.turn import Turn
 from org.business_time import add_working_time, length_of
-from org.model import Calendar
+from org.model import Calendar, Duration
 from store import approvals, requests, tasks, timers
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow, TimerRow
 from store.requests import parse_request_id
 from store.tasks import parse_task_id
 from store.timers import Moment
 
+EXPEDITED_SCALE = 0.5  # an expedite exception: reminders use the service's policies halved
 SLA_KINDS = ("task.remind", "task.breach")
 TASK_KINDS = (*SLA_KINDS, "task.escalate")
 REQUEST_KINDS = ("request.breach", "confirm.timeout")
@@ -96,9 +97,10 @@ async def resync(turn: Turn, request_id: int) -> None:
                 *(subject_of("task", task.id) for task in request_tasks),
                 *(subject_of("seat", seat.id) for _step, seat in seats)]
     book = await TimerBook.of(turn.session, turn.now, subjects)
-    await _sync_tasks(turn, book, request_tasks, clocks, policy)
+    scale = EXPEDITED_SCALE if any(c.expedited for c in clocks) else 1.0
+    await _sync_tasks(turn, book, request_tasks, clocks, policy, scale)
     await _sync_request(turn, book, request, clocks, policy)
-    await _sync_seats(book, seats, policy, paused=request.status == "returned")
+    await _sync_seats(book, seats, policy, paused=request.status == "returned", scale=scale)
 
 
 async def _seats_of(turn: Turn, request: RequestRow) -> list[Seat]:
@@ -107,7 +109,7 @@ async def _seats_of(turn: Turn, request: RequestRow) -> list[Seat]:
 
 
 async def _sync_tasks(turn: Turn, book: TimerBook, request_tasks: Sequence[TaskRow],
-                      clocks: list[Clock], policy: Policy) -> None:
+                      clocks: list[Clock], policy: Policy, scale: float = 1.0) -> None:
     running = {parse_task_id(c.task or ""): c for c in clocks if c.kind == "task"}
     for task in request_tasks:
         subject = subject_of("task", task.id)
@@ -115,19 +117,19 @@ async def _sync_tasks(turn: Turn, book: TimerBook, request_tasks: Sequence[TaskR
         if clock is None or clock.due_at is None:
             await book.cancel(subject, TASK_KINDS)
             continue
-        remind_at = _reminder_at(policy, clock)
+        remind_at = _reminder_at(policy, clock, scale)
         await book.keep_or_replace("task.breach", subject, clock.due_at)
         if remind_at is not None and remind_at > turn.now:
             await book.keep_or_replace("task.remind", subject, remind_at)
 
 
-def _reminder_at(policy: Policy, clock: Clock) -> datetime | None:
+def _reminder_at(policy: Policy, clock: Clock, scale: float = 1.0) -> datetime | None:
     """``task_reminder_before`` ahead of the breach, counted the way the clock counts."""
     calendar = policy.calendar
     business = clock.target.business or policy.task_reminder_before.business
     if clock.running_since is None or (business and calendar is None):
         return None
-    before = length_of(calendar or _NO_CALENDAR, policy.task_reminder_before)
+    before = length_of(calendar or _NO_CALENDAR, policy.task_reminder_before) * scale
     left = length_of(calendar or _NO_CALENDAR, clock.target) - clock.used - before
     if left <= timedelta():
         return None
@@ -155,7 +157,7 @@ async def _sync_request(turn: Turn, book: TimerBook, request: RequestRow, clocks
 
 
 async def _sync_seats(book: TimerBook, seats: Sequence[Seat], policy: Policy, *,
-                      paused: bool = False) -> None:
+                      paused: bool = False, scale: float = 1.0) -> None:
     """``paused``: the request is sent back to its requester, its approvers are not chased."""
     for step, seat in seats:
         subject = subject_of("seat", seat.id)
@@ -164,11 +166,21 @@ async def _sync_seats(book: TimerBook, seats: Sequence[Seat], policy: Policy, *,
             continue
         opened = step.started_at
         await book.keep_or_replace("approval.remind", subject,
-                                   policy.after(opened, policy.approval_reminder),
+                                   _after(policy, opened, policy.approval_reminder, scale),
                                    recipient=seat.approver)
         await book.keep_or_replace("approval.escalate", subject,
-                                   policy.after(opened, policy.approval_escalation),
+                                   _after(policy, opened, policy.approval_escalation, scale),
                                    recipient=seat.approver)
+
+
+def _after(policy: Policy, start: datetime, duration: Duration, scale: float) -> datetime:
+    """``policy.after``, with the duration scaled (an expedite halves reminder policies)."""
+    if scale == 1.0:
+        return policy.after(start, duration)
+    calendar = policy.calendar
+    if duration.business and calendar is not None:
+        return add_working_time(calendar, start, length_of(calendar, duration) * scale)
+    return start + length_of(calendar or _NO_CALENDAR, duration) * scale
 
 
 _NO_CALENDAR = Calendar(id="-", timezone="UTC", hours=(), weekdays=frozenset())

@@ -13,11 +13,12 @@ Wall-clock targets (``4h``) count elapsed time; business targets (``4bh``) worki
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from dialogs.model import Service
 from org.business_time import add_working_time, business_seconds_between, length_of
+from org.durations import parse_duration
 from org.model import Calendar, Duration
 
 
@@ -39,6 +40,7 @@ class Clock:
     stopped_at: datetime | None
     due_at: datetime | None  # when it breaches if it keeps running; None while paused/stopped
     late: bool  # breached (stopped after its target, or running past due)
+    expedited: bool = False  # resolution: an expedite exception's target holds (issue 18)
 
 
 RESPONSE_STOPS = ("approval.approved", "approval.rejected", "approval.sent_back", "task.claimed",
@@ -85,7 +87,14 @@ def request_clocks(
     if service.sla.response is not None:
         clocks.append(_clock("response", None, service.sla.response, _response(events, submitted),
                              calendar, now))
-    if service.sla.resolution is not None:
+    expedite = _expedited(events)
+    if expedite is not None:
+        target, granted = expedite
+        clocks.append(replace(_clock(
+            "resolution", None, target,
+            _resolution([e for e in events if e.at >= granted.at], granted), calendar, now),
+            expedited=True))
+    elif service.sla.resolution is not None:
         clocks.append(_clock("resolution", None, service.sla.resolution,
                              _resolution(events, submitted), calendar, now))
     targets = {t.id: t.sla for t in service.tasks if t.sla is not None}
@@ -93,6 +102,32 @@ def request_clocks(
         if key in targets and (target := targets[key]) is not None:
             clocks.append(_clock("task", tid, target, timeline, calendar, now))
     return clocks
+
+
+EXCEPTION_ENDS = ("exception.expired", "exception.revoked", "exception.ended")
+
+
+def _expedited(events: Sequence[Event]) -> tuple[Duration, Event] | None:
+    """An expedite exception holding now: its ``resolution`` target and its grant. While it
+    holds, the resolution clock counts that target from the grant; when it ends, the service's
+    own clock (from submission) applies again."""
+    holding: dict[object, tuple[Duration, Event]] = {}
+    for event in events:
+        exception = event.data.get("exception")
+        if event.action == "exception.granted" and event.data.get("effect") == "expedite":
+            target = _duration(event.data.get("resolution"))
+            if target is not None:
+                holding[exception] = (target, event)
+        elif event.action in EXCEPTION_ENDS:
+            holding.pop(exception, None)
+    return list(holding.values())[-1] if holding else None
+
+
+def _duration(text: object) -> Duration | None:
+    try:
+        return parse_duration(str(text)) if text else None
+    except ValueError:
+        return None
 
 
 def _response(events: Sequence[Event], submitted: Event) -> _Timeline:

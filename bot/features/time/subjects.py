@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-SubjectKind = Literal["request", "task", "seat", "person"]
+SubjectKind = Literal["request", "task", "seat", "person", "exception"]
 
 
 def subject_of(kind: SubjectKind, ident: int | str | None) -> str:
