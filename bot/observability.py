@@ -40,11 +40,6 @@ TURNS = Counter("esmbot_turns_total", "Inbound events handled, by channel and ou
                 ["channel", "outcome"])
 TURN_SECONDS = Histogram("esmbot_turn_seconds", "Time to handle one inbound event", ["channel"],
                          buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
-REFUSED = Counter("esmbot_inbound_refused_total", "Inbound requests refused, by reason",
-                  ["channel", "reason"])
-PLATFORM_ERRORS = Counter("esmbot_platform_errors_total",
-                          "Failed platform API calls, by platform and error code",
-                          ["platform", "code"])
 LOOP_LAG = Gauge("esmbot_event_loop_lag_seconds",
                  "How late the event loop ran a callback scheduled to run at once")
 LAG_INTERVAL = 1.0  # seconds between two samples of the loop's lag

@@ -27,6 +27,7 @@ from adapters.registry import ADAPTERS
 from bot.app import BotApp
 from bot.observability import metrics_handler
 from bot.settings import ServerSettings, SettingsError
+from chat import telemetry
 from store.migrate import current, head
 
 log = logging.getLogger("esmbot.web")
@@ -62,6 +63,7 @@ class ConnectionGuard:
 
     def admit(self, peer: str) -> bool:
         if self.open[peer] >= self.limits.per_client:
+            telemetry.refused("http", telemetry.TOO_MANY_CONNECTIONS)
             self.refusals.warning(peer, f"more than {self.limits.per_client} open connections; "
                                         "closed a new one")
             return False
@@ -119,6 +121,7 @@ class _Watched(asyncio.Protocol):
 
     def _late(self) -> None:
         if self.transport is not None:
+            telemetry.refused("http", telemetry.TOO_SLOW)
             self.guard.refusals.warning(self.peer, "request headers too slow; connection "
                                                    "closed")
             self.transport.close()
@@ -162,6 +165,7 @@ def bounded_requests(guard: ConnectionGuard) -> Callable[..., Awaitable[web.Stre
                     async with asyncio.timeout(guard.limits.body_seconds):
                         await request.read()
                 except TimeoutError:
+                    telemetry.refused("http", telemetry.TOO_SLOW)
                     guard.refusals.warning(request.remote or "?", "request body too slow")
                     return web.json_response({"error": "request body too slow"}, status=408,
                                              headers={"Connection": "close"})

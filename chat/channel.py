@@ -37,10 +37,20 @@ def degrade(message: Message, capabilities: Capabilities) -> Message:
 class ChannelError(Exception):
     """A send failed; ``retry_after`` (seconds) when the platform asked us to slow down."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False,
+                 code: str = ""):
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.code = code  # the platform's own error code, e.g. "invalid_auth", "45009", "429"
+
+    @property
+    def kind(self) -> str:
+        """``code``, or what kind of failure it was when the platform gave none."""
+        if self.code:
+            return self.code
+        return "rate_limited" if self.retry_after is not None else (
+            "permanent" if self.permanent else "transient")
 
 
 class UpdateUnsupported(ChannelError):

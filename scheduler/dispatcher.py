@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from chat.channel import Channel, ChannelError, FindsItsSends, UpdateUnsupported, degrade
 from chat.events import ConversationKey, MessageRef
 from chat.replies import Message, message_from_dict
+from chat.telemetry import platform_error
 from store import outbox
 from store.db import Database
 from store.models import OutboxRow
@@ -161,9 +162,11 @@ class OutboxDispatcher:
         try:
             ref = await self._send(row, in_doubt)
         except _StillInDoubt as doubt:
+            platform_error(row.channel, doubt.cause.kind)
             failure = self._failure(row, str(doubt.cause), doubt.cause.retry_after, False)
             return replace(failure, in_doubt=True)
         except ChannelError as exc:
+            platform_error(row.channel, exc.kind)
             return self._failure(row, str(exc), exc.retry_after, exc.permanent)
         except Exception as exc:  # a bug in an adapter must not lose the message
             log.exception("send raised outbox=%s", row.id)

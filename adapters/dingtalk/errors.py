@@ -37,6 +37,7 @@ def from_response(what: str, status: int, body: Mapping[str, Any],
     code = error_code(body)
     detail = str(body.get("message") or body.get("errmsg") or "")[:200]
     message = f"dingtalk {what}: HTTP {status} {code} {detail}".rstrip()
+    label = code or str(status)
     if is_throttled(status, body):
-        return ChannelError(message, retry_after=retry_after(headers))
-    return ChannelError(message, permanent=status in PERMANENT_STATUSES)
+        return ChannelError(message, retry_after=retry_after(headers), code=label)
+    return ChannelError(message, permanent=status in PERMANENT_STATUSES, code=label)

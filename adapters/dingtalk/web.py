@@ -31,6 +31,7 @@ from adapters.kit.plumbing import NotTakenIn
 from adapters.kit.quiet_log import QuietLog
 from adapters.kit.replay import ReplayGuard, body_digest
 from adapters.kit.shapes import field_problem, size_problem
+from chat import telemetry
 
 log = logging.getLogger("esmbot.dingtalk")
 CALLBACK_PATH = "/dingtalk/callback"
@@ -64,7 +65,7 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
         problem = signing.refusal(stamp, signature, app_secret, int(now() * 1000),
                                   window_seconds * 1000)
         if problem:
-            return _refused(request, path, problem)
+            return _refused(request, path, problem, telemetry.UNSIGNED)
         body = await request.read()
         try:
             data = json.loads(body)
@@ -74,6 +75,7 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
         if malformed:
             refusals.warning(request.remote or "?", f"refused a signed request to {path}: "
                                                     f"{malformed}")
+            telemetry.refused(CHANNEL, telemetry.MALFORMED)
             return web.json_response({"error": "malformed request"}, status=400)
         pair = f"{stamp}:{signature}"
         try:
@@ -83,7 +85,8 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
             log.exception("could not check the DingTalk callback for a replay")
             return web.json_response({"error": "try again"}, status=503)
         if not fresh:
-            return _refused(request, path, "timestamp/sign pair already used with another body")
+            return _refused(request, path, "timestamp/sign pair already used with another body",
+                            telemetry.REPLAYED)
         try:
             await receiver.on_robot_message(data)
         except NotTakenIn:
@@ -93,6 +96,7 @@ def mount(web_app: web.Application, receiver: DingTalkReceiver, app_secret: str,
     web_app.router.add_post(path, dingtalk_callback)
 
 
-def _refused(request: web.Request, path: str, problem: str) -> web.Response:
+def _refused(request: web.Request, path: str, problem: str, reason: str) -> web.Response:
     refusals.warning(request.remote or "?", f"refused a request to {path}: {problem}")
+    telemetry.refused(CHANNEL, reason)
     return web.json_response({"error": "invalid request"}, status=401)

@@ -18,6 +18,7 @@ from adapters.kit.background import BackgroundTasks
 from adapters.kit.host import Inbox
 from chat.channel import EventSink
 from chat.events import InboundEvent
+from chat.telemetry import STORE_UNAVAILABLE, refused
 
 Closer = Callable[[], Awaitable[None]]
 log = logging.getLogger("esmbot.adapters")
@@ -74,6 +75,7 @@ class Plumbing:
         except Exception as exc:  # one line, no traceback: an outage would flood the log
             log.warning("could not take in %s event %s (%s: %s); the platform gets an error",
                         self.tasks.channel, event.event_id, type(exc).__name__, exc)
+            refused(self.tasks.channel, STORE_UNAVAILABLE)
             raise NotTakenIn(f"{type(exc).__name__}: {exc}") from exc
         if fresh:
             self.tasks.spawn(self._process(event, inbox), name=event.event_id)

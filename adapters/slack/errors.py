@@ -31,8 +31,9 @@ def from_api_error(exc: SlackApiError, method: str) -> ChannelError:
     code = api_error_code(exc)
     status = getattr(exc.response, "status_code", 0)
     message = f"slack {method}: {code or 'HTTP ' + str(status)}"
+    label = code or str(status)
     if status == 429 or code == "ratelimited":
-        return ChannelError(message, retry_after=retry_after(exc.response.headers))
+        return ChannelError(message, retry_after=retry_after(exc.response.headers), code=label)
     if code in NOT_UPDATABLE:
-        return UpdateUnsupported(message, permanent=True)
-    return ChannelError(message, permanent=code in PERMANENT)
+        return UpdateUnsupported(message, permanent=True, code=label)
+    return ChannelError(message, permanent=code in PERMANENT, code=label)

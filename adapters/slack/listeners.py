@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import modal
 from adapters.slack.receiver import SlackReceiver
 from adapters.slack.tenancy import foreign
+from chat import telemetry
 
 log = logging.getLogger("esmbot.slack")
 ANYTHING = re.compile(".*")
@@ -44,6 +45,7 @@ def build_bolt_app(
         problem = foreign(body, context.team_id, our_team, app_id)
         if problem:
             log.warning("refused a Slack request: %s", problem)
+            telemetry.refused("slack", telemetry.WRONG_TENANT)
             return BoltResponse(status=403, body="")
         await next()
         return None

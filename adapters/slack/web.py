@@ -19,6 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.kit.quiet_log import QuietLog
 from adapters.slack.shape import problem_of
+from chat import telemetry
 
 EVENTS_PATH = "/slack/events"
 log = logging.getLogger("esmbot.slack")
@@ -35,10 +36,12 @@ def mount(web_app: web.Application, bolt_app: AsyncApp, signing_secret: str = ""
         if verifier is not None and not _signed(verifier, raw, request):
             refusals.warning(source, f"refused a Slack request to {path}: not signed with our "
                                      f"signing secret ({len(raw)} bytes)")
+            telemetry.refused("slack", telemetry.UNSIGNED)
             return web.json_response({"error": "invalid signature"}, status=401)
         problem = problem_of(raw, request.content_type)
         if problem:
             refusals.warning(source, f"refused a signed Slack request to {path}: {problem}")
+            telemetry.refused("slack", telemetry.MALFORMED)
             return web.json_response({"error": "malformed request"}, status=400)
         bolt_request = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string,
                                         headers=request.headers)  # type: ignore[arg-type]

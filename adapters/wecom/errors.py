@@ -38,7 +38,7 @@ class ApiError(ChannelError):
     def __init__(self, method: str, errcode: int, errmsg: str, *,
                  retry_after: float | None = None, permanent: bool = False) -> None:
         super().__init__(f"wecom {method}: errcode {errcode} {errmsg}"[:300],
-                         retry_after=retry_after, permanent=permanent)
+                         retry_after=retry_after, permanent=permanent, code=str(errcode))
         self.method = method
         self.errcode = errcode
 

@@ -29,6 +29,7 @@ from adapters.kit.replay import ReplayGuard, body_digest
 from adapters.wecom import inbound
 from adapters.wecom.crypto import CallbackCrypto, Forged, Malformed, Undecryptable, parse_xml
 from adapters.wecom.inbound import Inbound
+from chat import telemetry
 
 log = logging.getLogger("esmbot.wecom")
 refusals = QuietLog(log)  # a stranger's requests: a bounded line per address and minute
@@ -95,6 +96,7 @@ class CallbackHandler:
             return _refused(request, exc)
         except Malformed as exc:
             refusals.warning(request.remote or "?", f"refused a WeCom callback: {exc}")
+            telemetry.refused(CHANNEL, telemetry.MALFORMED)
             return web.Response(status=400, text=str(exc))
         refusal = await self._replay_refusal(params, body)
         if refusal is not None:
@@ -113,6 +115,7 @@ class CallbackHandler:
         if stale(params["timestamp"], wall_clock(), self.window_seconds):
             log.warning("refused a WeCom callback: timestamp %s is more than %d s off",
                         params["timestamp"][:20], self.window_seconds)
+            telemetry.refused(CHANNEL, telemetry.REPLAYED)
             return web.Response(status=403, text="forbidden")
         try:
             fresh = await self.guard.first_use(CHANNEL, params["nonce"], body_digest(body),
@@ -122,11 +125,13 @@ class CallbackHandler:
             return web.Response(status=503, text="try again")
         if not fresh:
             log.warning("refused a WeCom callback: nonce already used with another body")
+            telemetry.refused(CHANNEL, telemetry.REPLAYED)
             return web.Response(status=403, text="forbidden")
         return None
 
 
 def _refused(request: web.Request, exc: Exception) -> web.Response:
+    telemetry.refused(CHANNEL, telemetry.UNSIGNED)
     if isinstance(exc, Undecryptable):  # signed with our Token: a setting is wrong
         log.error("refused a WeCom callback from %s: %s", request.remote, exc)
     else:

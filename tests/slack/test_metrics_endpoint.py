@@ -91,3 +91,21 @@ async def test_readyz_turns_unready_when_the_database_stops(tmp_path: Path,
             assert '"database": "unreachable"' in body and str(server.port) not in body
     finally:
         await asyncio.to_thread(server.stop, "immediate")
+
+
+async def test_refusals_and_platform_errors_are_counted(slack: SlackHarness) -> None:
+    """An unsigned POST is counted as refused; a 503 from Slack as a platform error by code."""
+    before = await scrape(slack)
+    forged = await slack.http.post("/slack/events", data=b'{"type": "event_callback"}',
+                                   headers={"Content-Type": "application/json"})
+    assert forged.status == 401
+    slack.fake.fail_next("chat.postMessage", status=503, error="service_unavailable",
+                         retry_after=None)
+    await slack.say("U01ALICE", "我要申请一台笔记本，预算8000")
+    await slack.settle()
+    after = await scrape(slack)
+    unsigned = "esmbot_inbound_refused_total{channel=slack,reason=unsigned}"
+    assert after[unsigned] == before.get(unsigned, 0) + 1
+    errors = [k for k in after if k.startswith("esmbot_platform_errors_total{")
+              and "platform=slack" in k]
+    assert sum(after[k] - before.get(k, 0) for k in errors) >= 1
