@@ -22,6 +22,8 @@ CRAFTED = {
     "cfm": ["cfm:1:yes", "cfm:1:no"],
     "csat": ["csat:1:5"],
     "rop": ["rop:1:1"],
+    "exc": ["exc:ask:1", "exc:kind:1:expedite", "exc:grant:1:approver", "exc:deny:1:approver",
+            "exc:reason:1:1", "exc:impact:1:high"],
     "st": ["st:1"],
     "wd": ["wd:1"],
     "tsk": ["tsk:1:claim", "tsk:1:done", "tsk:1:info", "tsk:1:handover", "tsk:1:release"],
@@ -43,7 +45,12 @@ async def sams_answers(chat: ChatDriver) -> dict[str, str]:
     return answers
 
 
-def expected(action: str, typed_request: str, typed_task: str) -> str:
+NAMES_AN_EXCEPTION = ("exc:grant:", "exc:deny:", "exc:reason:", "exc:impact:")
+
+
+def expected(action: str, typed_request: str, typed_task: str, typed_exception: str) -> str:
+    if action.startswith(NAMES_AN_EXCEPTION):
+        return typed_exception
     return typed_task if action.startswith("tsk:") else typed_request
 
 
@@ -55,9 +62,11 @@ async def test_a_strangers_crafted_click_gets_the_typed_not_found(chat: ChatDriv
         await chat.click("bob", "同意")  # kate's TASK-1 starts
     [typed_request] = await chat.say("sam", "同意 REQ-1")
     [typed_task] = await chat.say("sam", "TASK-1")
+    [typed_exception] = await chat.say("sam", "grant EXC-1")
     before = await seat_states(chat)
     for action, answer in (await sams_answers(chat)).items():
-        assert answer == expected(action, text_of(typed_request), text_of(typed_task)), action
+        assert answer == expected(action, text_of(typed_request), text_of(typed_task),
+                                  text_of(typed_exception)), action
         assert "赵强" not in answer and "approver" not in answer
     assert "REQ-1 was not found" in text_of(typed_request)  # sam reads English
     assert await seat_states(chat) == before

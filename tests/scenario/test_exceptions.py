@@ -409,3 +409,21 @@ async def test_the_status_card_button_asks_and_an_old_draft_cannot_make_a_second
         live = await grants.of_request(uow.session, request_id=1, states=grants.LIVE_STATES)
     assert [r.id for r in live] == [2]
     assert "申请例外" not in [b.label for b in (await chat.say("nina", "REQ-1"))[-1].buttons]
+
+
+async def test_nina_grants_by_typing_and_a_stranger_typing_it_is_refused(
+        chat: ChatDriver) -> None:
+    """The exception card's Grant and Deny have typed forms ("批准例外 EXC-1", issue 15)."""
+    await file_onboarding(chat)
+    await say(chat, "bob", "加急 REQ-1")
+    await click(chat, "bob", "其他（请说明）")
+    await say(chat, "bob", "董事会要求提前入职")
+    await click(chat, "bob", "低")
+    await say(chat, "bob", "4h")
+    await say(chat, "bob", "董事会的决定")
+    assert (await exception_row(chat)).state == "requested"
+    await say(chat, "sam", "grant EXC-1")  # sam is nobody on it
+    assert (await exception_row(chat)).state == "requested"
+    await say(chat, "nina", "批准例外 EXC-1")
+    assert (await exception_row(chat)).state == "granted"
+    assert "exception.granted" in [e.action for e in await trail(chat, "REQ-1")]

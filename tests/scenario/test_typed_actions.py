@@ -149,6 +149,8 @@ TYPED_FORMS: dict[str, tuple[str, ...]] = {
     "cfm": ("确认 REQ-1", "未解决 REQ-1", "confirm REQ-1", "not solved REQ-1"),
     "csat": ("评分 REQ-1 5", "rate REQ-1 4"),
     "cat": ("服务目录", "catalog"),
+    "exc": ("加急 REQ-1", "申请例外 REQ-1", "expedite REQ-1", "exception REQ-1",
+            "批准例外 EXC-1", "grant EXC-1", "拒绝例外 EXC-1 没有必要", "deny EXC-1 not needed"),
 }
 # Actions whose typed form is an answer to the open form or question, not a command.
 ANSWERED = {

@@ -10,6 +10,7 @@ from bot.features.exceptions import handlers
 from bot.features.exceptions.actions import PREFIX, ExceptionClick
 from bot.features.exceptions.commands import (
     AskException,
+    DecideException,
     ExceptionsToGrant,
     MyExceptions,
     RevokeException,
@@ -24,6 +25,7 @@ FEATURE = Feature(
     name="exceptions",
     parsers=(parse_exception,),
     commands={AskException: handlers.ask, RevokeException: handlers.revoke,
+              DecideException: handlers.decide_typed,
               MyExceptions: handlers.mine, ExceptionsToGrant: handlers.to_grant,
               ServiceExceptions: handlers.of_service},
     actions={PREFIX: on_click(ExceptionClick, handlers.click)},

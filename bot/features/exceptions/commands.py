@@ -24,6 +24,16 @@ class RevokeException:
 
 
 @dataclass(frozen=True)
+class DecideException:
+    """The typed form of the exception card's Grant / Deny: "批准例外 EXC-3", "grant EXC-3",
+    "拒绝例外 EXC-3 理由", "deny EXC-3 reason"."""
+
+    exception_id: int
+    verdict: str  # grant | deny
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class MyExceptions:
     pass
 
@@ -38,14 +48,19 @@ class ServiceExceptions:
     service_id: str
 
 
-ExceptionCommand = (AskException | RevokeException | MyExceptions | ExceptionsToGrant
-                    | ServiceExceptions)
+ExceptionCommand = (AskException | RevokeException | DecideException | MyExceptions
+                    | ExceptionsToGrant | ServiceExceptions)
 
 _EXPEDITE = re.compile(rf"^(?:加急|申请加急|expedite){SEP}{RID}$", re.IGNORECASE)
 _ASK = re.compile(rf"^(?:申请例外|例外申请|exception|request\s+(?:an\s+)?exception){SEP}{RID}$",
                   re.IGNORECASE)
 _REVOKE = re.compile(rf"^(?:撤销例外|取消例外|revoke\s+(?:the\s+)?exception|revoke){SEP}{RID}"
                      rf"{SEP}(.*)$", re.IGNORECASE | re.DOTALL)
+_EID = r"EXC-?(\d{1,9})"
+_GRANT = re.compile(rf"^(?:批准例外|同意例外|批准|grant(?:\s+exception)?){SEP}{_EID}$",
+                    re.IGNORECASE)
+_DENY = re.compile(rf"^(?:拒绝例外|驳回例外|拒绝|deny(?:\s+exception)?){SEP}{_EID}(?:{SEP}(.*))?$",
+                   re.IGNORECASE | re.DOTALL)
 _MINE = re.compile(r"^(我的例外|我申请的例外|my\s+exceptions)$", re.IGNORECASE)
 _TO_GRANT = re.compile(r"^(待我批准的例外|待我审批的例外|exceptions\s+(?:to\s+grant|for\s+me|"
                        r"to\s+approve))$", re.IGNORECASE)
@@ -61,6 +76,10 @@ def parse_exception(text: str) -> ExceptionCommand | None:
         return AskException(int(match.group(1)))
     if match := words.free(_REVOKE):
         return RevokeException(int(match.group(1)), match.group(2).strip())
+    if match := _GRANT.match(words.line):
+        return DecideException(int(match.group(1)), "grant")
+    if match := words.free(_DENY):
+        return DecideException(int(match.group(1)), "deny", (match.group(2) or "").strip())
     if _MINE.match(words.line):
         return MyExceptions()
     if _TO_GRANT.match(words.line):

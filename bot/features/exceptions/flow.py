@@ -164,7 +164,11 @@ async def draft(turn: Turn, exception_id: int
                 ) -> tuple[RequestRow, ExceptionKind, ExceptionGrantRow] | None:
     """The person's own draft, its request locked; None after saying the question is over."""
     row = await grants.get(turn.session, exception_id=exception_id)
-    request = await visible_request(turn, row.request_id, lock=True) if row else None
+    if row is None:  # as a typed EXC-n that does not exist (a crafted or very old tap)
+        await turn.reply(Text(say("exc.not_found", turn.locale,
+                                  eid=grants.format_exception_id(exception_id))))
+        return None
+    request = await visible_request(turn, row.request_id, lock=True)
     service = service_of(turn, request) if request else None
     kind = service.exception_kind(row.kind) if service and row else None
     if row is None or request is None or kind is None:

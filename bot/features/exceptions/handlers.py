@@ -6,6 +6,7 @@ from bot.features.exceptions import decide, ending, flow, lists
 from bot.features.exceptions.actions import ExceptionClick
 from bot.features.exceptions.commands import (
     AskException,
+    DecideException,
     ExceptionsToGrant,
     MyExceptions,
     RevokeException,
@@ -21,6 +22,12 @@ async def ask(turn: Turn, command: AskException) -> None:
 
 async def revoke(turn: Turn, command: RevokeException) -> None:
     await ending.revoke(turn, command.request_id, command.reason)
+
+
+async def decide_typed(turn: Turn, command: DecideException) -> None:
+    """"批准例外 EXC-3" / "deny EXC-3 reason": as the card's buttons, for whatever part of it
+    the person may decide."""
+    await decide.decide(turn, command.exception_id, "", command.verdict, command.comment)
 
 
 async def mine(turn: Turn, command: MyExceptions) -> None:
