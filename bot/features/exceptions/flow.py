@@ -123,27 +123,30 @@ async def _next_question(turn: Turn, request: RequestRow, kind: ExceptionKind,
                                         rid=format_request_id(request.id or 0)),
                               buttons=buttons))
     elif row.reason == OTHER_REASON and not row.reason_text:
-        await conversation.ask(turn, PromptState("exc_reason", request=request.id or 0,
-                                                 task=eid))
-        await turn.reply(Text(say("exc.ask_reason_text", loc)))
+        await _ask(turn, "exc_reason", request, eid, say("exc.ask_reason_text", loc))
     elif row.impact is None:
         buttons = tuple(Button(say(key, loc), ExceptionClick("impact", eid, level).format())
                         for level, key in IMPACT_KEYS.items())
         await turn.reply(Card(title=say("exc.ask_impact", loc), buttons=buttons))
     elif row.validity is None:
-        await conversation.ask(turn, PromptState("exc_validity", request=request.id or 0,
-                                                 task=eid))
-        await turn.reply(Text(say("exc.ask_validity", loc, max=str(kind.max_duration))))
+        await _ask(turn, "exc_validity", request, eid,
+                   say("exc.ask_validity", loc, max=str(kind.max_duration)))
     elif row.justification is None:
-        await conversation.ask(turn, PromptState("exc_justify", request=request.id or 0,
-                                                 task=eid))
-        await turn.reply(Text(say("exc.ask_justification", loc)))
+        await _ask(turn, "exc_justify", request, eid, say("exc.ask_justification", loc))
     elif await _another_live(turn, request, kind):
         await refuse(turn, request, "already", say(
             "exc.already", loc, rid=format_request_id(request.id or 0), kind=name,
             eid=grants.format_exception_id(eid)), kind.kind)
     else:
         await decide.send(turn, request, kind, row)
+
+
+async def _ask(turn: Turn, purpose: str, request: RequestRow, exception_id: int,
+               text: str) -> None:
+    """Open the draft's question ``purpose`` (its answer goes to that prompt) and say it."""
+    await conversation.ask(turn, PromptState(purpose, request=request.id or 0,
+                                             task=exception_id))
+    await turn.reply(Text(text))
 
 
 async def _another_live(turn: Turn, request: RequestRow, kind: ExceptionKind) -> bool:
@@ -206,9 +209,8 @@ async def reason_written(turn: Turn, exception_id: int, text: str) -> None:
         return
     request, kind, row = found
     if len(text.strip()) < MIN_JUSTIFICATION:
-        await conversation.ask(turn, PromptState("exc_reason", request=request.id or 0,
-                                                 task=exception_id))
-        await turn.reply(Text(say("exc.too_short", turn.locale, n=MIN_JUSTIFICATION)))
+        await _ask(turn, "exc_reason", request, exception_id,
+                   say("exc.too_short", turn.locale, n=MIN_JUSTIFICATION))
         return
     await grants.change(turn.session, row=row, from_states=("draft",), now=turn.now,
                         reason=row.reason or OTHER_REASON, reason_text=text.strip())
@@ -234,7 +236,7 @@ async def validity_given(turn: Turn, exception_id: int, text: str) -> None:
     written = validity_words(text)
     duration = kind.max_duration if written == "" else _duration(written)
     if duration is None:
-        await _ask_validity_again(turn, request, row, say(
+        await _ask(turn, "exc_validity", request, row.id or 0, say(
             "exc.validity_unreadable", turn.locale, text=text.strip(),
             max=str(kind.max_duration)))
         return
@@ -243,7 +245,7 @@ async def validity_given(turn: Turn, exception_id: int, text: str) -> None:
         await turn.audit("exception.refused", format_request_id(request.id or 0),
                          {"why": "over_max", "kind": kind.kind, "validity": str(duration),
                           "max": str(kind.max_duration)})
-        await _ask_validity_again(turn, request, row, say(
+        await _ask(turn, "exc_validity", request, row.id or 0, say(
             "exc.validity_over_max", turn.locale, validity=str(duration),
             max=str(kind.max_duration), kind=kind_name(kind, row, turn.locale)))
         return
@@ -261,22 +263,14 @@ def _duration(text: str | None) -> Duration | None:
         return None
 
 
-async def _ask_validity_again(turn: Turn, request: RequestRow, row: ExceptionGrantRow,
-                              text: str) -> None:
-    await conversation.ask(turn, PromptState("exc_validity", request=request.id or 0,
-                                             task=row.id or 0))
-    await turn.reply(Text(text))
-
-
 async def justification_given(turn: Turn, exception_id: int, text: str) -> None:
     found = await draft(turn, exception_id)
     if found is None:
         return
     request, kind, row = found
     if len(text.strip()) < MIN_JUSTIFICATION:
-        await conversation.ask(turn, PromptState("exc_justify", request=request.id or 0,
-                                                 task=exception_id))
-        await turn.reply(Text(say("exc.too_short", turn.locale, n=MIN_JUSTIFICATION)))
+        await _ask(turn, "exc_justify", request, exception_id,
+                   say("exc.too_short", turn.locale, n=MIN_JUSTIFICATION))
         return
     await grants.change(turn.session, row=row, from_states=("draft",), now=turn.now,
                         justification=text.strip())
