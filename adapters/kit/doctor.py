@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import aiohttp
 
@@ -40,3 +41,28 @@ def unreachable(check: str, url: str, exc: BaseException, key: str) -> Finding:
 
 def env_name(section: str, key: str) -> str:
     return f"{section}.{key} (ESMBOT_{section.upper()}__{key.upper()})"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a platform said to a probe: its JSON object (None when it sent something else) and
+    the time its ``Date`` header gave."""
+
+    body: dict[str, Any] | None
+    time: datetime | None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.body.get(key, default) if self.body is not None else default
+
+
+async def ask(check: str, method: str, url: str, key: str, **request: Any) -> Answer | Finding:
+    """One probe request; a ``Finding`` naming ``key`` when the platform cannot be reached or
+    does not answer JSON."""
+    try:
+        async with aiohttp.ClientSession(timeout=PROBE_TIMEOUT) as session, \
+                session.request(method, url, **request) as answer:
+            body = await answer.json(content_type=None)
+            when = header_time(answer.headers)
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        return unreachable(check, url, exc, key)
+    return Answer(body if isinstance(body, dict) else None, when)
