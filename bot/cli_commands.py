@@ -147,21 +147,18 @@ def _settle_the_heap() -> None:
 async def catalog_check(settings: Settings, args: argparse.Namespace) -> int:
     from bot.features.approvals.chain_check import chain_warnings
     from bot.features.exceptions.check import exception_warnings
-    from bot.features.time.install import policy_calendar_problem
-    from dialogs.loader import check_bundle, load_bundle
+    from bot.reload import check_files
 
     catalog, directory, calendars = bundle_paths(settings)
     catalog = Path(args.path) if args.path else catalog
     directory = Path(args.directory) if args.directory else directory
     calendars = Path(args.calendars) if args.calendars else calendars
-    problems = check_bundle(catalog, directory, calendars)
-    bundle = None if problems else load_bundle(catalog, directory, calendars)
-    config_problem = policy_calendar_problem(settings, bundle) if bundle else None
-    lines = [str(p) for p in problems] + ([config_problem] if config_problem else [])
-    for line in lines:
+    checked = check_files(settings, (catalog, directory, calendars))
+    bundle = checked.bundle
+    for line in checked.problems:
         print(line)
-    if lines or bundle is None:
-        print(f"{len(lines)} problem(s) found", file=sys.stderr)
+    if bundle is None:
+        print(f"{len(checked.problems)} problem(s) found", file=sys.stderr)
         return EXIT_FAILED
     for warning in chain_warnings(bundle):
         print(warning)

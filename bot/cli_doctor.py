@@ -68,15 +68,11 @@ async def database(settings: Settings) -> Finding:
 
 def organisation(settings: Settings) -> Finding:
     from bot.app import bundle_paths
-    from bot.features.time.install import policy_calendar_problem
-    from dialogs.loader import check_bundle, load_bundle
+    from bot.reload import check_files
 
-    paths = bundle_paths(settings)
-    problems = [str(p) for p in check_bundle(*paths)]
-    if not problems:
-        bundle = load_bundle(*paths)
-        problems += [p for p in [policy_calendar_problem(settings, bundle)] if p]
-    if problems:
+    checked = check_files(settings, bundle_paths(settings))
+    bundle, problems = checked.bundle, checked.problems
+    if bundle is None:
         shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)"
                                            if len(problems) > 3 else "")
         return Finding("catalog, directory, calendars", False, shown,
