@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.app import BotApp, build_app, bundle_paths
-from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, print_json
+from bot.cli_output import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, print_json, store_session
 from bot.settings import Settings
 
 DEMO_PERSONA = "alice"
@@ -203,15 +203,10 @@ async def reload_command(settings: Settings, args: argparse.Namespace) -> int:
 
 async def outbox_list(settings: Settings, args: argparse.Namespace) -> int:
     from store import outbox
-    from store.db import Database
 
-    db = await Database.open(settings.store.url)
-    try:
-        async with db.unit_of_work() as uow:
-            rows = await outbox.undelivered(uow.session, dead=args.dead, limit=args.limit)
-            data = [outbox_json(row) for row in rows]
-    finally:
-        await db.close()
+    async with store_session(settings) as session:
+        rows = await outbox.undelivered(session, dead=args.dead, limit=args.limit)
+        data = [outbox_json(row) for row in rows]
     if args.json:
         print_json(data)
         return EXIT_OK
@@ -227,18 +222,12 @@ async def outbox_list(settings: Settings, args: argparse.Namespace) -> int:
 async def outbox_retry(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import utc_now
     from store import outbox
-    from store.db import Database
 
     if args.ids and args.dead:
         print("esmbot: give either IDs or --dead, not both", file=sys.stderr)
         return EXIT_CONFIG
-    db = await Database.open(settings.store.url)
-    try:
-        async with db.unit_of_work() as uow:
-            done = await outbox.retry_now(uow.session, ids=args.ids, dead=args.dead,
-                                          now=utc_now())
-    finally:
-        await db.close()
+    async with store_session(settings) as session:
+        done = await outbox.retry_now(session, ids=args.ids, dead=args.dead, now=utc_now())
     for row_id, why in done.left.items():
         print(f"esmbot: {row_id}: {why}; left as it is", file=sys.stderr)
     if done.due:

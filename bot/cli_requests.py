@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.cli_output import EXIT_FAILED, EXIT_OK, print_json
+from bot.cli_output import EXIT_FAILED, EXIT_OK, print_json, store_session
 from bot.settings import Settings
 from store.models import (
     REQUEST_STATUSES,
@@ -57,15 +57,10 @@ class RequestFile:
 
 async def requests_list(settings: Settings, args: argparse.Namespace) -> int:
     from store import requests
-    from store.db import Database
 
-    db = await Database.open(settings.store.url)
-    try:
-        async with db.unit_of_work() as uow:
-            rows = await requests.list_requests(uow.session, requester=args.requester,
-                                                status=args.status, limit=args.limit)
-    finally:
-        await db.close()
+    async with store_session(settings) as session:
+        rows = await requests.list_requests(session, requester=args.requester,
+                                            status=args.status, limit=args.limit)
     if args.json:
         print_json([request_json(row) for row in rows])
         return EXIT_OK
@@ -101,22 +96,16 @@ async def requests_show(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _read(settings: Settings, number: int) -> RequestFile | None:
     from store import approvals, audit, requests, tasks
-    from store.db import Database
 
-    db = await Database.open(settings.store.url)
-    try:
-        async with db.unit_of_work() as uow:
-            row = await requests.get_request(uow.session, request_id=number)
-            if row is None:
-                return None
-            return RequestFile(
-                request=row,
-                steps=await approvals.latest_seats(uow.session, request_id=number),
-                tasks=await tasks.tasks_of(uow.session, request_id=number),
-                events=await audit.events_for(uow.session,
-                                              subject=requests.format_request_id(number)))
-    finally:
-        await db.close()
+    async with store_session(settings) as session:
+        row = await requests.get_request(session, request_id=number)
+        if row is None:
+            return None
+        return RequestFile(
+            request=row,
+            steps=await approvals.latest_seats(session, request_id=number),
+            tasks=await tasks.tasks_of(session, request_id=number),
+            events=await audit.events_for(session, subject=requests.format_request_id(number)))
 
 
 def render(found: RequestFile, settings: Settings) -> Iterator[str]:

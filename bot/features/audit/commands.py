@@ -67,21 +67,18 @@ async def verify_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def anchor_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_output import store_session
     from store import anchors
-    from store.db import Database
 
     out = args.out or Path(settings.audit.anchor_file)
-    db = await Database.open(settings.store.url)
     try:
-        async with db.unit_of_work() as uow:
+        async with store_session(settings) as session:
             anchor = await anchors.take(
-                uow.session, secret=settings.audit.anchor_secret.get_secret_value(),
+                session, secret=settings.audit.anchor_secret.get_secret_value(),
                 now=datetime.now(UTC))
     except anchors.AnchorRefused as exc:
         print(f"esmbot: no anchor taken: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        await db.close()
     anchors.append_to_file(out, anchor)
     print(f"{anchor.text} signature={anchor.signature}")
     print(f"appended to {out}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli_output import print_json
+from bot.cli_output import print_json, store_session
 from bot.settings import Settings
 from store.models import ExceptionGrantRow
 
@@ -43,17 +43,12 @@ def exception_json(row: ExceptionGrantRow) -> dict[str, Any]:
 
 async def list_command(settings: Settings, args: argparse.Namespace) -> int:
     from store import exceptions
-    from store.db import Database
 
     states = ("granted",) if args.active else LISTED_STATES
-    db = await Database.open(settings.store.url)
-    try:
-        async with db.unit_of_work() as uow:
-            rows = await exceptions.listed(uow.session, service_id=args.service, states=states,
-                                           limit=args.limit)
-            data = [exception_json(row) for row in rows]
-    finally:
-        await db.close()
+    async with store_session(settings) as session:
+        rows = await exceptions.listed(session, service_id=args.service, states=states,
+                                       limit=args.limit)
+        data = [exception_json(row) for row in rows]
     if args.json:
         print_json(data)
         return EXIT_OK
