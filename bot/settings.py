@@ -226,6 +226,26 @@ class AuditSettings(_Section):
     anchor_role: str = "governance"
 
 
+class WebSettings(_Section):
+    """The web console (``bot/console``), served by ``esmbot serve`` on the server's port.
+    ``public_url``: the address people open (links in chat, SSO redirects; https makes the
+    session cookie Secure). ``session_secret`` signs session cookies: a long random string,
+    preferably ``ESMBOT_WEB__SESSION_SECRET``; the console does not start without it."""
+
+    enabled: bool = False
+    public_url: str = ""
+    session_secret: SecretStr = SecretStr("")
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+
+
+class ReportSettings(_Section):
+    """The weekly (Monday at ``[policies] digest_time``) and monthly (first working day) ESM
+    reports pushed into chat (``bot/features/reports``)."""
+
+    weekly: bool = True
+    monthly: bool = True
+
+
 class Settings(_Section):
     store: StoreSettings = StoreSettings()
     catalog: PathSettings = PathSettings()
@@ -241,6 +261,8 @@ class Settings(_Section):
     policies: PolicySettings = PolicySettings()
     audit: AuditSettings = AuditSettings()
     metrics: MetricsSettings = MetricsSettings()
+    web: WebSettings = WebSettings()
+    reports: ReportSettings = ReportSettings()
     slack: SlackSettings = SlackSettings()
     wecom: WeComSettings = WeComSettings()
     dingtalk: DingTalkSettings = DingTalkSettings()
