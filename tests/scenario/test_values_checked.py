@@ -160,7 +160,7 @@ async def test_an_amount_over_the_maximum_says_the_maximum(chat: ChatDriver) -> 
 
 async def test_sam_hears_the_maximum_in_english(chat: ChatDriver) -> None:
     await chat.say("sam", "I want to claim travel expenses")
-    assert "It must be at most ¥200,000." in await say(chat, "sam", "300000")
+    assert "It must be at most CNY 200,000." in await say(chat, "sam", "300000")
     assert "must be a number" in await say(chat, "sam", "12/25")
 
 

@@ -180,8 +180,8 @@ def test_parse_answer(fdef: FieldDef, text: str, expected: Any) -> None:
 REASONS = [
     (AMOUNT, "很贵的那种", "金额需要是数字，例如 8000、8千 或 ¥8,000.50。",
      "The amount must be a number, e.g. 8000, 8k or ¥8,000.50."),
-    (AMOUNT, "0", "不能少于 ¥1。", "It must be at least ¥1."),
-    (AMOUNT, "99999", "不能超过 ¥50,000。", "It must be at most ¥50,000."),
+    (AMOUNT, "0", "不能少于 ¥1。", "It must be at least CNY 1."),
+    (AMOUNT, "99999", "不能超过 ¥50,000。", "It must be at most CNY 50,000."),
     (COUNT, "101", "不能超过 100。", "It must be at most 100."),
     (MODEL, "5", "请选择 1-2 之间的编号，或直接输入选项名称：标准办公本、高性能本。",
      "Please pick a number from 1 to 2, or type an option: Standard, Performance."),

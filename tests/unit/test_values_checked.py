@@ -142,7 +142,7 @@ def test_an_amount_over_the_maximum_says_the_maximum(text: str) -> None:
     result = parse(AMOUNT, text)
     assert isinstance(result, Invalid)
     assert result.reason.zh == "不能超过 ¥50,000。"
-    assert result.reason.en == "It must be at most ¥50,000."
+    assert result.reason.en == "It must be at most CNY 50,000."
 
 
 @pytest.mark.parametrize("text", ["12/25", "1/2", "3 / 4元"])
