@@ -2,7 +2,7 @@
 compliance figure audit_chain.
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 UtcDateTime = sa.DateTime(timezone=True)
 
 revision: str = "0017"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
