@@ -435,6 +435,24 @@ class ExceptionGrantRow(SQLModel, table=True):
     updated_at: datetime = _utc()
 
 
+class AuditCheckRow(SQLModel, table=True):
+    """One verification of the audit chain (``esmbot audit verify`` or the daily anchor timer):
+    whether the chain verified, how many links were walked, the first bad one. The compliance
+    figure ``audit_chain`` shows the latest."""
+
+    __tablename__ = "audit_check"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    source: str  # cli | timer
+    chain_ok: bool  # the hash chain (and its anchors) verified
+    checked: int  # links of the chain walked
+    first_bad_seq: int | None = None
+    problems: int = 0  # everything verify reported (chain, anchors, request rows vs trail)
+    since: datetime | None = _utc(nullable=True)  # a walk from this moment on (--since)
+
+
 class RequestFactRow(SQLModel, table=True):
     """The summary of one request for the metrics (issue 19): a pure fold of its audit trail,
     its service and the service's calendar (``bot.features.time.facts``), refreshed in the
