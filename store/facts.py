@@ -216,3 +216,16 @@ async def seats_decided(session: AsyncSession, start: datetime, end: datetime,
                     _SEATS.c.state.in_(DECIDED))
              .order_by(_SEATS.c.id))
     return list(await session.execute(query))
+
+
+async def newest_seq(session: AsyncSession) -> int:
+    """The seq of the newest audit event (0 before the first)."""
+    return int(await session.scalar(select(func.max(_AUDIT.c.seq))) or 0)
+
+
+async def requests_appended_since(session: AsyncSession, seq: int) -> list[str]:
+    """The requests (``REQ-12``) with audit events after ``seq``, in order."""
+    query = (select(_AUDIT.c.subject).where(_AUDIT.c.seq > seq,
+                                            _AUDIT.c.subject.like("REQ-%"))
+             .distinct().order_by(_AUDIT.c.subject))
+    return [str(subject) for subject in await session.scalars(query)]
