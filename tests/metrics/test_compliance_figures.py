@@ -21,7 +21,7 @@ from bot.testing import ChatDriver
 from org.business_time import add_working_time
 from store import tasks
 from store.models import RequestFactRow
-from tests.metrics.journeys import figure, file, fraction, report
+from tests.metrics.figure_steps import figure, file, fraction, report
 from tests.scenario.exception_steps import click, say
 
 
