@@ -99,3 +99,22 @@ def test_bad_input_says_what_is_accepted(esmbot: Esmbot, args: tuple[str, ...],
     assert refused.returncode == 2
     assert says in refused.stderr
     assert refused.stdout == ""
+
+
+async def test_requests_list_shows_the_requests_behind_a_figure(esmbot: Esmbot,
+                                                                november: None) -> None:
+    """First pass counts the requests first resolved in the period: the same list."""
+    resolved = json.loads(esmbot("requests", "list", "--resolved-in", "2026-11", "--json")
+                          .stdout)
+    assert sorted(r["id"] for r in resolved) == ["REQ-1", "REQ-2", "REQ-3"]
+    password = json.loads(esmbot("requests", "list", "--resolved-in", "2026-11", "--service",
+                                 "it.password", "--json").stdout)
+    assert sorted(r["id"] for r in password) == ["REQ-1", "REQ-2"]
+    procurement = esmbot("requests", "list", "--submitted-in", "2026-11", "--group",
+                         "procurement").stdout
+    assert "REQ-3" in procurement and "REQ-1 " not in procurement
+    assert "(1 request(s))" in procurement
+    october = esmbot("requests", "list", "--closed-in", "2026-10").stdout
+    assert "(no requests)" in october
+    refused = esmbot("requests", "list", "--resolved-in", "2026-13", check=False)
+    assert refused.returncode == 2 and "no such month" in refused.stderr
