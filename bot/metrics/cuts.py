@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from bot.metrics.model import Cut, Period
 from dialogs.model import Bundle
+from store import facts
 from store.models import RequestFactRow
 
 
@@ -68,9 +67,6 @@ async def facts_in(session: AsyncSession, column: str, period: Period, cut: Cut
                    ) -> list[RequestFactRow]:
     """The fact rows whose ``column`` (submitted_at, first_resolved_at, closed_at,
     first_claim_at) falls in ``period``, kept by ``cut``, in request order."""
-    moment = getattr(RequestFactRow, column)
-    query = select(RequestFactRow).where(moment >= period.start, moment < period.end)
-    if cut.service is not None:
-        query = query.where(col(RequestFactRow.service_id) == cut.service)
-    query = query.order_by(col(RequestFactRow.request_id))
-    return keep(cut, (await session.execute(query)).scalars())
+    only = [cut.service] if cut.service is not None else None
+    return keep(cut, await facts.facts_between(session, column, period.start, period.end,
+                                               service_ids=only))

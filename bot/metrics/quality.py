@@ -4,13 +4,14 @@ of the period, or the survey rows, cut by ``bot.metrics.cuts``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.features.time.facts import status_at
 from bot.metrics.cuts import facts_in, service_ids
 from bot.metrics.model import Cut, Figure, Period
 from bot.metrics.numbers import rate, rate_figure
@@ -108,20 +109,6 @@ def _open_at(other: RequestFactRow, fact: RequestFactRow) -> bool:
     if (other.submitted_at, other.request_id) >= (fact.submitted_at, fact.request_id):
         return False
     return status_at(other.statuses, fact.submitted_at) in OPEN_STATUSES
-
-
-def status_at(statuses: Iterable[Sequence[str]], moment: datetime) -> str | None:
-    """The status a ``statuses`` timeline ([[iso_at, status], ...]) held at ``moment``."""
-    held = None
-    for at, status in statuses:
-        if _aware(datetime.fromisoformat(at)) > moment:
-            break
-        held = status
-    return held
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------------------- CSAT
