@@ -161,15 +161,25 @@ def _columns(names: Sequence[str]) -> list[Any]:
     return [_TABLE.c[name] for name in names]
 
 
+def _stage_columns(stages: Sequence[str]) -> list[Any]:
+    """Each stage's seconds as numbers the database takes out of the JSON (no JSON decoding in
+    Python): ``wall_<stage>`` and ``bh_<stage>``, NULL where the stage is not recorded."""
+    return [*(_TABLE.c.stage_wall[stage].as_float().label(f"wall_{stage}") for stage in stages),
+            *(_TABLE.c.stage_business[stage].as_float().label(f"bh_{stage}")
+              for stage in stages)]
+
+
 async def rows_between(session: AsyncSession, column: str, start: datetime, end: datetime,
-                       names: Sequence[str], *, service_ids: Iterable[str] | None = None
-                       ) -> list[Row[Any]]:
+                       names: Sequence[str], *, service_ids: Iterable[str] | None = None,
+                       stages: Sequence[str] = ()) -> list[Row[Any]]:
     """``names`` of the rows whose ``column`` (one of MOMENTS) falls in ``[start, end)``, by
-    request id; rows read by attribute (``row.service_id``)."""
+    request id; rows read by attribute (``row.service_id``); with ``stages``, their seconds
+    as ``row.wall_<stage>`` and ``row.bh_<stage>``."""
     if column not in MOMENTS:
         raise ValueError(f"{column!r} is not one of {', '.join(MOMENTS)}")
     moment = _TABLE.c[column]
-    query = select(*_columns(names)).where(moment >= start, moment < end)
+    query = select(*_columns(names), *_stage_columns(stages)).where(moment >= start,
+                                                                    moment < end)
     if service_ids is not None:
         query = query.where(_TABLE.c.service_id.in_(sorted(service_ids)))
     return list(await session.execute(query.order_by(_TABLE.c.request_id)))

@@ -38,7 +38,7 @@ CUT_COLUMNS = ("request_id", "service_id", "service_department", "groups",
                "requester_department")
 RESOLVED_COLUMNS = (*CUT_COLUMNS, "completion_wall_s", "completion_business_s",
                     "response_target", "response_late", "resolution_target", "resolution_late",
-                    "reopens", "amendments", "need_info_rounds", "stage_wall", "stage_business")
+                    "reopens", "amendments", "need_info_rounds")
 OPEN_COLUMNS = (*CUT_COLUMNS, "statuses", "submitted_at")
 
 Fact = Any  # a row of ``request_fact`` columns (store.facts.rows_between), read by attribute
@@ -49,7 +49,7 @@ async def figures(session: AsyncSession, services: Services, period: Period, cut
                   now: datetime) -> list[Figure]:
     resolved = keep(cut, await fact_store.rows_between(
         session, "first_resolved_at", period.start, period.end, RESOLVED_COLUMNS,
-        service_ids=service_ids(cut, services.bundle)))
+        service_ids=service_ids(cut, services.bundle), stages=STAGES))
     moment = min(now, period.end)
     open_then = await open_at(session, services, cut, moment)
     clocks = await clocks_at(session, services, open_then, moment)
@@ -92,8 +92,7 @@ def sla_share(key: str, resolved: Facts, target: Callable[[Fact], str | None],
 def stage_time(resolved: Facts) -> Figure:
     """Mean hours per request in each stage (wall, and ``_bh`` business); value: the mean of
     the requests' totals (the six stages added up); by service and group."""
-    seconds = {f.request_id: (_stage_seconds(f.stage_wall), _stage_seconds(f.stage_business))
-               for f in resolved}
+    seconds = {f.request_id: _stage_seconds(f) for f in resolved}
 
     def figure(facts: Facts) -> Figure:
         chosen = [seconds[f.request_id] for f in facts]
@@ -115,9 +114,14 @@ def rework(resolved: Facts) -> Figure:
     return _with_by(figure(resolved), _members(resolved, BY_SERVICE_AND_GROUP), figure)
 
 
-def _stage_seconds(seconds: dict[str, float] | None) -> tuple[float, ...]:
-    found = seconds or {}
-    return tuple(float(found.get(stage) or 0.0) for stage in STAGES)
+STAGES_AT = len(RESOLVED_COLUMNS)  # a resolved row's stage seconds follow its columns
+
+
+def _stage_seconds(fact: Fact) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The wall and business seconds per stage of a row read with ``stages``: the columns
+    ``wall_<stage>`` then ``bh_<stage>`` after RESOLVED_COLUMNS (NULL: 0)."""
+    values = [float(v or 0.0) for v in tuple(fact)[STAGES_AT:]]
+    return tuple(values[:len(STAGES)]), tuple(values[len(STAGES):])
 
 
 def _mean_hours(seconds: Sequence[float]) -> float | None:
