@@ -421,3 +421,48 @@ async def _run_cli(main: Any, argv: list[str]) -> int | None:
     import asyncio
 
     return await asyncio.to_thread(main, argv)
+
+
+# A cut counts only its requests (and its surveys and grants): by hand, from the same month.
+CUTS: dict[Cut, dict[str, Shape]] = {
+    # it.laptop: submitted REQ-2, 4, 5, 8, 9, 10 (REQ-9 the duplicate); resolved REQ-2, REQ-5
+    # (REQ-5 the resubmission: not a first pass); REQ-2's survey 4, the only one of laptops
+    Cut(service="it.laptop"): {
+        "duplicates": rate(1, 6), "first_pass": rate(1, 2), "complaints": rate(0, 2),
+        "csat": {"value": 4.0, "numerator": 1, "denominator": 1,
+                 "parts": {"4": 1}},
+        "exceptions": {"value": 0, "parts": {}},
+        "audit_complete": rate(1, 1),  # closed: REQ-2
+    },
+    # HR's service hr.letter: REQ-3 (resolved, the question, scored 2), REQ-11 (open)
+    Cut(service_department="HR"): {
+        "duplicates": rate(0, 2), "missing_information": rate(1, 1), "first_pass": rate(0, 1),
+        "csat": {"value": 2.0, "numerator": 1, "denominator": 1, "parts": {"2": 1}},
+        "complaints": rate(1, 1), "approvals_missing": rate(0, 2),
+    },
+    # cat (Ops): REQ-6 (reopened: a complaint, not a first pass) and REQ-11 (open)
+    Cut(requester_department="Ops"): {
+        "duplicates": rate(0, 2), "first_pass": rate(0, 1), "complaints": rate(1, 1),
+        "csat": {"value": None, "numerator": 0, "denominator": 0},
+    },
+    # group it: REQ-1, 2, 5, 6, 7, 10 have it tasks; REQ-7's recovery task is it's too
+    Cut(group="it"): {
+        "first_pass": rate(3, 5), "missing_information": rate(0, 5),
+        "recovery_on_time": rate(0, 1),
+        "csat": {"value": 4.5, "numerator": 2, "denominator": 3, "parts": {"4": 1, "5": 1}},
+    },
+}
+
+
+async def test_a_cut_counts_only_its_own_requests(sqlite_url: str) -> None:
+    chat = await ChatDriver.open(sqlite_url, clock=month_clock(), **org_sections())  # type: ignore[arg-type]
+    try:
+        await build_month(chat)
+        problems = []
+        for cut, expected in CUTS.items():
+            shapes = {f.key: shape_of(f) for f in (await month_report(chat, cut)).figures}
+            for key, want in expected.items():
+                problems += [(cut, m) for m in mismatches(key, want, shapes[key])]
+        assert problems == [], "\n".join(map(str, problems))
+    finally:
+        await chat.close()
