@@ -47,9 +47,10 @@ def test_a_rate_shows_numerator_denominator_and_its_change() -> None:
         == " (before: 70 %, ↓)"
     assert change_text(rate("first_pass", 7, 10), rate("first_pass", 14, 20), "en") \
         == " (before: 70 %, =)"
-    assert change_text(rate("first_pass", 7, 10), rate("first_pass", 0, 0), "en") \
-        == " (before: n/a)"
-    assert change_text(rate("first_pass", 7, 10), None, "zh") == "（上期 无法计算）"
+    assert change_text(rate("first_pass", 7, 10), rate("first_pass", 0, 0), "en") == ""
+    assert change_text(rate("first_pass", 7, 10), None, "zh") == ""
+    assert change_text(rate("first_pass", 0, 0), rate("first_pass", 1, 2), "zh") \
+        == "（上期 50 %）"
 
 
 def test_hours_scores_checks_and_counts() -> None:
@@ -106,7 +107,8 @@ def test_no_link_without_a_public_url_and_the_on_demand_note() -> None:
     assert "/console/" not in card.body
     empty = report_card((Part("efficiency", "it-desk", report()),),
                         Frame("weekly", WEEK, "en"), BUNDLE)
-    assert "(no figures yet)" in empty.body and empty.footer == ""
+    assert "(nothing to count in this period or the one before)" in empty.body
+    assert empty.footer == ""
 
 
 def test_the_period_covered_is_the_last_complete_week_or_month() -> None:

@@ -51,9 +51,10 @@ def value_text(figure: Figure, locale: str) -> str:
 
 
 def change_text(figure: Figure, before: Figure | None, locale: str) -> str:
+    """Nothing when the previous period has no value (there is no change to show)."""
     then = headline(before) if before is not None else None
     if then is None or before is None:
-        return say("report.change_unknown", locale, before=say("report.na", locale))
+        return ""
     now = headline(figure)
     shown = short_text(before, then, locale)
     if now is None:
@@ -110,3 +111,7 @@ def _check(figure: Figure, locale: str) -> str:
     if figure.value >= 1:
         return say("report.check_ok", locale)
     return say("report.check_failed", locale, seq=figure.parts.get("first_bad_seq") or "-")
+
+
+def has_value(figure: Figure) -> bool:
+    return headline(figure) is not None

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from bot.features.reports.commands import Cadence
 from bot.features.reports.content import Part
-from bot.features.reports.figures import definition_of, figure_line, name_of
+from bot.features.reports.figures import definition_of, figure_line, has_value, name_of
 from bot.metrics.model import Figure, Period
 from chat.i18n import say
 from chat.replies import Card
@@ -54,9 +54,10 @@ def title_of(frame: Frame) -> str:
 def part_lines(part: Part, locale: str, bundle: Bundle) -> list[str]:
     before = part.report.previous
     lines = [heading(part, locale, bundle)]
-    lines.extend(figure_line(f, before.figure(f.key) if before else None, locale)
-                 for f in part.report.figures)
-    if not part.report.figures:
+    if not is_quiet(part):
+        lines.extend(figure_line(f, before.figure(f.key) if before else None, locale)
+                     for f in part.report.figures)
+    else:
         lines.append(say("report.no_figures", locale))
     if part.at_risk:
         items = [say("report.at_risk_item", locale, tid=t, rid=r) for t, r in part.at_risk]
@@ -65,6 +66,13 @@ def part_lines(part: Part, locale: str, bundle: Bundle) -> list[str]:
     if exceptions is not None:
         lines.extend(exception_lines(exceptions, locale, bundle))
     return lines
+
+
+def is_quiet(part: Part) -> bool:
+    """Nothing to count in the period nor in the one before: one line says so (it keeps the
+    message short for an owner of many services)."""
+    reports = [part.report, *([part.report.previous] if part.report.previous else [])]
+    return not any(has_value(f) for r in reports for f in r.figures)
 
 
 def heading(part: Part, locale: str, bundle: Bundle) -> str:
