@@ -63,11 +63,14 @@ async def test_monday_brings_one_weekly_report_to_an_owner_a_lead_and_governance
     owner = reports_to(chat, OWNER)
     assert len(owner) == 1 and "ESM 周报 2026-W48（2026-11-23 至 2026-11-29）" in owner[0]
     assert "【质量】密码重置" in owner[0] and "【效率】" not in owner[0]
+    assert "· 一次通过率：1 / 1 = 100 %" in owner[0]  # REQ-1, resolved in the week
+    assert "口径：" in owner[0] and "本期内首次解决的请求数" in owner[0]  # the definitions
     lead = reports_to(chat, LEAD)
     assert len(lead) == 1 and "【效率】采购组" in lead[0]
     assert "【质量】采购申请" in lead[0]  # kate also owns procurement's service: one message
     governance = reports_to(chat, GOVERNANCE)
     assert len(governance) == 1 and "【合规】全公司" in governance[0]
+    assert "· 审计记录完整率：1 / 1 = 100 %" in governance[0]  # REQ-1 closed in the week
     assert "【质量】" not in governance[0]
     assert reports_to(chat, "alice") == [] and reports_to(chat, "bob") == []
 
