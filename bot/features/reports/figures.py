@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from bot.metrics.definitions import BY_KEY
 from bot.metrics.model import Figure
-from chat import i18n
 from chat.i18n import say
 
 UP, DOWN, SAME = "↑", "↓", "="
@@ -17,18 +16,14 @@ def figure_line(figure: Figure, before: Figure | None, locale: str) -> str:
 
 
 def name_of(key: str, locale: str) -> str:
-    """``metric.<key>.name``; the key itself for a metric without its text."""
+    """``metric.<key>.name``; the key itself for a metric not in the definitions."""
     definition = BY_KEY.get(key)
-    return definition.name(locale) if definition and _has_text(key) else key
+    return definition.name(locale) if definition else key
 
 
 def definition_of(key: str, locale: str) -> str:
     definition = BY_KEY.get(key)
-    return definition.text(locale) if definition and _has_text(key) else ""
-
-
-def _has_text(key: str) -> bool:
-    return {f"metric.{key}.name", f"metric.{key}.definition"} <= i18n.keys()
+    return definition.text(locale) if definition else ""
 
 
 def headline(figure: Figure) -> float | None:
