@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.features.reports.audience import audience_of
-from bot.features.reports.content import _at_risk
+from bot.features.reports.content import at_risk_with_requests
 from bot.features.reports.install import plan_report_timers
 from bot.metrics.model import Cut, Figure, Period, Report
 from bot.testing import ChatDriver, FakeClock
@@ -198,7 +198,7 @@ async def test_tasks_at_risk_are_listed_with_their_request(chat: ChatDriver) -> 
     week = Period(NEXT_MONDAY, NEXT_MONDAY, "2026-W48")
     report = Report(week, Cut(group="procurement"), (at_risk,), NEXT_MONDAY)
     async with chat.app.db.unit_of_work() as uow:
-        assert await _at_risk(uow.session, report) == (("TASK-2", "REQ-2"),)
+        assert await at_risk_with_requests(uow.session, report) == (("TASK-2", "REQ-2"),)
 
 
 def test_who_gets_which_part() -> None:

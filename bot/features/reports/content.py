@@ -40,13 +40,16 @@ async def gather(session: AsyncSession, services: Services, audience: Audience,
              for s in audience.services]
     for group in audience.groups:
         efficiency = await report("efficiency", Cut(group=group))
-        parts.append(Part("efficiency", group, efficiency, await _at_risk(session, efficiency)))
+        at_risk = await at_risk_with_requests(session, efficiency)
+        parts.append(Part("efficiency", group, efficiency, at_risk))
     if audience.governance:
         parts.append(Part("compliance", "", await report("compliance", Cut())))
     return tuple(parts)
 
 
-async def _at_risk(session: AsyncSession, report: Report) -> tuple[tuple[str, str], ...]:
+async def at_risk_with_requests(session: AsyncSession, report: Report
+                                ) -> tuple[tuple[str, str], ...]:
+    """The first tasks at risk, each with the request it belongs to."""
     figure = report.figure("tasks_at_risk")
     found = []
     for item in (figure.items if figure else ())[:AT_RISK_SHOWN]:
