@@ -68,6 +68,8 @@ async def test_monday_brings_one_weekly_report_to_an_owner_a_lead_and_governance
     lead = reports_to(chat, LEAD)
     assert len(lead) == 1 and "【效率】采购组" in lead[0]
     assert "【质量】采购申请" in lead[0]  # kate also owns procurement's service: one message
+    assert "· 积压：1（上期 0，↑）" in lead[0]  # REQ-2, open at the week's end
+    assert "有超时风险的任务：TASK-2（REQ-2）" in lead[0]  # its purchase, waiting all week
     governance = reports_to(chat, GOVERNANCE)
     assert len(governance) == 1 and "【合规】全公司" in governance[0]
     assert "· 审计记录完整率：1 / 1 = 100 %" in governance[0]  # REQ-1 closed in the week
