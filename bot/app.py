@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from adapters.kit.plumbing import Plumbing
 from bot.features import REGISTRY
 from bot.features.audit.install import add_anchor_job
+from bot.features.reports.install import add_report_jobs
 from bot.features.time.fact_rows import refreshing
 from bot.features.time.install import (
     add_digest_jobs,
@@ -163,6 +164,7 @@ class BotApp:
             id=RECOVER_JOB, max_instances=1, coalesce=True, misfire_grace_time=None,
             next_run_time=datetime.now(UTC))
         add_digest_jobs(self)
+        add_report_jobs(self)
         add_anchor_job(self)
         add_facts_fill_job(self)
         self.scheduler.start()
