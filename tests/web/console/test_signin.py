@@ -195,3 +195,13 @@ async def test_the_status_card_links_to_the_console(rig: ConsoleRig) -> None:
     [card, *_] = await rig.chat.say("alice", "REQ-1")
     assert isinstance(card, Card)
     assert "http://esm.example.com/console/requests/REQ-1" in card.footer
+
+
+async def test_expired_sessions_and_links_are_forgotten_a_day_later(rig: ConsoleRig) -> None:
+    browser = await rig.browser()
+    await browser.sign_in_as("alice")
+    await issue_link(rig.chat, "bob")
+    rig.chat.clock.advance(hours=20)
+    assert await rig.chat.app.apply_retention() == 0
+    rig.chat.clock.advance(hours=13)
+    assert await rig.chat.app.apply_retention() == 3  # the session, its used link, bob's link
