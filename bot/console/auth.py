@@ -77,8 +77,9 @@ async def use_link(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/signout", name="console.signout")
 async def signout(request: web.Request) -> web.StreamResponse:
-    require_csrf(request, await request.post())
     response = see_other("/console/signin?signed_out=1")
-    if current_person(request) is not None:
-        await sign_out(request, response)
+    if current_person(request) is None:  # a page left open past its session: nothing to end
+        return response
+    require_csrf(request, await request.post())
+    await sign_out(request, response)
     return response

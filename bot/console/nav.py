@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.access import owners_of
+from bot.console.viewer import has_role, is_admin
 from bot.services import Services
 from org.model import Person
 
 DASHBOARD_ROUTE = "console.dashboard"  # /console/dashboard/{kind} (helper dashboards)
 CHAT_ROUTE = "console.chat"  # /console/chat (helper webchat)
 DASHBOARD_KINDS = ("efficiency", "quality", "compliance")
-ADMIN_ROLE = "esm-admin"
 GOVERNANCE_ROLE = "governance"
 
 
@@ -31,26 +32,18 @@ class NavItem:
 
 def dashboard_kinds(person: Person, services: Services) -> tuple[str, ...]:
     """The dashboards this person's roles open, in the order of DASHBOARD_KINDS."""
-    if ADMIN_ROLE in person.roles:
+    if is_admin(person, services):
         return DASHBOARD_KINDS
     directory = services.bundle.directory
     kinds: set[str] = set()
-    if GOVERNANCE_ROLE in person.roles:
+    if has_role(person, services, GOVERNANCE_ROLE):
         kinds.add("compliance")
     if any(group.lead == person.id for group in directory.groups.values()):
         kinds.add("efficiency")
-    if any(_owns(person, service.owner, services) for service in
+    if any(person.id in owners_of(directory, service) for service in
            services.bundle.catalog.services.values()):
         kinds.add("quality")
     return tuple(kind for kind in DASHBOARD_KINDS if kind in kinds)
-
-
-def _owns(person: Person, owner: str, services: Services) -> bool:
-    kind, _, name = owner.partition(":")
-    if kind == "group":
-        group = services.bundle.directory.groups.get(name)
-        return group is not None and person.id in (*group.members, group.lead)
-    return owner == person.id
 
 
 def has_route(request: web.Request, name: str) -> bool:
