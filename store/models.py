@@ -435,7 +435,6 @@ class ExceptionGrantRow(SQLModel, table=True):
     updated_at: datetime = _utc()
 
 
-<<<<<<< HEAD
 class AuditCheckRow(SQLModel, table=True):
     """One verification of the audit chain (``esmbot audit verify`` or the daily anchor timer):
     whether the chain verified, how many links were walked, the first bad one. The compliance
@@ -510,7 +509,8 @@ class RequestFactRow(SQLModel, table=True):
     trail_complete: bool = False
     folded_seq: int = 0
     folded_at: datetime | None = _utc(nullable=True)
-=======
+
+
 class ConsoleSessionRow(SQLModel, table=True):
     """A browser signed in to the web console (``bot/console/session.py``): the SHA-256 of the
     token in its signed cookie, whose it is, until when, and when it was signed out."""
@@ -537,4 +537,3 @@ class ConsoleLinkRow(SQLModel, table=True):
     created_at: datetime = _utc()
     expires_at: datetime = _utc(index=True)
     used_at: datetime | None = _utc(nullable=True)
->>>>>>> webcore
