@@ -21,11 +21,10 @@ from sqlmodel import col
 
 from bot.metrics.compute import compute, organisation_timezone
 from bot.metrics.cuts import service_ids
+from bot.metrics.definitions import BY_KEY
 from bot.metrics.model import Cut, Figure, Period, Stats
-from bot.metrics.periods import PeriodError, month_period, parse_period, range_period, \
-    week_period
+from bot.metrics.periods import month_period, parse_period, range_period, week_period
 from bot.services import Services
-from chat.i18n import say
 from store import anchors, audit_checks
 from store.exceptions import format_exception_id
 from store.models import ExceptionGrantRow, SurveyResponseRow, TaskRow
@@ -115,9 +114,18 @@ def figure_json(figure: Figure, locale: str, *, described: bool = True) -> dict[
         "items": list(figure.items),
     }
     if described:
-        shown["name"] = say(f"metric.{figure.key}.name", locale)
-        shown["definition"] = say(f"metric.{figure.key}.definition", locale)
+        shown["name"], shown["definition"] = described_as(figure.key, locale)
     return shown
+
+
+def described_as(key: str, locale: str) -> tuple[str, str]:
+    """A figure's name and definition (``metric.<key>.name`` / ``.definition``); the key and
+    nothing while the definitions' text is not in the locale files yet."""
+    definition = BY_KEY.get(key)
+    try:
+        return (definition.name(locale), definition.text(locale)) if definition else (key, "")
+    except KeyError:
+        return key, ""
 
 
 def _hours(value: float | int | None) -> float | int | None:
@@ -243,7 +251,8 @@ async def active_exceptions(session: AsyncSession, services: Services, asked: As
         if (row.ended_at is not None and _aware(row.ended_at) <= at) or \
                 (row.ends_at is not None and _aware(row.ends_at) <= at):
             continue
-        shown.append({"exception": format_exception_id(row.id or 0), "request": format_request_id(row.request_id),
+        shown.append({"exception": format_exception_id(row.id or 0),
+                      "request": format_request_id(row.request_id),
                       "service": row.service_id, "kind": row.kind, "reason": row.reason,
                       "impact": row.impact, "granted_at": _iso(row.granted_at),
                       "ends_at": _iso(row.ends_at)})

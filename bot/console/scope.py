@@ -60,7 +60,7 @@ def scope_of(person: Person, layer: str, bundle: Bundle) -> Scope | None:
     """``person``'s scope on the dashboard of ``layer``; None: they may not see it."""
     if layer not in LAYERS:
         return None
-    if EVERY_CUT_ROLES[layer] & set(person.roles) or _in_role(person, layer, bundle):
+    if EVERY_CUT_ROLES[layer] & set(person.roles):
         return Scope(layer, everything=True)
     services = owned_services(person, bundle) if layer in ("efficiency", "quality") else ()
     groups = led_groups(person, bundle) if layer == "efficiency" else ()
@@ -84,9 +84,3 @@ def led_groups(person: Person, bundle: Bundle) -> tuple[str, ...]:
     return tuple(sorted(group.id for group in bundle.directory.groups.values()
                         if group.lead == person.id))
 
-
-def _in_role(person: Person, layer: str, bundle: Bundle) -> bool:
-    """Membership listed on the role (``[[role]] members``) rather than on the person."""
-    roles = bundle.directory.roles
-    return any(role in roles and person.id in roles[role].members
-               for role in EVERY_CUT_ROLES[layer])

@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -171,12 +172,38 @@ class Console:
         raise AssertionError(f"no sign-in link in the bot's answers: "
                              f"{self.texts_to(slack_user)[before:]}")
 
-    async def signed_in_page(self, slack_user: str, *, locale: str = "zh-CN") -> Page:
-        """A page whose person asked for a link in chat and opened it."""
-        link = await self.link_for(slack_user)
+    def slack_id(self, person_id: str) -> str:
+        person = self.bot.services.bundle.directory.persons[person_id]
+        assert person.slack, f"{person_id} has no Slack id in the directory"
+        return person.slack
+
+    async def mint_link(self, person_id: str) -> str:
+        """A one-time sign-in link for ``person_id`` made in the store (as the chat command
+        does), for journeys that are not about asking for it."""
+        from bot.console.session import token_hash
+        from store import console as console_store
+
+        token = secrets.token_urlsafe(24)
+        now = self.bot.services.clock()
+        async with self.bot.db.unit_of_work() as uow:
+            await console_store.create_link(uow.session, token_hash=token_hash(token),
+                                            person_id=person_id, now=now,
+                                            expires_at=now + timedelta(minutes=10))
+        return self.url(f"/console/signin/{token}")
+
+    async def open_link(self, page: Page, link: str) -> None:
+        """Open a sign-in link; its page signs in at once (signin.js) and moves on."""
+        await page.goto(link)
+        await page.wait_for_url(lambda url: "/console/signin/" not in url)
+
+    async def signed_in_page(self, person_id: str, *, locale: str = "zh-CN",
+                             via_chat: bool = True) -> Page:
+        """A page of ``person_id`` (a directory id, e.g. ``carol``), signed in through a link
+        asked for in the fake Slack ("看板"), or one made in the store (``via_chat=False``)."""
+        link = (await self.link_for(self.slack_id(person_id)) if via_chat
+                else await self.mint_link(person_id))
         page = await self.page(locale=locale)
-        response = await page.goto(link)
-        assert response is not None and response.ok, f"sign-in link refused: {link}"
+        await self.open_link(page, link)
         return page
 
     async def close(self) -> None:
