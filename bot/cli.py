@@ -114,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.features.exceptions.cli import add_commands as add_exception_commands
 
     add_exception_commands(sub)
+
+    from bot.cli_metrics import add_commands as add_metrics_commands
+
+    add_metrics_commands(sub)
     return parser
 
 

@@ -23,11 +23,11 @@ async def record(
     return row
 
 
-async def latest(session: AsyncSession, *, before: datetime | None = None
+async def latest(session: AsyncSession, *, until: datetime | None = None
                  ) -> AuditCheckRow | None:
-    """The newest verification (recorded before ``before`` when given)."""
+    """The newest verification (recorded at or before ``until`` when given)."""
     query = select(AuditCheckRow).order_by(col(AuditCheckRow.at).desc(),
                                            col(AuditCheckRow.id).desc()).limit(1)
-    if before is not None:
-        query = query.where(col(AuditCheckRow.at) < before)
+    if until is not None:
+        query = query.where(col(AuditCheckRow.at) <= until)
     return (await session.execute(query)).scalars().first()

@@ -463,6 +463,7 @@ class RequestFactRow(SQLModel, table=True):
     confirmation, other). ``statuses``: ``[[iso_at, status], ...]`` in trail order.
     ``ended_at``: when it last entered a final status (closed, rejected, withdrawn) and stayed
     there, None while it may still move. ``folded_seq``: the last audit seq folded in.
+    Nothing here depends on when it was folded: a rebuild writes the same row.
     """
 
     __tablename__ = "request_fact"
@@ -508,7 +509,6 @@ class RequestFactRow(SQLModel, table=True):
     deferred_approval: bool = False  # a defer_approval exception was granted before the claim
     trail_complete: bool = False
     folded_seq: int = 0
-    folded_at: datetime | None = _utc(nullable=True)
 
 
 class ConsoleSessionRow(SQLModel, table=True):

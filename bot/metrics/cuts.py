@@ -8,8 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from bot.metrics.model import Cut
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.metrics.model import Cut, Period
 from dialogs.model import Bundle
+from store import facts
+from store.models import RequestFactRow
 
 
 class RequestInCut(Protocol):
@@ -57,3 +61,12 @@ def needs_request(cut: Cut) -> bool:
     """Whether the cut looks beyond the service (group, requester department): rows that know
     only their service must then be joined to the request's fact row."""
     return cut.group is not None or cut.requester_department is not None
+
+
+async def facts_in(session: AsyncSession, column: str, period: Period, cut: Cut
+                   ) -> list[RequestFactRow]:
+    """The fact rows whose ``column`` (submitted_at, first_resolved_at, closed_at,
+    first_claim_at) falls in ``period``, kept by ``cut``, in request order."""
+    only = [cut.service] if cut.service is not None else None
+    return keep(cut, await facts.facts_between(session, column, period.start, period.end,
+                                               service_ids=only))

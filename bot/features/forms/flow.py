@@ -120,6 +120,9 @@ async def submit(turn: Turn, service: Service, dialog: DialogState, *, resubmits
     rid = format_request_id(row.id or 0)
     await turn.audit("request.submitted", rid, {
         "service": service.id, "version": service.version, "answers": answers,
+        # the departments as they were at submission, for the metrics' cuts (issue 19)
+        "service_department": service.department,
+        "requester_department": turn.person.dept or None,
     })
     if resubmits:
         await turn.audit("request.resubmitted", rid, {"from": format_request_id(resubmits)})

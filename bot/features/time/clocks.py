@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.features.time.policy import Policy, policy_for
 from bot.features.time.sla import Clock, Event, request_clocks
 from bot.turn import Turn
@@ -16,10 +18,13 @@ def policy_of(turn: Turn, service: Service | None) -> Policy:
                       turn.services.bundle)
 
 
-async def clocks_of(turn: Turn, request: RequestRow) -> list[Clock]:
+async def clocks_of(turn: Turn, request: RequestRow,
+                    events: Sequence[Event] | None = None) -> list[Clock]:
+    """The request's clocks now; ``events``: its trail, when the caller read it already."""
     service = turn.services.bundle.catalog.get(request.service_id)
     if service is None:
         return []
-    trail = await audit.trail_of(turn.session, subject=format_request_id(request.id or 0))
-    events = [Event(at, action, dict(data)) for at, action, data in trail]
+    if events is None:
+        trail = await audit.trail_of(turn.session, subject=format_request_id(request.id or 0))
+        events = [Event(at, action, dict(data)) for at, action, data in trail]
     return request_clocks(events, service, policy_of(turn, service).calendar, turn.now)

@@ -1,12 +1,13 @@
 """Keep a request's timers in step with its history.
 
 After every turn that changed a request (and by ``esmbot sla recompute``), its SLA clocks are
-derived again from the audit trail and its timers are made to match: a reminder or breach for
-every running clock, nothing for paused or stopped ones, an approval reminder and escalation
-for every open seat, a confirmation timeout while it waits to be confirmed. A timer already
-pending at the right moment is kept; one at the wrong moment is replaced; one no longer
-needed is cancelled; one that already fired for the same moment is not scheduled again. So
-every timer is written in the same transaction as its cause.
+derived again from the audit trail (read once, and folded into the request's
+``request_fact`` row for the metrics in the same transaction) and its timers are made to
+match: a reminder or breach for every running clock, nothing for paused or stopped ones, an
+approval reminder and escalation for every open seat, a confirmation timeout while it waits
+to be confirmed. A timer already pending at the right moment is kept; one at the wrong moment
+is replaced; one no longer needed is cancelled; one that already fired for the same moment is
+not scheduled again. So every timer is written in the same transaction as its cause.
 
 This runs after nearly every turn, so the timers of the request, its tasks and its seats are
 read in one query (``TimerBook``) and the decisions are made in memory: only what changes is
@@ -20,16 +21,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.time import fact_rows
 from bot.features.time.clocks import clocks_of, policy_of
 from bot.features.time.policy import Policy
-from bot.features.time.sla import Clock
+from bot.features.time.sla import Clock, Event
 from bot.features.time.subjects import subject_of
 from bot.turn import Turn
 from org.business_time import add_working_time, length_of
 from org.model import Calendar, Duration
-from store import approvals, requests, tasks, timers
+from store import approvals, facts, requests, tasks, timers
 from store.models import ApprovalSeatRow, ApprovalStepRow, RequestRow, TaskRow, TimerRow
-from store.requests import parse_request_id
+from store.requests import format_request_id, parse_request_id
 from store.tasks import parse_task_id
 from store.timers import Moment
 
@@ -90,7 +92,9 @@ async def resync(turn: Turn, request_id: int) -> None:
         return
     service = turn.services.bundle.catalog.get(request.service_id)
     policy = policy_of(turn, service)
-    clocks = await clocks_of(turn, request)
+    trail = await facts.links_of(turn.session, format_request_id(request.id or 0))
+    await fact_rows.refresh(turn.session, turn.services, request, trail)
+    clocks = await clocks_of(turn, request, [Event(r.at, r.action, dict(r.data)) for r in trail])
     request_tasks = await tasks.tasks_of(turn.session, request_id=request.id or 0)
     seats = await _seats_of(turn, request)
     subjects = [subject_of("request", request.id),

@@ -62,7 +62,6 @@ def upgrade() -> None:
         sa.Column("deferred_approval", sa.Boolean(), nullable=False),
         sa.Column("trail_complete", sa.Boolean(), nullable=False),
         sa.Column("folded_seq", sa.Integer(), nullable=False),
-        sa.Column("folded_at", UtcDateTime, nullable=True),
     )
     for column in INDEXED:
         op.create_index(f"ix_request_fact_{column}", "request_fact", [column])
