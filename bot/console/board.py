@@ -21,9 +21,9 @@ from sqlmodel import col
 
 from bot.metrics.compute import compute, organisation_timezone
 from bot.metrics.cuts import service_ids
-from bot.metrics.definitions import BY_KEY
-from bot.metrics.model import Cut, Figure, Period, Stats
+from bot.metrics.model import Cut, Figure, Period, Report
 from bot.metrics.periods import month_period, parse_period, range_period, week_period
+from bot.metrics.render import figure_json
 from bot.services import Services
 from store import anchors, audit_checks
 from store.exceptions import format_exception_id
@@ -92,52 +92,20 @@ def unknown_in_cut(cut: Cut, services: Services) -> str | None:
 # ------------------------------------------------------------------------------ the figures
 
 
-def stats_json(stats: Stats | None) -> dict[str, Any] | None:
-    if stats is None:
-        return None
-    return {"count": stats.count, "mean": _hours(stats.mean), "median": _hours(stats.median),
-            "p90": _hours(stats.p90)}
-
-
-def figure_json(figure: Figure, locale: str, *, described: bool = True) -> dict[str, Any]:
-    """A figure as JSON: the Figure fields (hours rounded to 4 decimals) and, for a top-level
-    figure, its name and definition in ``locale``."""
-    shown: dict[str, Any] = {
-        "key": figure.key, "layer": figure.layer, "unit": figure.unit,
-        "value": _hours(figure.value), "numerator": figure.numerator,
-        "denominator": figure.denominator, "wall": stats_json(figure.wall),
-        "business": stats_json(figure.business),
-        "parts": {name: _hours(value) for name, value in figure.parts.items()},
-        "by": {dimension: {member: figure_json(sub, locale, described=False)
-                           for member, sub in members.items()}
-               for dimension, members in figure.by.items()},
-        "items": list(figure.items),
-    }
-    if described:
-        shown["name"], shown["definition"] = described_as(figure.key, locale)
-    return shown
-
-
-def described_as(key: str, locale: str) -> tuple[str, str]:
-    """A figure's name and definition (``metric.<key>.name`` / ``.definition``); the key and
-    nothing while the definitions' text is not in the locale files yet."""
-    definition = BY_KEY.get(key)
-    try:
-        return (definition.name(locale), definition.text(locale)) if definition else (key, "")
-    except KeyError:
-        return key, ""
-
-
-def _hours(value: float | int | None) -> float | int | None:
-    return round(value, 4) if isinstance(value, float) else value
-
-
 # ------------------------------------------------------------------------------ the board
 
 
+@dataclass(frozen=True)
+class Board:
+    """One dashboard's figures (``report``) and everything it shows, as JSON (``data``)."""
+
+    report: Report
+    data: dict[str, Any]
+
+
 async def board(session: AsyncSession, services: Services, layer: str, asked: Asked, *,
-                now: datetime, locale: str) -> dict[str, Any]:
-    """Everything the dashboard of ``layer`` shows for ``asked``, as JSON."""
+                now: datetime, locale: str) -> Board:
+    """Everything the dashboard of ``layer`` shows for ``asked``."""
     report = await compute(session, services, asked.period, asked.cut, layers=(layer,), now=now)
     shown: dict[str, Any] = {
         "layer": layer,
@@ -151,7 +119,7 @@ async def board(session: AsyncSession, services: Services, layer: str, asked: As
     extra = LAYER_EXTRAS.get(layer)
     if extra is not None:
         shown.update(await extra(session, services, asked, now, report.figures))
-    return shown
+    return Board(report, shown)
 
 
 def labels(services: Services, locale: str) -> dict[str, dict[str, str]]:
@@ -183,9 +151,9 @@ async def completion_trend(session: AsyncSession, services: Services, asked: Ask
         report = await compute(session, services, week, asked.cut, layers=("efficiency",),
                                now=now)
         figure = report.figure("completion_time")
+        shown = figure_json(figure) if figure else {}
         points.append({"week": week.label, "start": week.start.date().isoformat(),
-                       "wall": stats_json(figure.wall if figure else None),
-                       "business": stats_json(figure.business if figure else None)})
+                       "wall": shown.get("wall"), "business": shown.get("business")})
     return points
 
 

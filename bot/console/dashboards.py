@@ -19,14 +19,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.console.board import Asked, board, read_asked, unknown_in_cut
+from bot.console.board import Asked, Board, board, read_asked, unknown_in_cut
 from bot.console.context import bot_of
 from bot.console.pages import render
 from bot.console.scope import CutRefused, Scope, scope_of
 from bot.console.session import page_locale, person_of, signed_in
-from bot.console.shown import headline
 from bot.metrics.model import LAYERS
 from bot.metrics.periods import PeriodError
+from bot.metrics.render import part_label, value_text
 from bot.services import Services
 from chat.i18n import say
 
@@ -57,14 +57,12 @@ CHART_TEXT_KEYS = {
     "percent": "web.dash.series.percent", "count": "web.dash.series.count",
     "sla_resolution": "web.dash.series.sla_resolution",
     "sla_response": "web.dash.series.sla_response",
-    "approval": "web.dash.stage.approval", "claim_wait": "web.dash.stage.claim_wait",
-    "work": "web.dash.stage.work", "requester_wait": "web.dash.stage.requester_wait",
-    "confirmation": "web.dash.stage.confirmation", "other": "web.dash.stage.other",
     "first_pass": "web.dash.series.first_pass",
     "missing_information": "web.dash.series.missing_information",
     "duplicates": "web.dash.series.duplicates", "complaints": "web.dash.series.complaints",
     "granted": "web.dash.series.granted", "none": "web.dash.series.none",
 }
+STAGES = ("approval", "claim_wait", "work", "requester_wait", "confirmation", "other")
 
 
 class Refused(Exception):
@@ -83,7 +81,7 @@ class Looked:
 
     scope: Scope
     asked: Asked
-    data: dict[str, Any]
+    board: Board
 
 
 async def look(request: web.Request, layer: str) -> Looked:
@@ -101,8 +99,8 @@ async def look(request: web.Request, layer: str) -> Looked:
     except CutRefused:
         raise Refused(403, say("web.dash.not_yours", locale)) from None
     async with bot.db.session() as session:
-        data = await board(session, services, layer, asked, now=now, locale=locale)
-    return Looked(scope, asked, data)
+        shown = await board(session, services, layer, asked, now=now, locale=locale)
+    return Looked(scope, asked, shown)
 
 
 def _asked(query: Mapping[str, str], services: Services, now: datetime, locale: str) -> Asked:
@@ -137,20 +135,23 @@ async def metrics_api(request: web.Request) -> web.StreamResponse:
         looked = await look(request, request.query.get("layer", ""))
     except Refused as refused:
         return web.json_response({"error": refused.message}, status=refused.status)
-    return web.json_response(looked.data)
+    return web.json_response(looked.board.data)
 
 
 def page_of(looked: Looked, layer: str, locale: str, services: Services) -> dict[str, Any]:
     """What dashboard.html shows: the figures in words, the charts, the selectors."""
-    data = looked.data
-    figures = [{**figure, "lines": headline(figure, locale)} for figure in data["figures"]]
+    data = looked.board.data
+    figures = [{**shown, "value_text": value_text(figure, locale)}
+               for figure, shown in zip(looked.board.report.figures, data["figures"],
+                                        strict=True)]
+    texts = {name: say(key, locale) for name, key in CHART_TEXT_KEYS.items()}
+    texts.update({stage: part_label(stage, locale) for stage in STAGES})
     return {
         "layer": layer,
         "title": say(TITLE_KEYS[layer], locale),
         "board": data,
         "board_json": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-        "texts_json": json.dumps({name: say(key, locale) for name, key in
-                                  CHART_TEXT_KEYS.items()}, ensure_ascii=False),
+        "texts_json": json.dumps(texts, ensure_ascii=False),
         "figures": figures,
         "charts": [(chart, say(CHART_TITLE_KEYS[chart], locale)) for chart, _ in CHARTS[layer]],
         "choices": cut_choices(looked.scope, services, locale),
