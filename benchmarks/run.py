@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from benchmarks import audit, matching, timers
+from benchmarks import audit, matching, metrics, timers
 from benchmarks.fake_slack import FakeSlack
 from benchmarks.people import employee, write_directory
 from benchmarks.pg import PostgresServer, PostgresUnavailable, start_server, stop_server
@@ -27,7 +27,7 @@ from benchmarks.report import Row, add_ratios, judge, latency_figures, row, tabl
 from benchmarks.targets import SIGNING_SECRET, Target, start_echo, start_esmbot
 from benchmarks.turns import Driver, client_session, describe_answers
 
-SCENARIOS = ("turns", "timers", "matching", "audit", "memory")
+SCENARIOS = ("turns", "timers", "matching", "audit", "metrics", "memory")
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,13 @@ class Plan:
     queries: int
     memory_dialogs: int
     audit_requests: int  # requests with their trails for ``audit verify``
+    metrics_requests: int = 100_000  # a year of requests (10 events each) for ``compute``
 
 
 FULL = Plan((50, 200, 1000), {50: 2, 200: 1, 1000: 1}, (1.0, 3.0), (1, 2), 100_000, 10_000,
-            5_000, 1_000, 10_000, 100_000)
-QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), (1, 2), 1_000, 100, 500, 200, 100, 1_000)
+            5_000, 1_000, 10_000, 100_000, 100_000)
+QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), (1, 2), 1_000, 100, 500, 200, 100, 1_000,
+             1_000)
 
 
 def log(message: str) -> None:
@@ -58,7 +60,8 @@ async def run(plan: Plan, output: Path, *, postgresql: bool = True,
               ) -> list[Row]:
     work = Path(tempfile.mkdtemp(prefix="esmbot-bench-"))
     pg: PostgresServer | None = None
-    if postgresql and ("turns" in scenarios or ("timers" in scenarios and timers_postgresql)):
+    if postgresql and ("turns" in scenarios or "metrics" in scenarios
+                       or ("timers" in scenarios and timers_postgresql)):
         try:
             pg = start_server()
             log(f"PostgreSQL started on port {pg.port}")
@@ -74,6 +77,8 @@ async def run(plan: Plan, output: Path, *, postgresql: bool = True,
             rows.append(matching_row(plan))
         if "audit" in scenarios:
             rows.append(await audit_row(plan, work))
+        if "metrics" in scenarios:
+            rows += await metrics_rows(plan, work, pg)
         if "memory" in scenarios:
             rows.append(memory_row(plan, work))
     except BaseException:
@@ -194,6 +199,20 @@ async def audit_row(plan: Plan, work: Path) -> Row:
     figures = await audit.run(work / "audit.db", requests=plan.audit_requests)
     log(f"audit: {figures}")
     return row("audit", "esmbot", "sqlite", **figures)
+
+
+async def metrics_rows(plan: Plan, work: Path, pg: PostgresServer | None) -> list[Row]:
+    """The monthly (and yearly) figures of issue 19 over ``metrics_requests`` requests."""
+    stores: list[tuple[str, Callable[[], str]]] = [
+        ("sqlite", lambda: f"sqlite+aiosqlite:///{work / 'metrics.db'}")]
+    if pg is not None:
+        stores.append(("postgresql", lambda: pg.create_database("bench_metrics")))
+    rows = []
+    for store, url in stores:
+        figures = await metrics.run(url(), requests=plan.metrics_requests)
+        log(f"metrics ({store}): {figures}")
+        rows.append(row("metrics", "esmbot", store, **figures))
+    return rows
 
 
 def memory_row(plan: Plan, work: Path) -> Row:

@@ -25,7 +25,7 @@ def test_a_quick_run_writes_every_scenario_with_the_common_keys(tmp_path: Path) 
     rows = json.loads(output.read_text(encoding="utf-8"))
     assert all(set(r) >= COMMON for r in rows)
     assert {r["scenario"] for r in rows} == {"turns", "paced", "timers", "matching", "audit",
-                                             "memory"}
+                                             "metrics", "memory"}
     turns = [r for r in rows if r["scenario"] in ("turns", "paced")]
     assert {(r["scenario"], r["target"]) for r in turns} == {
         (scenario, target) for scenario in ("turns", "paced")
@@ -37,4 +37,7 @@ def test_a_quick_run_writes_every_scenario_with_the_common_keys(tmp_path: Path) 
     assert memory["rss_mb"] > 0 and memory["dialogs"] > 0
     audit = next(r for r in rows if r["scenario"] == "audit")
     assert audit["requests"] > 0 and audit["events"] > audit["requests"]
+    metrics = next(r for r in rows if r["scenario"] == "metrics")
+    assert metrics["events"] == 10 * metrics["requests"] > 0
+    assert metrics["month_seconds"] > 0 and metrics["year_seconds"] > 0
     assert "scenario" in done.stdout  # the table was printed
