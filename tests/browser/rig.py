@@ -4,10 +4,12 @@
 install chromium fonts-noto-cjk`` when missing and we are root, like tests/pg.py does for
 PostgreSQL); nothing ever downloads a browser (no ``playwright install``).
 
-``Console`` is esmbot with ``[web] enabled`` on a loopback port (``public_url`` is that port), the
-Slack adapter talking to a fake Slack (tests/slack/fake_slack.py) as the chat a person asks for
-links in, and a Chromium to open pages with. Every page it opens records its console errors and
-page errors; ``Console.errors`` holds them and the fixture fails the test when any remain.
+``Console`` (``serving_console``) is esmbot with ``[web] enabled`` on a loopback port
+(``public_url`` is that port), the Slack adapter talking to a fake Slack (tests/slack/
+fake_slack.py) as the chat a person asks for links in, in real time. ``ChatConsole``
+(``serving_chat_console``) is the same on ``bot.testing.ChatDriver`` (fake channel, fake clock),
+for histories told in chat first. Both open pages in Chromium; every page records its console
+errors and page errors (``errors``), and the fixtures fail the test when any remain.
 """
 
 from __future__ import annotations
@@ -29,9 +31,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 from bot.app import BotApp, build_app
+from bot.console.session import token_hash
 from bot.settings import Settings
+from bot.testing import ChatDriver
 from bot.web import attach_channels, make_web_app, runner_options
+from chat.replies import Card, Message
 from devtools.postgres import free_port
+from store import console as console_store
 from tests.platform import settle, ticking_clock
 from tests.slack import payloads
 from tests.slack.conftest import SIGNING_SECRET, signed
@@ -123,12 +129,11 @@ def console_settings(tmp_path: Path, fake: FakeSlack, port: int, **web: Any) -> 
 
 
 @dataclass
-class Console:
-    """esmbot served on ``base_url`` with the console enabled, a fake Slack, and a browser."""
+class Pages:
+    """What every rig has: esmbot (``bot``) served on ``base_url``, a browser whose pages are
+    watched for errors, and sign-in links."""
 
     bot: BotApp
-    fake: FakeSlack
-    http: TestClient[Any, Any]
     browser: Browser
     base_url: str
     errors: PageErrors = field(default_factory=PageErrors)
@@ -144,8 +149,49 @@ class Console:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    async def mint_link(self, person_id: str) -> str:
+        """A one-time sign-in link for ``person_id`` made in the store (as the chat command
+        does), for journeys that are not about asking for it."""
+        token = secrets.token_urlsafe(24)
+        now = self.bot.services.clock()
+        async with self.bot.db.unit_of_work() as uow:
+            await console_store.create_link(uow.session, token_hash=token_hash(token),
+                                            person_id=person_id, now=now,
+                                            expires_at=now + timedelta(minutes=10))
+        return self.url(f"/console/signin/{token}")
+
+    async def open_link(self, page: Page, link: str) -> None:
+        """Open a sign-in link; its page signs in at once (signin.js) and moves on."""
+        await page.goto(link)
+        await page.wait_for_url(lambda url: "/console/signin/" not in url)
+
+    async def link_for(self, person_id: str, ask: str = "看板") -> str:
+        raise NotImplementedError
+
+    async def signed_in_page(self, person_id: str, *, locale: str = "zh-CN",
+                             via_chat: bool = True) -> Page:
+        """A page of ``person_id`` (a directory id, e.g. ``carol``), signed in through a link
+        asked for in chat ("看板"), or one made in the store (``via_chat=False``)."""
+        link = await self.link_for(person_id) if via_chat else await self.mint_link(person_id)
+        page = await self.page(locale=locale)
+        await self.open_link(page, link)
+        return page
+
+    async def close(self) -> None:
+        for context in self.contexts:
+            await context.close()
+
+
+@dataclass
+class Console(Pages):
+    """The rig with the Slack adapter on a fake Slack as the chat (``fake``), real time."""
+
+    fake: FakeSlack = field(default_factory=FakeSlack)
+    http: TestClient[Any, Any] | None = None
+
     async def say(self, slack_user: str, text: str) -> None:
         """``slack_user`` (e.g. ``U01ALICE``) writes ``text`` to the bot in their Slack DM."""
+        assert self.http is not None
         body = json.dumps(payloads.event_callback(payloads.dm(slack_user, text,
                                                                ts=payloads.next_ts())))
         await self.http.post("/slack/events", data=body.encode(),
@@ -161,54 +207,45 @@ class Console:
         dm = "D" + slack_user.removeprefix("U")
         return [_all_text(call.args) for call in self.fake.posts_to(dm)]
 
-    async def link_for(self, slack_user: str, ask: str = "看板") -> str:
-        """``slack_user`` asks the bot for a console link in chat; the link it answered."""
-        before = len(self.texts_to(slack_user))
-        await self.say(slack_user, ask)
-        for text in reversed(self.texts_to(slack_user)[before:]):
-            found = LINK.search(text)
-            if found:
-                return found.group(0)
-        raise AssertionError(f"no sign-in link in the bot's answers: "
-                             f"{self.texts_to(slack_user)[before:]}")
-
     def slack_id(self, person_id: str) -> str:
         person = self.bot.services.bundle.directory.persons[person_id]
         assert person.slack, f"{person_id} has no Slack id in the directory"
         return person.slack
 
-    async def mint_link(self, person_id: str) -> str:
-        """A one-time sign-in link for ``person_id`` made in the store (as the chat command
-        does), for journeys that are not about asking for it."""
-        from bot.console.session import token_hash
-        from store import console as console_store
+    async def link_for(self, person_id: str, ask: str = "看板") -> str:
+        """``person_id`` asks the bot for a console link in their Slack DM; the link."""
+        user = self.slack_id(person_id)
+        before = len(self.texts_to(user))
+        await self.say(user, ask)
+        return _link_in(self.texts_to(user)[before:])
 
-        token = secrets.token_urlsafe(24)
-        now = self.bot.services.clock()
-        async with self.bot.db.unit_of_work() as uow:
-            await console_store.create_link(uow.session, token_hash=token_hash(token),
-                                            person_id=person_id, now=now,
-                                            expires_at=now + timedelta(minutes=10))
-        return self.url(f"/console/signin/{token}")
 
-    async def open_link(self, page: Page, link: str) -> None:
-        """Open a sign-in link; its page signs in at once (signin.js) and moves on."""
-        await page.goto(link)
-        await page.wait_for_url(lambda url: "/console/signin/" not in url)
+@dataclass
+class ChatConsole(Pages):
+    """The rig on the fake channel with a fake clock (``chat``: bot.testing.ChatDriver), for
+    histories told in chat first (e.g. tests/scenario/month_history.py)."""
 
-    async def signed_in_page(self, person_id: str, *, locale: str = "zh-CN",
-                             via_chat: bool = True) -> Page:
-        """A page of ``person_id`` (a directory id, e.g. ``carol``), signed in through a link
-        asked for in the fake Slack ("看板"), or one made in the store (``via_chat=False``)."""
-        link = (await self.link_for(self.slack_id(person_id)) if via_chat
-                else await self.mint_link(person_id))
-        page = await self.page(locale=locale)
-        await self.open_link(page, link)
-        return page
+    chat: ChatDriver | None = None
 
-    async def close(self) -> None:
-        for context in self.contexts:
-            await context.close()
+    async def link_for(self, person_id: str, ask: str = "看板") -> str:
+        assert self.chat is not None
+        answers = await self.chat.say(person_id, ask)
+        return _link_in([_message_text(message) for message in answers])
+
+
+def _link_in(texts: list[str]) -> str:
+    for text in reversed(texts):
+        found = LINK.search(text)
+        if found:
+            return found.group(0)
+    raise AssertionError(f"no sign-in link in the bot's answers: {texts}")
+
+
+def _message_text(message: Message) -> str:
+    if isinstance(message, Card):
+        return " ".join([message.title, message.body, message.footer,
+                         *(f"{f.label} {f.value}" for f in message.fields)])
+    return str(getattr(message, "text", ""))
 
 
 def _all_text(value: Any) -> str:
@@ -247,7 +284,7 @@ async def serving_console(tmp_path: Path, browser: Browser, *,
         await bot.close()
         await fake.close()
         raise
-    console = Console(bot, fake, http, browser, f"http://127.0.0.1:{port}")
+    console = Console(bot, browser, f"http://127.0.0.1:{port}", fake=fake, http=http)
     try:
         yield console
     finally:
@@ -255,3 +292,29 @@ async def serving_console(tmp_path: Path, browser: Browser, *,
         await http.close()
         await bot.close()
         await fake.close()
+
+
+@asynccontextmanager
+async def serving_chat_console(tmp_path: Path, browser: Browser, chat_opened: Callable[
+        [str, dict[str, Any]], Any]) -> AsyncIterator[ChatConsole]:
+    """The rig on a ChatDriver: ``chat_opened(store_url, web_section)`` opens it (e.g.
+    ``ChatDriver.open(url, web=web, clock=..., **sections)``); its web app is served on a free
+    loopback port, ``public_url`` pointing there."""
+    port = free_port()
+    web = {"enabled": True, "public_url": f"http://127.0.0.1:{port}",
+           "session_secret": SESSION_SECRET}
+    chat: ChatDriver = await chat_opened(f"sqlite+aiosqlite:///{tmp_path / 'esmbot.db'}", web)
+    web_app = make_web_app(chat.app)
+    server = TestServer(web_app, host="127.0.0.1", port=port)
+    try:
+        await server.start_server(**runner_options(web_app))
+    except BaseException:
+        await chat.close()
+        raise
+    console = ChatConsole(chat.app, browser, f"http://127.0.0.1:{port}", chat=chat)
+    try:
+        yield console
+    finally:
+        await console.close()
+        await server.close()
+        await chat.close()
