@@ -17,13 +17,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 from bot.app import BotApp, build_app
-from bot.console.session import token_hash
 from bot.settings import Settings
 from bot.testing import ChatDriver
 from bot.web import attach_channels, make_web_app, runner_options
@@ -45,6 +43,7 @@ from tests.slack.fake_slack import FakeSlack
 
 CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}
+TIMEOUT_MS = 15_000  # a page element that does not come in 15 s will not come
 SESSION_SECRET = "browser-rig-session-secret-0123456789abcdef"
 LINK = re.compile(r"https?://[^\s<>|]+/console/signin/[A-Za-z0-9_\-]+")
 
@@ -111,6 +110,12 @@ class PageErrors:
             # the browser's own favicon probe on non-HTML answers is not the page's error
             self.seen.append(f"{where}: console error: {message.text}")
 
+    def forgive(self, url: str) -> None:
+        """The browser's own "Failed to load resource" line for ``url``: a refusal the test
+        asked for and checks (403, 404, 410), not a fault of the page."""
+        self.seen = [line for line in self.seen
+                     if not (line.startswith(f"{url}: ") and "Failed to load resource" in line)]
+
     def take(self) -> list[str]:
         seen, self.seen = self.seen, []
         return seen
@@ -143,6 +148,7 @@ class Pages:
         """A new page in its own browser context (own cookies: one person), 1280x800."""
         context = await self.browser.new_context(viewport=VIEWPORT,  # type: ignore[arg-type]
                                                  locale=locale, base_url=self.base_url)
+        context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
         return self.errors.watch(await context.new_page())
 
@@ -152,18 +158,23 @@ class Pages:
     async def mint_link(self, person_id: str) -> str:
         """A one-time sign-in link for ``person_id`` made in the store (as the chat command
         does), for journeys that are not about asking for it."""
-        token = secrets.token_urlsafe(24)
-        now = self.bot.services.clock()
         async with self.bot.db.unit_of_work() as uow:
-            await console_store.create_link(uow.session, token_hash=token_hash(token),
-                                            person_id=person_id, now=now,
-                                            expires_at=now + timedelta(minutes=10))
+            token = await console_store.issue_link(uow.session, person_id=person_id,
+                                                   now=self.bot.services.clock())
         return self.url(f"/console/signin/{token}")
 
     async def open_link(self, page: Page, link: str) -> None:
         """Open a sign-in link; its page signs in at once (signin.js) and moves on."""
         await page.goto(link)
         await page.wait_for_url(lambda url: "/console/signin/" not in url)
+
+    async def refused(self, page: Page, path_or_url: str, status: int) -> str:
+        """Open a page that must be refused with ``status``; its body (checked by the test)."""
+        url = path_or_url if "://" in path_or_url else self.url(path_or_url)
+        response = await page.goto(url)
+        assert response is not None and response.status == status, (url, response)
+        self.errors.forgive(url)
+        return await response.text()
 
     async def link_for(self, person_id: str, ask: str = "看板") -> str:
         raise NotImplementedError
