@@ -25,6 +25,7 @@ from bot.metrics.model import Cut, Figure, Period, Report
 from bot.metrics.periods import month_period, parse_period, range_period, week_period
 from bot.metrics.render import figure_json
 from bot.services import Services
+from chat.i18n import say
 from store import anchors, audit_checks
 from store.exceptions import format_exception_id
 from store.models import ExceptionGrantRow, SurveyResponseRow, TaskRow
@@ -32,6 +33,8 @@ from store.requests import format_request_id
 from store.tasks import format_task_id, parse_task_id
 
 TREND_WEEKS = 8
+IMPACT_KEYS = {"low": "exc.impact_low", "medium": "exc.impact_medium",
+               "high": "exc.impact_high"}  # as the exception cards say them
 COMMENTS_SHOWN = 50
 EXCEPTIONS_SHOWN = 100
 PERIOD_KINDS = ("week", "month", "custom")
@@ -125,10 +128,15 @@ async def board(session: AsyncSession, services: Services, layer: str, asked: As
 def labels(services: Services, locale: str) -> dict[str, dict[str, str]]:
     """Display names of the services, groups and departments the figures are keyed by."""
     bundle = services.bundle
+    reasons = {reason.value: reason.label.get(locale)
+               for service in bundle.catalog.services.values()
+               for kind in service.exceptions for reason in kind.reasons}
     return {
         "service": {s.id: s.name.get(locale) for s in bundle.catalog.services.values()},
         "group": {g.id: g.name.get(locale) for g in bundle.directory.groups.values()},
         "department": {d: bundle.directory.dept_label(d, locale) for d in bundle.directory.depts},
+        "reason": reasons,
+        "impact": {impact: say(key, locale) for impact, key in IMPACT_KEYS.items()},
     }
 
 

@@ -53,7 +53,7 @@ TITLE_KEYS = {"efficiency": "web.dash.title.efficiency", "quality": "web.dash.ti
 # Names the charts print (series, stages, age buckets), handed to dashboards.js as data-texts.
 CHART_TEXT_KEYS = {
     "mean": "web.dash.series.mean", "median": "web.dash.series.median",
-    "p90": "web.dash.series.p90", "hours": "web.dash.series.hours",
+    "p90": "web.dash.series.p90",
     "percent": "web.dash.series.percent", "count": "web.dash.series.count",
     "sla_resolution": "web.dash.series.sla_resolution",
     "sla_response": "web.dash.series.sla_response",

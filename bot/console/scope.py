@@ -60,7 +60,7 @@ def scope_of(person: Person, layer: str, bundle: Bundle) -> Scope | None:
     """``person``'s scope on the dashboard of ``layer``; None: they may not see it."""
     if layer not in LAYERS:
         return None
-    if EVERY_CUT_ROLES[layer] & set(person.roles):
+    if any(holds(person, role, bundle) for role in EVERY_CUT_ROLES[layer]):
         return Scope(layer, everything=True)
     services = owned_services(person, bundle) if layer in ("efficiency", "quality") else ()
     groups = led_groups(person, bundle) if layer == "efficiency" else ()
@@ -84,3 +84,8 @@ def led_groups(person: Person, bundle: Bundle) -> tuple[str, ...]:
     return tuple(sorted(group.id for group in bundle.directory.groups.values()
                         if group.lead == person.id))
 
+
+def holds(person: Person, role: str, bundle: Bundle) -> bool:
+    """``person`` has ``role``, on their own entry or in the role's member list."""
+    listed = bundle.directory.roles.get(role)
+    return role in person.roles or (listed is not None and person.id in listed.members)

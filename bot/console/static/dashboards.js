@@ -37,11 +37,11 @@
       legend: series.length > 1 ? { top: 0 } : undefined,
       grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 16, bottom: 8,
               containLabel: true },
-      xAxis: options.horizontal ? { type: "value", name: options.unit || "" }
+      xAxis: options.horizontal ? { type: "value" }
                                 : { type: "category", data: categories,
                                     axisLabel: { interval: 0, rotate: categories.length > 5 ? 30 : 0 } },
       yAxis: options.horizontal ? { type: "category", data: categories }
-                                : { type: "value", name: options.unit || "", max: options.max },
+                                : { type: "value", max: options.max, minInterval: options.integer ? 1 : 0 },
       series: series.map(function (s) {
         return { name: s.name, type: "bar", data: s.data, stack: options.stack,
                  label: { show: !options.stack, position: options.horizontal ? "right" : "top" } };
@@ -60,7 +60,7 @@
         legend: { top: 0 },
         grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: weeks.map(function (w) { return w.week; }) },
-        yAxis: { type: "value", name: texts.hours },
+        yAxis: { type: "value" },
         series: ["mean", "median", "p90"].map(function (name) {
           return { name: texts[name], type: "line", data: stat(name), connectNulls: true };
         })
@@ -80,7 +80,7 @@
                  }) };
       });
       return bars(services.map(function (s) { return label("service", s); }), series,
-                  { unit: texts.percent, max: 100 });
+                  { max: 100 });
     },
     backlog_age: function () {
       var backlog = figure("backlog");
@@ -88,7 +88,7 @@
       var age = backlog && backlog.by.age ? backlog.by.age : {};
       return bars(buckets, [{ name: texts.count, data: buckets.map(function (b) {
         return age[b] ? age[b].value : 0;
-      }) }], { unit: texts.count });
+      }) }], { integer: true });
     },
     stages: function () {
       var stages = figure("stage_time");
@@ -103,21 +103,21 @@
           var value = row.parts ? row.parts[stage] : null;
           return value === null || value === undefined ? 0 : Math.round(value * 10) / 10;
         }) };
-      }), { stack: "stages", horizontal: true, unit: texts.hours });
+      }), { stack: "stages", horizontal: true });
     },
     quality_rates: function () {
       var keys = ["first_pass", "missing_information", "duplicates", "complaints"];
       return bars(keys.map(function (k) { return texts[k]; }), [{
         name: texts.percent,
         data: keys.map(function (k) { var f = figure(k); return f ? percent(f.value) : null; })
-      }], { unit: texts.percent, max: 100 });
+      }], { max: 100 });
     },
     csat: function () {
       var csat = figure("csat");
       var scores = ["1", "2", "3", "4", "5"];
       return bars(scores, [{ name: texts.count, data: scores.map(function (s) {
         return csat && csat.parts[s] ? csat.parts[s] : 0;
-      }) }], { unit: texts.count });
+      }) }], { integer: true });
     },
     exceptions_service: function () { return exceptionsBy("service"); },
     exceptions_reason: function () { return exceptionsBy("reason"); },
@@ -141,7 +141,7 @@
     return bars(keys.map(function (k) { return label(dimension, k); }),
                 [{ name: texts.granted, data: keys.map(function (k) {
                   return fig.by[dimension][k].value;
-                }) }], { unit: texts.count });
+                }) }], { integer: true });
   }
 
   var containers = document.querySelectorAll("[data-chart]");
