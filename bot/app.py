@@ -19,7 +19,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from adapters.kit.plumbing import Plumbing
 from bot.features import REGISTRY
 from bot.features.audit.install import add_anchor_job
-from bot.features.time.install import add_digest_jobs, check_policy_calendar
+from bot.features.time.install import (
+    add_digest_jobs,
+    add_facts_fill_job,
+    check_policy_calendar,
+)
 from bot.identity import DirectoryRoster
 from bot.observability import watch_loop_lag
 from bot.pipeline import Pipeline
@@ -159,6 +163,7 @@ class BotApp:
             next_run_time=datetime.now(UTC))
         add_digest_jobs(self)
         add_anchor_job(self)
+        add_facts_fill_job(self)
         self.scheduler.start()
 
     async def prune_inbound(self) -> int:

@@ -223,7 +223,8 @@ class ApprovalStepRow(SQLModel, table=True):
     """
 
     __tablename__ = "approval_step"
-    __table_args__ = (Index("ix_approval_step_request_round", "request_id", "round"),)
+    __table_args__ = (Index("ix_approval_step_request_round", "request_id", "round"),
+                      Index("ix_approval_step_finished_at", "finished_at"))  # metrics (0014)
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id")
@@ -254,6 +255,7 @@ class ApprovalSeatRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("step_id", "approver", name="uq_approval_seat_step_approver"),
         Index("ix_approval_seat_approver_state", "approver", "state"),
+        Index("ix_approval_seat_decided_at", "decided_at"),  # metrics (0014)
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,38 +1,22 @@
-"""Small histories for the quality and compliance figures, and how to compute them."""
+"""Steps of the metrics journeys: file a password reset, and claim and finish its task."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bot.metrics.compute import compute, organisation_timezone
-from bot.metrics.model import LAYERS, Cut, Figure, Report
-from bot.metrics.periods import parse_period
 from bot.testing import ChatDriver
 from tests.scenario.approval_steps import submit
 from tests.scenario.helpers import fill_form
 
 
-async def report(chat: ChatDriver, cut: Cut = Cut(), *, period: str = "2026-11",  # noqa: B008
-                 layers: Sequence[str] = LAYERS) -> Report:
-    services = chat.app.services
-    async with chat.app.db.unit_of_work() as uow:
-        return await compute(uow.session, services,
-                             parse_period(period, organisation_timezone(services)), cut,
-                             layers=layers, now=chat.clock.now)
-
-
-def figure(found: Report, key: str) -> Figure:
-    shown = found.figure(key)
-    assert shown is not None, key
-    return shown
-
-
-def fraction(shown: Figure) -> tuple[int | None, int | None, float | None]:
-    return shown.numerator, shown.denominator, shown.value
-
-
-async def file(chat: ChatDriver, person: str, sentence: str, service: str,
-               answers: dict[str, str] | None = None) -> None:
-    await chat.say(person, sentence)
-    await fill_form(chat, person, service, answers)
+async def file_password(chat: ChatDriver, person: str) -> None:
+    """it.password: no approval, one task (reset, it-desk, 2bh); response 1bh, resolution 2bh;
+    no confirmation: finishing the task closes the request."""
+    await chat.say(person, "忘记密码了")
+    await fill_form(chat, person, "it.password")
     await submit(chat, person)
+
+
+async def claim_and_finish(chat: ChatDriver, agent: str, *, later_minutes: float) -> None:
+    """``agent`` claims the newest ready task they were shown, and finishes it later."""
+    await chat.click(agent, "认领")
+    chat.clock.advance(minutes=later_minutes)
+    await chat.click(agent, "完成")

@@ -1,4 +1,5 @@
-"""Metrics (issue 19): request_fact, one summary row per request folded from its trail.
+"""Metrics (issue 19): request_fact, one summary row per request folded from its trail;
+indexes on when approval steps finished and seats were decided.
 
 Revision ID: 0014
 Revises: 0013
@@ -66,7 +67,12 @@ def upgrade() -> None:
     for column in INDEXED:
         op.create_index(f"ix_request_fact_{column}", "request_fact", [column])
     op.create_index("ix_request_fact_service", "request_fact", ["service_id"])
+    # approval time: the steps finished and the seats decided in a period
+    op.create_index("ix_approval_step_finished_at", "approval_step", ["finished_at"])
+    op.create_index("ix_approval_seat_decided_at", "approval_seat", ["decided_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_approval_seat_decided_at", "approval_seat")
+    op.drop_index("ix_approval_step_finished_at", "approval_step")
     op.drop_table("request_fact")
