@@ -18,7 +18,7 @@ import pytest
 
 from bot.metrics.model import Cut
 from bot.testing import ChatDriver
-from tests.metrics.journeys import figure, file, fraction, report
+from tests.metrics.figure_steps import figure, file, fraction, report
 
 
 @pytest.fixture
