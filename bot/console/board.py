@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.metrics.compute import compute, organisation_timezone
-from bot.metrics.cuts import service_ids
+from bot.metrics.cuts import facts_in, service_ids
+from bot.metrics.efficiency import completion_time
 from bot.metrics.model import Cut, Figure, Period, Report
 from bot.metrics.periods import month_period, parse_period, range_period, week_period
 from bot.metrics.render import figure_json
@@ -148,7 +149,8 @@ async def efficiency_extras(session: AsyncSession, services: Services, asked: As
 
 async def completion_trend(session: AsyncSession, services: Services, asked: Asked,
                            now: datetime) -> list[dict[str, Any]]:
-    """Completion time per ISO week, the ``TREND_WEEKS`` weeks up to the period's end."""
+    """Completion time per ISO week, the ``TREND_WEEKS`` weeks up to the period's end: the
+    efficiency layer's own ``completion_time`` over each week's first resolutions."""
     zone = asked.period.start.tzinfo
     assert isinstance(zone, ZoneInfo)
     last_day = (asked.period.end - timedelta(microseconds=1)).astimezone(zone).date()
@@ -156,12 +158,10 @@ async def completion_trend(session: AsyncSession, services: Services, asked: Ask
     points = []
     for back in range(TREND_WEEKS - 1, -1, -1):
         week = week_period(last_monday - timedelta(weeks=back), zone)
-        report = await compute(session, services, week, asked.cut, layers=("efficiency",),
-                               now=now)
-        figure = report.figure("completion_time")
-        shown = figure_json(figure) if figure else {}
+        shown = figure_json(completion_time(await facts_in(session, "first_resolved_at", week,
+                                                           asked.cut)))
         points.append({"week": week.label, "start": week.start.date().isoformat(),
-                       "wall": shown.get("wall"), "business": shown.get("business")})
+                       "wall": shown["wall"], "business": shown["business"]})
     return points
 
 

@@ -1,7 +1,8 @@
 """The dashboards (issue 20): ``/console/dashboard/{efficiency|quality|compliance}`` and their
 JSON, ``/console/api/metrics?layer=&period=&from=&to=&service=&group=&department=``.
 
-The figures come from ``bot.metrics.compute.compute`` (``board.py``); who sees which dashboard
+The figures come from ``bot.metrics.compute.compute`` (``board.py``; a board is kept while
+the trail has not moved, ``board_cache.py``); who sees which dashboard
 and cut is ``scope.py``, checked here on every page and every JSON answer: someone without the
 dashboard gets 404 (nothing about it), a cut outside their scope 403. The page is rendered on
 the server (every number with its definition beside it) and carries the same JSON in a
@@ -20,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.console.board import Asked, Board, board, read_asked, unknown_in_cut
+from bot.console.board_cache import BoardCache, key_of
 from bot.console.context import bot_of
 from bot.console.pages import render
 from bot.console.scope import CutRefused, Scope, scope_of
@@ -31,6 +33,11 @@ from bot.services import Services
 from chat.i18n import say
 
 routes = web.RouteTableDef()
+CACHE_KEY = web.AppKey("esmbot.console.boards", BoardCache)
+
+
+def setup(app: web.Application) -> None:
+    app[CACHE_KEY] = BoardCache()
 
 # Each dashboard's charts: (chart id that dashboards.js draws, the figure it comes from).
 CHARTS: Mapping[str, tuple[tuple[str, str], ...]] = {
@@ -98,8 +105,13 @@ async def look(request: web.Request, layer: str) -> Looked:
         asked = Asked(asked.period, asked.kind, scope.cut(asked.cut))
     except CutRefused:
         raise Refused(403, say("web.dash.not_yours", locale)) from None
+    cache = request.config_dict[CACHE_KEY]
     async with bot.db.session() as session:
-        shown = await board(session, services, layer, asked, now=now, locale=locale)
+        key = await key_of(session, layer, asked, locale, now, services.bundle)
+        shown = cache.get(key)
+        if shown is None:
+            shown = await board(session, services, layer, asked, now=now, locale=locale)
+            cache.put(key, shown)
     return Looked(scope, asked, shown)
 
 

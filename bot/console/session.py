@@ -40,6 +40,7 @@ LANG_COOKIE = "esmbot_lang"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SIGN_IN_PATH = f"{PREFIX}/signin"
+STATIC_PREFIX = f"{PREFIX}/static/"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -202,6 +203,9 @@ async def _choose_locale(request: web.Request, session: ConsoleSession | None) -
 @web.middleware
 async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Read the session cookie and choose the page's locale before the handler runs."""
+    if request.path.startswith(STATIC_PREFIX):  # files are the same for everyone
+        request[_VISIT] = Visit(None, bot_of(request).settings.bot.default_locale)
+        return await handler(request)
     session = await _load(request)
     request[_VISIT] = Visit(session, await _choose_locale(request, session))
     response = await handler(request)

@@ -21,9 +21,14 @@ from store.request_search import Viewer
 ADMIN_ROLE = "esm-admin"
 
 
+def has_role(person: Person, services: Services, role: str) -> bool:
+    """In the directory's role, or the role named on the person."""
+    return role in person.roles or \
+        person.id in members_of(services.bundle.directory, f"role:{role}")
+
+
 def is_admin(person: Person, services: Services) -> bool:
-    directory = services.bundle.directory
-    return ADMIN_ROLE in person.roles or person.id in members_of(directory, f"role:{ADMIN_ROLE}")
+    return has_role(person, services, ADMIN_ROLE)
 
 
 def today_of(person: Person, services: Services) -> date:

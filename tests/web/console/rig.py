@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from types import ModuleType
 from typing import Any
 
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.console.app import ROUTE_MODULES, console_app
 from bot.testing import ChatDriver
 from bot.web import make_web_app, runner_options
 from dialogs.loader import demo_paths, load_bundle
@@ -25,6 +27,7 @@ SECRET = "a-test-secret-that-is-long-enough"
 # checks the https flags).
 WEB = {"enabled": True, "public_url": "http://esm.example.com", "session_secret": SECRET}
 _CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+_PRE = re.compile(r'name="pre" value="([^"]*)"')
 
 
 @dataclass
@@ -55,7 +58,9 @@ class Browser:
         page = await self.get(f"/console/signin/{token}")
         if page.status != 200:
             return page
-        return await self.post(f"/console/signin/{token}", {"csrf": self.csrf()})
+        found = _PRE.search(self.last_html)
+        assert found, "the sign-in page has no form"
+        return await self.post(f"/console/signin/{token}", {"pre": found.group(1)})
 
     async def sign_in_as(self, person: str) -> None:
         answer = await self.open_link(await issue_link(self.chat, person))
@@ -77,12 +82,17 @@ async def issue_link(chat: ChatDriver, person: str, *, minutes: float = 10) -> s
 
 @asynccontextmanager
 async def console_rig(store_url: str, *, bundle: Bundle | None = None,
+                      modules: tuple[ModuleType, ...] = (),
                       **sections: Any) -> AsyncIterator[ConsoleRig]:
+    """``modules``: route modules served besides the console's own (a stand-in dashboard)."""
     chat = await ChatDriver.open(store_url, bundle=bundle,
                                  web={**WEB, **sections.pop("web", {})}, **sections)
     web_app = make_web_app(chat.app)
+    if modules:
+        web_app = web.Application()
+        web_app.add_subapp("/console", console_app(chat.app, (*ROUTE_MODULES, *modules)))
     server = TestServer(web_app, host="127.0.0.1", port=0)
-    await server.start_server(**runner_options(web_app))
+    await server.start_server(**(runner_options(web_app) if not modules else {}))
     rig = ConsoleRig(chat, server)
     try:
         yield rig

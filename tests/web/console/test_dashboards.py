@@ -120,3 +120,14 @@ async def test_an_esm_admin_opens_every_dashboard_with_any_cut(tmp_path: Path,
         assert f'data-layer="{layer}"' in browser.last_html
         answer = await browser.get(f"/console/api/metrics?layer={layer}&group=finance")
         assert answer.status == 200 and (await answer.json())["cut"]["group"] == "finance"
+
+
+async def test_a_kept_board_is_computed_again_once_the_trail_moves(month: ConsoleRig) -> None:
+    status, before = await json_of(month, "ivan", f"layer=efficiency&{NOVEMBER}")
+    assert status == 200
+    _status, again = await json_of(month, "ivan", f"layer=efficiency&{NOVEMBER}")
+    assert again["computed_at"] == before["computed_at"]  # kept: nothing moved
+    month.chat.clock.advance(minutes=5)
+    await month.chat.say("mgr", "同意 REQ-8")  # the trail grows (December)
+    _status, after = await json_of(month, "ivan", f"layer=efficiency&{NOVEMBER}")
+    assert after["computed_at"] != before["computed_at"]
