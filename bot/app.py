@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from adapters.kit.plumbing import Plumbing
 from bot.features import REGISTRY
 from bot.features.audit.install import add_anchor_job
+from bot.features.time.fact_rows import refreshing
 from bot.features.time.install import (
     add_digest_jobs,
     add_facts_fill_job,
@@ -345,7 +346,10 @@ async def build_app(
     try:
         app.loaded_generation = await generation_now(db)
         check_policy_calendar(settings, bundle)
-        timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(app.channels)))
+        kinds = REGISTRY.timer_kinds(services, lambda: list(app.channels))
+        # each kind followed by the facts of the trails it extended, in its transaction
+        timer_handlers.update({kind: refreshing(handler, services)
+                               for kind, handler in kinds.items()})
     except BaseException:
         await db.close()
         raise
