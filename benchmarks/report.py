@@ -102,6 +102,7 @@ EXTRA = {
     "timers": ("seconds", "ms_per_pass", "pending", "due", "passes"),
     "matching": ("services", "queries", "intake_p99_ms"),
     "audit": ("requests", "events", "full_seconds", "since_seconds"),
+    "metrics": ("requests", "events", "month_seconds", "year_seconds"),
     "memory": ("rss_mb", "dialogs", "failed", "baseline_rss_mb", "seconds"),
 }
 
