@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from benchmarks import audit, matching, metrics, timers
+from benchmarks import audit, dashboards, matching, metrics, timers
 from benchmarks.fake_slack import FakeSlack
 from benchmarks.people import employee, write_directory
 from benchmarks.pg import PostgresServer, PostgresUnavailable, start_server, stop_server
@@ -27,7 +27,7 @@ from benchmarks.report import Row, add_ratios, judge, latency_figures, row, tabl
 from benchmarks.targets import SIGNING_SECRET, Target, start_echo, start_esmbot
 from benchmarks.turns import Driver, client_session, describe_answers
 
-SCENARIOS = ("turns", "timers", "matching", "audit", "metrics", "memory")
+SCENARIOS = ("turns", "timers", "matching", "audit", "metrics", "dashboards", "memory")
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,13 @@ class Plan:
     memory_dialogs: int
     audit_requests: int  # requests with their trails for ``audit verify``
     metrics_requests: int = 100_000  # a year of requests (10 events each) for ``compute``
+    dashboards_requests: int = 100_000  # the same year behind the dashboards' pages
 
 
 FULL = Plan((50, 200, 1000), {50: 2, 200: 1, 1000: 1}, (1.0, 3.0), (1, 2), 100_000, 10_000,
             5_000, 1_000, 10_000, 100_000, 100_000)
 QUICK = Plan((4, 16), {4: 1, 16: 1}, (0.05, 0.15), (1, 2), 1_000, 100, 500, 200, 100, 1_000,
-             1_000)
+             1_000, 1_000)
 
 
 def log(message: str) -> None:
@@ -79,6 +80,8 @@ async def run(plan: Plan, output: Path, *, postgresql: bool = True,
             rows.append(await audit_row(plan, work))
         if "metrics" in scenarios:
             rows += await metrics_rows(plan, work, pg)
+        if "dashboards" in scenarios:
+            rows.append(await dashboards_row(plan, work))
         if "memory" in scenarios:
             rows.append(memory_row(plan, work))
     except BaseException:
@@ -213,6 +216,14 @@ async def metrics_rows(plan: Plan, work: Path, pg: PostgresServer | None) -> lis
         log(f"metrics ({store}): {figures}")
         rows.append(row("metrics", "esmbot", store, **figures))
     return rows
+
+
+async def dashboards_row(plan: Plan, work: Path) -> Row:
+    """The dashboards' server time (page and JSON) over ``dashboards_requests`` requests."""
+    figures = await dashboards.run(f"sqlite+aiosqlite:///{work / 'dashboards.db'}",
+                                   requests=plan.dashboards_requests)
+    log(f"dashboards: {figures}")
+    return row("dashboards", "esmbot", "sqlite", **figures)
 
 
 def memory_row(plan: Plan, work: Path) -> Row:

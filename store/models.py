@@ -512,6 +512,7 @@ class RequestFactRow(SQLModel, table=True):
     trail_complete: bool = False
     folded_seq: int = 0
 
+
 class ConsoleSessionRow(SQLModel, table=True):
     """A browser signed in to the web console (``bot/console/session.py``): the SHA-256 of the
     token in its signed cookie, whose it is, until when, and when it was signed out."""

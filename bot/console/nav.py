@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.access import owners_of
-from bot.console.viewer import has_role, is_admin
 from bot.services import Services
 from org.model import Person
 
@@ -31,19 +29,10 @@ class NavItem:
 
 
 def dashboard_kinds(person: Person, services: Services) -> tuple[str, ...]:
-    """The dashboards this person's roles open, in the order of DASHBOARD_KINDS."""
-    if is_admin(person, services):
-        return DASHBOARD_KINDS
-    directory = services.bundle.directory
-    kinds: set[str] = set()
-    if has_role(person, services, GOVERNANCE_ROLE):
-        kinds.add("compliance")
-    if any(group.lead == person.id for group in directory.groups.values()):
-        kinds.add("efficiency")
-    if any(person.id in owners_of(directory, service) for service in
-           services.bundle.catalog.services.values()):
-        kinds.add("quality")
-    return tuple(kind for kind in DASHBOARD_KINDS if kind in kinds)
+    """The dashboards this person's roles open, in the order of DASHBOARD_KINDS (the rule is
+    ``bot.console.scope``, the one the dashboards themselves enforce)."""
+    from bot.console.scope import visible_layers  # the dashboards' module, beside this one
+    return visible_layers(person, services.bundle)
 
 
 def has_route(request: web.Request, name: str) -> bool:
