@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -47,6 +47,13 @@ async def spend(session: AsyncSession, state_hash: str, *, now: datetime) -> Sso
         return None
     return SsoState(platform=row.platform, browser_hash=row.browser_hash, nonce=row.nonce,
                     next_path=row.next_path, expires_at=row.expires_at)
+
+
+async def was_spent(session: AsyncSession, state_hash: str) -> bool:
+    """A state that exists and was used (a second callback with it)."""
+    found = await session.scalar(select(col(SsoStateRow.used_at)).where(
+        col(SsoStateRow.state_hash) == state_hash))
+    return found is not None
 
 
 async def prune(session: AsyncSession, *, before: datetime) -> int:
