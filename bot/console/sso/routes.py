@@ -116,7 +116,7 @@ async def _signed_in(request: web.Request, platform: str, user: str, next_path: 
                        detail=f"{platform} id {user!r} is not in the directory")
     response = web.Response(status=303, headers={
         "Location": next_path or nav.landing(request, person, bot.services)})
-    await sign_in(request, response, person.id, by=f"sso-{platform}")
+    await sign_in(request, response, person.id, by=platform)
     response.del_cookie(BROWSER_COOKIE, path=COOKIE_PATH)
     log.info("console: %s signed in with %s", person.id, platform)
     return response

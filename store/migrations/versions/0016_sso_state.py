@@ -2,7 +2,7 @@
 bound to the browser, ten minutes).
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 UtcDateTime = sa.DateTime(timezone=True)
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
