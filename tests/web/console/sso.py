@@ -23,7 +23,7 @@ from tests.web.console.rig import WEB, Browser, ConsoleRig, console_rig
 from tests.wecom.callbacks import AES_KEY, TOKEN
 from tests.wecom.fake_qyapi import FakeQyapi
 
-PUBLIC = WEB["public_url"]
+PUBLIC = str(WEB["public_url"])
 _WHO = re.compile(r'class="who">([^<]*)<')
 _REFUSAL = re.compile(r'data-refusal="([a-z_]+)"')
 
