@@ -125,3 +125,40 @@ async def test_the_person_declining_gets_a_way_back(rig: SsoRig) -> None:
                                 f"?state={state}")
     assert answer.status == 403 and browser.refusal() == "cancelled"
     assert 'href="/console/signin"' in browser.tab.last_html
+
+
+async def test_a_console_page_asked_for_is_where_the_sign_in_leads(rig: SsoRig,
+                                                                    fake: FakeQyapi) -> None:
+    fake.at_browser = "wangxiaoli"
+    browser = await rig.browser()
+    answer = await browser.tab.get("/console/sso/wecom/start?next=/console/requests/REQ-1")
+    arrived = await browser.open(await browser.at_platform(answer.headers["Location"]))
+    assert arrived.headers["Location"] == "/console/requests/REQ-1"
+
+
+async def test_another_site_is_never_where_the_sign_in_leads(rig: SsoRig, fake: FakeQyapi
+                                                             ) -> None:
+    fake.at_browser = "wangxiaoli"
+    browser = await rig.browser()
+    answer = await browser.tab.get("/console/sso/wecom/start?next=//evil.example/console/")
+    arrived = await browser.open(await browser.at_platform(answer.headers["Location"]))
+    assert arrived.headers["Location"] == "/console/"
+
+
+async def test_wecom_not_answering_is_a_page_saying_to_retry(rig: SsoRig, fake: FakeQyapi
+                                                             ) -> None:
+    fake.at_browser = "wangxiaoli"
+    browser = await rig.browser()
+    back = await browser.at_platform(await browser.start("wecom"))
+    await fake.close()
+    answer = await browser.open(back)
+    assert answer.status == 502 and browser.refusal() == "unreachable"
+    assert await browser.signed_in_as() is None
+
+
+async def test_the_state_cookie_is_short_and_kept_from_scripts(rig: SsoRig) -> None:
+    browser = await rig.browser()
+    answer = await browser.tab.get("/console/sso/wecom/start")
+    cookie = next(c for c in answer.headers.getall("Set-Cookie") if c.startswith("esmbot_sso="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    assert "Max-Age=600" in cookie and "Path=/console/sso/" in cookie
