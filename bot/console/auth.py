@@ -23,7 +23,6 @@ from bot.console.session import (
     require_csrf,
     sign_in,
     sign_out,
-    token_hash,
 )
 from store import console
 
@@ -46,7 +45,7 @@ async def link_page(request: web.Request) -> web.StreamResponse:
     bot = bot_of(request)
     async with bot.db.session() as db_session:
         link = await console.peek_link(db_session, now=bot.services.clock(),
-                                       token_hash=token_hash(request.match_info["token"]))
+                                       token_hash=console.hash_token(request.match_info["token"]))
     if link.refusal is not None:
         return render(request, "link_refused.html", status=_REFUSAL_STATUS[link.refusal])
     pre = secrets.token_urlsafe(16)
@@ -64,7 +63,7 @@ async def use_link(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="open the sign-in link again")
     bot = bot_of(request)
     async with bot.db.unit_of_work() as uow:
-        used = await console.use_link(uow.session, token_hash=token_hash(
+        used = await console.use_link(uow.session, token_hash=console.hash_token(
             request.match_info["token"]), now=bot.services.clock())
     person = bot.services.bundle.directory.persons.get(used.person_id or "")
     if used.refusal is not None or person is None:

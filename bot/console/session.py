@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -60,10 +59,6 @@ class Visit:
 
 
 _VISIT = web.RequestKey("esmbot.console.visit", Visit)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _secret(request: web.Request) -> bytes:
@@ -119,14 +114,14 @@ async def sign_in(request: web.Request, response: web.StreamResponse, person_id:
     bot = bot_of(request)
     now = bot.services.clock()
     hours = bot.settings.web.session_hours
-    token = secrets.token_urlsafe(32)
+    token = console.new_token()
     previous = session_of(request)
     chosen = request.query.get("lang") or request.cookies.get(LANG_COOKIE)
     async with bot.db.unit_of_work() as uow:
         if previous is not None:
             await console.end_session(uow.session, token_hash=previous.token_hash, now=now)
         await console.create_session(
-            uow.session, token_hash=token_hash(token), person_id=person_id, now=now,
+            uow.session, token_hash=console.hash_token(token), person_id=person_id, now=now,
             expires_at=now + timedelta(hours=hours), signed_in_by=by,
             locale=chosen if chosen in LOCALES else None)
     response.set_cookie(COOKIE, f"{token}.{_signature(_secret(request), token)}",
@@ -181,7 +176,7 @@ async def _load(request: web.Request) -> ConsoleSession | None:
         return None
     bot = bot_of(request)
     async with bot.db.session() as db_session:
-        row = await console.live_session(db_session, token_hash=token_hash(token),
+        row = await console.live_session(db_session, token_hash=console.hash_token(token),
                                          now=bot.services.clock())
     return ConsoleSession(row.token_hash, row.person_id, row.locale) if row else None
 

@@ -4,23 +4,26 @@ same store and fake clock: people file requests in chat and look at them in the 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.console.session import token_hash
 from bot.testing import ChatDriver
 from bot.web import make_web_app, runner_options
+from dialogs.loader import demo_paths, load_bundle
+from dialogs.model import Bundle
+from org.model import Role
 from store import console
 
 SECRET = "a-test-secret-that-is-long-enough"
-WEB = {"enabled": True, "public_url": "https://esm.example.com", "session_secret": SECRET}
+# http: the test client keeps a Secure cookie off plain http (tests/web/console/test_signin.py
+# checks the https flags).
+WEB = {"enabled": True, "public_url": "http://esm.example.com", "session_secret": SECRET}
 _CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 
 
@@ -59,18 +62,24 @@ class Browser:
         assert answer.status == 303, self.last_html
 
 
+def with_admin(person: str) -> Bundle:
+    """The demo organisation with ``person`` in the reserved role esm-admin."""
+    bundle = load_bundle(*demo_paths())
+    roles = {**bundle.directory.roles, "esm-admin": Role("esm-admin", (person,))}
+    return replace(bundle, directory=replace(bundle.directory, roles=roles))
+
+
 async def issue_link(chat: ChatDriver, person: str, *, minutes: float = 10) -> str:
-    token = secrets.token_urlsafe(32)
-    now = chat.clock()
     async with chat.app.db.unit_of_work() as uow:
-        await console.create_link(uow.session, token_hash=token_hash(token), person_id=person,
-                                  now=now, expires_at=now + timedelta(minutes=minutes))
-    return token
+        return await console.issue_link(uow.session, person_id=person, now=chat.clock(),
+                                        valid=timedelta(minutes=minutes))
 
 
 @asynccontextmanager
-async def console_rig(store_url: str, **sections: Any) -> AsyncIterator[ConsoleRig]:
-    chat = await ChatDriver.open(store_url, web={**WEB, **sections.pop("web", {})}, **sections)
+async def console_rig(store_url: str, *, bundle: Bundle | None = None,
+                      **sections: Any) -> AsyncIterator[ConsoleRig]:
+    chat = await ChatDriver.open(store_url, bundle=bundle,
+                                 web={**WEB, **sections.pop("web", {})}, **sections)
     web_app = make_web_app(chat.app)
     server = TestServer(web_app, host="127.0.0.1", port=0)
     await server.start_server(**runner_options(web_app))

@@ -73,11 +73,15 @@ class SsoBrowser:
         return await self.open(await self.at_platform(await self.start(platform)))
 
     async def signed_in_as(self) -> str | None:
-        """The name a console page shows for the person signed in (None: nobody)."""
-        page = await self.tab.get("/console/signin")
+        """Whose "my requests" the console's home page shows (None: it sends us to sign in)."""
+        page = await self.tab.get("/console/")
+        if page.status == 303:
+            assert page.headers["Location"].startswith("/console/signin")
+            return None
         assert page.status == 200
         found = _WHO.search(self.tab.last_html)
-        return found.group(1) if found else None
+        assert found, "the home page does not name who is signed in"
+        return found.group(1)
 
     def refusal(self) -> str | None:
         found = _REFUSAL.search(self.tab.last_html)
