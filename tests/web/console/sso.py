@@ -19,11 +19,11 @@ from aiohttp.test_utils import TestClient
 
 from tests.dingtalk.fake_dingtalk import FakeDingTalk
 from tests.slack.fake_slack import FakeSlack
-from tests.web.console.rig import WEB, Browser, ConsoleRig, console_rig
+from tests.web.console.rig import Browser, ConsoleRig, console_rig
 from tests.wecom.callbacks import AES_KEY, TOKEN
 from tests.wecom.fake_qyapi import FakeQyapi
 
-PUBLIC = str(WEB["public_url"])
+PUBLIC = "https://esm.example.com"  # https: the cookies are Secure, as in production
 _WHO = re.compile(r'class="who">([^<]*)<')
 _REFUSAL = re.compile(r'data-refusal="([a-z_]+)"')
 
@@ -90,7 +90,8 @@ class SsoBrowser:
 
 @asynccontextmanager
 async def sso_rig(store_url: str, **sections: Any) -> AsyncIterator[SsoRig]:
-    async with console_rig(store_url, **sections) as rig, aiohttp.ClientSession() as outside:
+    async with console_rig(store_url, web={"public_url": PUBLIC}, **sections) as rig, \
+            aiohttp.ClientSession() as outside:
         sso = SsoRig(rig, outside)
         try:
             yield sso
