@@ -18,7 +18,6 @@ from bot.console import nav
 from bot.console.context import bot_of
 from bot.console.pages import render
 from bot.console.session import (
-    CSRF_FIELD,
     current_person,
     require_csrf,
     sign_in,
@@ -28,6 +27,7 @@ from store import console
 
 routes = web.RouteTableDef()
 PRE_COOKIE = "esmbot_signin"  # ties the sign-in form to the browser that opened the link
+PRE_FIELD = "pre"  # the form's copy of that cookie
 _REFUSAL_STATUS = {"unknown": 403, "used": 410, "expired": 410}
 
 
@@ -49,7 +49,7 @@ async def link_page(request: web.Request) -> web.StreamResponse:
     if link.refusal is not None:
         return render(request, "link_refused.html", status=_REFUSAL_STATUS[link.refusal])
     pre = secrets.token_urlsafe(16)
-    response = render(request, "signin_link.html", {"pre": pre})
+    response = render(request, "signin_link.html", {"pre": pre, "pre_field": PRE_FIELD})
     response.set_cookie(PRE_COOKIE, pre, path=request.path, httponly=True, samesite="Strict",
                         max_age=600)
     return response
@@ -59,7 +59,7 @@ async def link_page(request: web.Request) -> web.StreamResponse:
 async def use_link(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     pre = request.cookies.get(PRE_COOKIE, "")
-    if not pre or not hmac.compare_digest(str(form.get(CSRF_FIELD, "")), pre):
+    if not pre or not hmac.compare_digest(str(form.get(PRE_FIELD, "")), pre):
         raise web.HTTPForbidden(text="open the sign-in link again")
     bot = bot_of(request)
     async with bot.db.unit_of_work() as uow:

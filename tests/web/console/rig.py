@@ -25,6 +25,7 @@ SECRET = "a-test-secret-that-is-long-enough"
 # checks the https flags).
 WEB = {"enabled": True, "public_url": "http://esm.example.com", "session_secret": SECRET}
 _CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+_PRE = re.compile(r'name="pre" value="([^"]*)"')
 
 
 @dataclass
@@ -55,7 +56,9 @@ class Browser:
         page = await self.get(f"/console/signin/{token}")
         if page.status != 200:
             return page
-        return await self.post(f"/console/signin/{token}", {"csrf": self.csrf()})
+        found = _PRE.search(self.last_html)
+        assert found, "the sign-in page has no form"
+        return await self.post(f"/console/signin/{token}", {"pre": found.group(1)})
 
     async def sign_in_as(self, person: str) -> None:
         answer = await self.open_link(await issue_link(self.chat, person))
