@@ -539,3 +539,21 @@ class ConsoleLinkRow(SQLModel, table=True):
     created_at: datetime = _utc()
     expires_at: datetime = _utc(index=True)
     used_at: datetime | None = _utc(nullable=True)
+
+
+class SsoStateRow(SQLModel, table=True):
+    """One single sign-on attempt (``bot/console/sso``): the ``state`` sent to the platform
+    (only its SHA-256 is kept), the browser that started it (the SHA-256 of its short cookie),
+    the OpenID nonce, where to go afterwards. Spent (``used_at``) by the first callback."""
+
+    __tablename__ = "sso_state"
+    __table_args__ = (Index("ix_sso_state_expires", "expires_at"),)
+
+    state_hash: str = Field(primary_key=True)
+    platform: str  # wecom | dingtalk | slack
+    browser_hash: str
+    nonce: str
+    next_path: str
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()
+    used_at: datetime | None = _utc(nullable=True)

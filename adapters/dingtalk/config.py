@@ -11,6 +11,8 @@ from adapters.kit.settings import Section, base_url, required_when_enabled
 
 DEFAULT_API_BASE_URL = "https://api.dingtalk.com"
 # Where DingTalk's sessionWebhooks live; one in a message pointing anywhere else is not used.
+DEFAULT_LOGIN_BASE_URL = "https://login.dingtalk.com"
+DEFAULT_OAPI_BASE_URL = "https://oapi.dingtalk.com"
 DEFAULT_SESSION_WEBHOOK_URL = "https://oapi.dingtalk.com/robot/sendBySession"
 
 
@@ -25,6 +27,10 @@ class DingTalkSettings(Section):
     robot_code: str = ""  # empty: the app_key (the robot code of the app's own robot)
     card_template_id: str = ""  # empty: cards as markdown with numbered replies
     api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL)] = DEFAULT_API_BASE_URL
+    # Web console single sign-on: the browser OAuth2 login page, and the old API (a unionId to
+    # the userid the directory knows).
+    login_base_url: Annotated[str, base_url(DEFAULT_LOGIN_BASE_URL)] = DEFAULT_LOGIN_BASE_URL
+    oapi_base_url: Annotated[str, base_url(DEFAULT_OAPI_BASE_URL)] = DEFAULT_OAPI_BASE_URL
     # HTTP mode: how far a request's signed timestamp may be from our clock. DingTalk signs
     # when it sends (and allows an hour); minutes cover clock skew and a slow network.
     callback_window_seconds: int = Field(default=300, ge=10, le=3600)

@@ -25,6 +25,10 @@ class SlackSettings(Section):
     bot_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
     signing_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
     app_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    # "Sign in with Slack" (OpenID Connect) into the web console: "Basic Information > App
+    # Credentials" Client ID and Client Secret. Both empty: no Slack button on the sign-in page.
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
 
     @field_validator("bot_token", "signing_secret", "app_token")
     @classmethod
@@ -35,3 +39,13 @@ class SlackSettings(Section):
         present = bool(value.get_secret_value()) or not needed
         required_when_enabled("slack", info, present, f" and mode = {mode!r}")
         return value
+
+    @property
+    def openid_base_url(self) -> str:
+        """Where Slack's OpenID Connect pages live (authorize, keys): the Web API's host."""
+        return self.api_base_url.removesuffix("/").removesuffix("/api") + "/openid/connect/"
+
+    @property
+    def signs_in(self) -> bool:
+        """"Sign in with Slack" is set up (client id and secret)."""
+        return bool(self.client_id and self.client_secret.get_secret_value())

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from adapters.kit.settings import Section, base_url, required_when_enabled
 
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com"
+DEFAULT_OAUTH_URL = "https://open.weixin.qq.com/connect/oauth2/authorize"
 
 
 class WeComSettings(Section):
@@ -27,6 +28,8 @@ class WeComSettings(Section):
     # without /cgi-bin: paths are added as /cgi-bin/...
     api_base_url: Annotated[str, base_url(DEFAULT_API_BASE_URL, drop="/cgi-bin")] = \
         DEFAULT_API_BASE_URL
+    # Web console single sign-on (OAuth2 网页授权): where WeCom's authorize page is.
+    oauth_authorize_url: Annotated[str, base_url(DEFAULT_OAUTH_URL)] = DEFAULT_OAUTH_URL
     member_per_minute: int = Field(default=30, ge=1, le=30)
     member_per_hour: int = Field(default=1000, ge=1, le=1000)
     throttled_retry_seconds: float = Field(default=60.0, gt=0, le=3600)

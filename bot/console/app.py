@@ -23,6 +23,7 @@ from bot.console.context import BOT_KEY
 from bot.console.pages import STATIC, STATIC_ROUTE, setup_templates
 from bot.console.security import security_headers
 from bot.console.session import sessions
+from bot.console.sso import routes as sso
 from bot.settings import SettingsError, WebSettings
 
 # Every module whose ``routes`` the console serves; one line each, to merge without conflicts.
@@ -31,6 +32,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     requests,
     catalog,
     dashboards,
+    sso,
 )
 
 

@@ -13,6 +13,15 @@ stream frames and records their ACKs), ``robot/oToMessages/batchSend``,
     await fake.drop()                                        # the socket closes under us
 
 ``sent`` is what people and groups would see, whichever way it went (webhook, OpenAPI, card).
+
+The browser OAuth2 of the console's single sign-on: ``/oauth2/auth`` (login.dingtalk.com:
+straight back to ``redirect_uri`` with an ``authCode`` for the person ``at_browser`` names,
+bound to the ``client_id`` asked for), ``POST /v1.0/oauth2/userAccessToken`` (400 for a code
+unknown, used or of another app), ``GET /v1.0/contact/users/me`` (``unionId``) and the old
+API's ``POST /topapi/user/getbyunionid`` (``userid``; 60121 for someone not in the company).
+
+    fake.at_browser["staff"] = "0100000001"      # who is signed in to DingTalk in the browser
+    code = fake.auth_code("0100000001", client_id="dingotherapp")   # another app's code
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+import yarl
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
@@ -35,6 +45,10 @@ GROUP_SEND = "/v1.0/robot/groupMessages/send"
 CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
 CARD_INSTANCES = "/v1.0/card/instances"
 WEBHOOK_PATH = "/robot/sendBySession"
+LOGIN_PATH = "/oauth2/auth"
+USER_TOKEN_PATH = "/v1.0/oauth2/userAccessToken"
+ME_PATH = "/v1.0/contact/users/me"
+BY_UNION_PATH = "/topapi/user/getbyunionid"
 BOT_TOPIC = "/v1.0/im/bot/messages/get"
 CARD_TOPIC = "/v1.0/card/instances/callback"
 MSG_KEYS = {"sampleText": {"content"}, "sampleMarkdown": {"title", "text"}}
@@ -96,6 +110,11 @@ class FakeDingTalk:
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _pending: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    at_browser: dict[str, str] = field(default_factory=dict)  # "staff": who is signed in
+    members: set[str] = field(default_factory=lambda: {f"01000000{n:02d}" for n in range(1, 20)}
+                              | {"0100009999"})  # staff ids in the company (9999: no esmbot)
+    _auth_codes: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    _user_tokens: dict[str, str] = field(default_factory=dict)  # token -> staff id
     _server: TestServer | None = None
 
     async def start(self) -> FakeDingTalk:
@@ -108,6 +127,10 @@ class FakeDingTalk:
         app.router.add_post(CREATE_AND_DELIVER, self._create_and_deliver)
         app.router.add_put(CARD_INSTANCES, self._put_card)
         app.router.add_post(WEBHOOK_PATH, self._webhook)
+        app.router.add_get(LOGIN_PATH, self._login)
+        app.router.add_post(USER_TOKEN_PATH, self._user_token)
+        app.router.add_get(ME_PATH, self._me)
+        app.router.add_post(BY_UNION_PATH, self._by_union)
         self._server = TestServer(app, host="127.0.0.1", port=0)
         await self._server.start_server()
         return self
@@ -171,6 +194,12 @@ class FakeDingTalk:
             await asyncio.wait_for(self._changed.wait_for(
                 lambda: len(self.calls_to(path, ok=ok)) >= count), WAIT_LIMIT)
         return self.calls_to(path, ok=ok)
+
+    def auth_code(self, staff: str, *, client_id: str | None = None) -> str:
+        """A fresh browser-login ``authCode`` for ``staff``, issued to ``client_id`` (ours)."""
+        code = f"auth-{next(self._ids)}"
+        self._auth_codes[code] = (staff, client_id or self.app_key, False)
+        return code
 
     # --- the stream gateway -----------------------------------------------------------------
 
@@ -257,6 +286,59 @@ class FakeDingTalk:
                 continue
             await ws.send_str(json.dumps(self._outgoing[0], ensure_ascii=False))
             self._outgoing.pop(0)
+
+    # --- browser sign-in (OAuth2) -----------------------------------------------------------
+
+    async def _login(self, request: web.Request) -> web.Response:
+        """login.dingtalk.com after the person agreed: back with an authCode and the state."""
+        query = request.query
+        if query.get("client_id") != self.app_key:
+            return web.Response(status=400, text="invalid client_id")
+        if query.get("response_type") != "code" or "openid" not in query.get("scope", ""):
+            return web.Response(status=400, text="response_type=code&scope=openid")
+        code = self.auth_code(self.at_browser.get("staff", ""))
+        back = yarl.URL(query["redirect_uri"]).update_query(authCode=code, state=query["state"])
+        raise web.HTTPFound(str(back))
+
+    async def _user_token(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if (body.get("clientId"), body.get("clientSecret")) != (self.app_key, self.app_secret):
+            return await self._answer(request, body, 400, {"code": "invalidClientIdOrSecret",
+                                                           "message": "bad clientId/secret"})
+        staff, client_id, used = self._auth_codes.get(str(body.get("code")), ("", "", True))
+        if used or client_id != body.get("clientId") or \
+                body.get("grantType") != "authorization_code":
+            return await self._answer(request, body, 400, {"code": "invalidAuthCode",
+                                                           "message": "authCode is invalid"})
+        self._auth_codes[str(body["code"])] = (staff, client_id, True)
+        token = f"user-token-{next(self._ids)}"
+        self._user_tokens[token] = staff
+        return await self._answer(request, body, 200, {
+            "accessToken": token, "refreshToken": f"refresh-{token}", "expireIn": 7200})
+
+    async def _me(self, request: web.Request) -> web.Response:
+        token = request.headers.get("x-acs-dingtalk-access-token", "")
+        staff = self._user_tokens.get(token)
+        if staff is None:
+            return await self._answer(request, {}, 401, {"code": "InvalidAuthentication",
+                                                         "message": "bad access token"}, token)
+        return await self._answer(request, {}, 200, {
+            "nick": staff, "unionId": union_id(staff), "openId": f"open-{staff}",
+            "stateCode": "86"}, token)
+
+    async def _by_union(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        token = request.query.get("access_token", "")
+        if token not in self._tokens:
+            return await self._answer(request, body, 200, {"errcode": 40014,
+                                                           "errmsg": "invalid access_token"})
+        staff = next((s for s in self.members if union_id(s) == body.get("unionid")), None)
+        if staff is None:
+            return await self._answer(request, body, 200, {"errcode": 60121,
+                                                           "errmsg": "user not found"})
+        return await self._answer(request, body, 200, {
+            "errcode": 0, "errmsg": "ok", "request_id": f"req-{next(self._ids)}",
+            "result": {"contact_type": 0, "userid": staff}})
 
     # --- the OpenAPI ------------------------------------------------------------------------
 
@@ -365,6 +447,11 @@ class FakeDingTalk:
             self.calls.append(Call(request.method, request.path, body, token, status, answer))
             self._changed.notify_all()
         return web.json_response(answer, status=status, headers=headers)
+
+
+def union_id(staff: str) -> str:
+    """The unionId DingTalk gives the person with staff id ``staff`` (stable, not the id)."""
+    return f"union-{staff[::-1]}"
 
 
 def _card_text(params: dict[str, str]) -> str:

@@ -11,6 +11,8 @@ time it arrived (seconds since the epoch), made unique by a counter in its fract
 
     fake.fail_next("chat.postMessage", status=429, retry_after=1)   # then answers normally
     await fake.wait_for("chat.postMessage", count=2)                # no sleeping
+
+``fake.openid`` is "Sign in with Slack" (tests/slack/fake_openid.py) on the same server.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
+
+from tests.slack.fake_openid import FakeSlackOpenID
 
 WAIT_LIMIT = 20.0  # only a guard against hanging; tests wait for events, not for time
 
@@ -75,10 +79,12 @@ class FakeSlack:
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    openid: FakeSlackOpenID = field(default_factory=FakeSlackOpenID)
     _server: TestServer | None = None
 
     async def start(self) -> FakeSlack:
         app = web.Application()
+        self.openid.mount(app)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link", self._socket)
         self._server = TestServer(app, host="127.0.0.1", port=0)
@@ -88,6 +94,11 @@ class FakeSlack:
     async def close(self) -> None:
         if self._server is not None:
             await self._server.close()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return str(self._server.make_url("")).rstrip("/")
 
     @property
     def api_url(self) -> str:

@@ -10,6 +10,14 @@ task ids, 2,048 bytes of text...), answering ``errcode`` 40058 as WeCom answers 
     fake.expire_token()                          # the tokens handed out so far answer 42001
     code = fake.click_code(task_id)              # the ResponseCode a click callback carries
     await fake.wait_for("message/send", count=2) # no sleeping
+
+OAuth2 网页授权 for the console's single sign-on: ``/connect/oauth2/authorize`` (the page
+open.weixin.qq.com shows; it redirects back at once with a ``code`` for the member
+``at_browser`` is set to, bound to the ``agentid`` asked for) and ``GET
+/cgi-bin/auth/getuserinfo`` (``userid``; 40029 for a code unknown, used, or of another app).
+
+    fake.at_browser = "wangxiaoli"               # who is signed in to WeCom in the browser
+    code = fake.oauth_code("wangxiaoli", agent_id=1000099)   # a code another app was given
 """
 
 from __future__ import annotations
@@ -21,13 +29,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yarl
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 WAIT_LIMIT = 20.0  # only a guard against hanging; tests wait for events, not for time
 TASK_ID = re.compile(r"^[0-9A-Za-z_\-@]{1,128}$")
 ERRMSG = {40001: "invalid credential", 40013: "invalid corpid", 40014: "invalid access_token",
-          42001: "access_token expired", 45009: "api freq out of limit",
+          40029: "invalid code", 42001: "access_token expired", 45009: "api freq out of limit",
           40058: "invalid parameter", 86003: "chat not found", 60020: "not allow to access"}
 
 
@@ -92,11 +101,15 @@ class FakeQyapi:
     _failures: dict[str, list[int]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    at_browser: str = ""  # the member signed in to WeCom where the browser runs
+    _oauth_codes: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
     _server: TestServer | None = None
 
     async def start(self) -> FakeQyapi:
         app = web.Application()
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
+        app.router.add_get("/connect/oauth2/authorize", self._oauth_authorize)
+        app.router.add_get("/cgi-bin/auth/getuserinfo", self._getuserinfo)
         app.router.add_post("/cgi-bin/{path:.+}", self._api)
         self._server = TestServer(app, host="127.0.0.1", port=0)
         await self._server.start_server()
@@ -155,7 +168,42 @@ class FakeQyapi:
                 WAIT_LIMIT)
         return self.calls_to(path, ok=ok)
 
+    def oauth_code(self, userid: str, *, agent_id: int | None = None) -> str:
+        """A fresh 网页授权 code for ``userid``, issued to the app ``agent_id`` (ours)."""
+        code = f"oauth-{next(self._ids)}"
+        self._oauth_codes[code] = (userid, self.agent_id if agent_id is None else agent_id,
+                                   False)
+        return code
+
+    @property
+    def oauth_url(self) -> str:
+        return f"{self.base_url}/connect/oauth2/authorize"
+
     # --- the API --------------------------------------------------------------------------
+
+    async def _oauth_authorize(self, request: web.Request) -> web.Response:
+        """What open.weixin.qq.com does inside WeCom with ``snsapi_base``: no question asked,
+        straight back to ``redirect_uri`` with a code and the state."""
+        query = request.query
+        if query.get("appid") != self.corp_id or not query.get("agentid", "").isdigit():
+            return web.Response(status=400, text="appid or agentid wrong (40013)")
+        if query.get("response_type") != "code" or query.get("scope") != "snsapi_base":
+            return web.Response(status=400, text="response_type=code&scope=snsapi_base")
+        code = self.oauth_code(self.at_browser, agent_id=int(query["agentid"]))
+        back = yarl.URL(query["redirect_uri"]).update_query(code=code, state=query["state"])
+        raise web.HTTPFound(str(back))
+
+    async def _getuserinfo(self, request: web.Request) -> web.Response:
+        args = dict(request.query)
+        shown = {"code": args.get("code", "")}
+        if not self._tokens.get(args.get("access_token", "")):
+            return await self._answer("auth/getuserinfo", shown, _error(40014))
+        userid, agent_id, used = self._oauth_codes.get(args.get("code", ""), ("", 0, True))
+        if used or agent_id != self.agent_id:
+            return await self._answer("auth/getuserinfo", shown, _error(40029))
+        self._oauth_codes[args["code"]] = (userid, agent_id, True)
+        return await self._answer("auth/getuserinfo", shown, {
+            "errcode": 0, "errmsg": "ok", "userid": userid, "user_ticket": ""})
 
     async def _gettoken(self, request: web.Request) -> web.Response:
         args = dict(request.query)
