@@ -1,0 +1,42 @@
+"""One person's WebSocket to the chat panel (``GET /console/ws``), once the bot side has
+decided who they are (the console session); this module never authenticates anyone."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import WSMsgType, web
+
+from adapters.web.channel import WebChannel
+
+MAX_FRAME = 64 * 1024  # bytes of one frame from the page
+HEARTBEAT_SECONDS = 30.0
+log = logging.getLogger("esmbot.adapters.web")
+
+
+async def serve(channel: WebChannel, request: web.Request, person: str) -> web.WebSocketResponse:
+    """Speak the panel's protocol with ``person`` over ``request``'s socket until it closes:
+    what was kept for them first, then every message as it is sent; their frames go to the
+    core (``WebChannel.hear``)."""
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_FRAME)
+    await socket.prepare(request)
+    await channel.opened(person, socket)
+    try:
+        async for received in socket:
+            if received.type != WSMsgType.TEXT:
+                continue  # binary frames mean nothing here; errors and closes end the loop
+            answer = await channel.hear(person, _frame(received.data))
+            if answer is not None and not socket.closed:
+                await socket.send_json(answer)
+    finally:
+        channel.closed(person, socket)
+    return socket
+
+
+def _frame(data: str) -> dict[str, object]:
+    try:
+        frame = json.loads(data)
+    except ValueError:
+        return {}
+    return frame if isinstance(frame, dict) else {}
