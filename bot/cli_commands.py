@@ -90,8 +90,8 @@ async def serve(settings: Settings, args: argparse.Namespace) -> int:
                                                   "serve"])
     app = await build_app(settings)
     app.start_background()
-    web_app = make_web_app(app)
     try:
+        web_app = make_web_app(app)  # refuses a console without its session secret
         await attach_channels(app, web_app)
     except BaseException:
         await app.close()

@@ -25,6 +25,7 @@ from adapters.kit.errors import SetupError
 from adapters.kit.quiet_log import QuietLog
 from adapters.registry import ADAPTERS
 from bot.app import BotApp
+from bot.console.app import mount_console
 from bot.observability import metrics_handler
 from bot.settings import ServerSettings, SettingsError
 from chat import telemetry
@@ -232,6 +233,7 @@ def make_web_app(bot: BotApp) -> web.Application:
         app.router.add_get("/metrics", metrics_handler(
             bot.db, bot.services.clock, username=metrics.username,
             password=metrics.password.get_secret_value()))
+    mount_console(bot, app)
     return app
 
 

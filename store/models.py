@@ -433,3 +433,31 @@ class ExceptionGrantRow(SQLModel, table=True):
     end_note: str | None = None  # why it was denied or revoked
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
+
+
+class ConsoleSessionRow(SQLModel, table=True):
+    """A browser signed in to the web console (``bot/console/session.py``): the SHA-256 of the
+    token in its signed cookie, whose it is, until when, and when it was signed out."""
+
+    __tablename__ = "console_session"
+
+    token_hash: str = Field(primary_key=True)
+    person_id: str
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc(index=True)
+    ended_at: datetime | None = _utc(nullable=True)
+    locale: str | None = None  # the page language chosen with ?lang=, else the person's
+    signed_in_by: str  # "link", or the single sign-on platform ("wecom", "slack", ...)
+
+
+class ConsoleLinkRow(SQLModel, table=True):
+    """A one-time sign-in link sent in chat: the SHA-256 of its token, for whom, until when,
+    and when it was used (once)."""
+
+    __tablename__ = "console_link"
+
+    token_hash: str = Field(primary_key=True)
+    person_id: str
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc(index=True)
+    used_at: datetime | None = _utc(nullable=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,18 @@ class Literal:
     path: str  # relative to the repository, e.g. "bot/views.py"
     line: int
     text: str
+
+
+TEMPLATE_FOLDERS = ("bot/console/templates",)
+_TEMPLATE_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
+
+
+def template_keys() -> Iterator[tuple[str, str]]:
+    """(path, key) for every ``t("key")`` of the web console's templates."""
+    for folder in TEMPLATE_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.html")):
+            for key in _TEMPLATE_KEY.findall(path.read_text(encoding="utf-8")):
+                yield path.relative_to(ROOT).as_posix(), key
 
 
 def python_files(packages: tuple[str, ...]) -> list[Path]:

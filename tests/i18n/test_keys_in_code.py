@@ -5,7 +5,14 @@ from __future__ import annotations
 import ast
 
 from chat import i18n
-from tests.i18n.source import ADAPTER_PACKAGES, CORE_PACKAGES, key_mappings, literals, say_calls
+from tests.i18n.source import (
+    ADAPTER_PACKAGES,
+    CORE_PACKAGES,
+    key_mappings,
+    literals,
+    say_calls,
+    template_keys,
+)
 
 PACKAGES = (*CORE_PACKAGES, *ADAPTER_PACKAGES)
 
@@ -22,6 +29,7 @@ def _named_keys(node: ast.expr) -> list[str] | None:
 
 def test_every_key_is_used_somewhere_in_code() -> None:
     written = {literal.text for literal in literals(PACKAGES) if literal.path != "chat/i18n.py"}
+    written |= {key for _path, key in template_keys()}  # the console's t("web.…")
     assert sorted(i18n.keys() - written) == []
 
 
@@ -29,6 +37,7 @@ def test_every_key_named_in_code_exists() -> None:
     named = [(path, call.lineno, key) for path, call in say_calls(PACKAGES)
              for key in _named_keys(call.args[0]) or []]
     named += [(path, 0, key) for path, key in key_mappings(PACKAGES)]
+    named += [(path, 0, key) for path, key in template_keys()]
     assert named, "found no say() call: is the scan looking at the right folders?"
     known = i18n.keys()
     assert [n for n in named if n[2] not in known] == []
