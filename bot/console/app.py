@@ -18,7 +18,7 @@ from types import ModuleType
 from aiohttp import web
 
 from bot.app import BotApp
-from bot.console import auth
+from bot.console import auth, chat
 from bot.console.context import BOT_KEY
 from bot.console.pages import STATIC, STATIC_ROUTE, setup_templates
 from bot.console.security import security_headers
@@ -28,6 +28,7 @@ from bot.settings import SettingsError, WebSettings
 # Every module whose ``routes`` the console serves; one line each, to merge without conflicts.
 ROUTE_MODULES: tuple[ModuleType, ...] = (
     auth,
+    chat,
 )
 
 
