@@ -38,12 +38,13 @@ def web_settings(tmp_path: Path, fake: FakeSlack, directory: Path | None = None)
 
 
 def web_only(tmp_path: Path, *people: str) -> Path:
-    """The demo directory where ``people`` have no platform id at all (the web panel only)."""
+    """The demo directory where ``people`` have no platform id at all, nor an email address
+    (which Slack would try first): the web panel only."""
     text = DEMO_DIRECTORY.read_text(encoding="utf-8")
     for person in people:
         block = re.search(rf'\[\[person\]\]\nid = "{person}"\n(?:(?!\[\[).*\n)*', text)
         assert block, person
-        stripped = re.sub(r'^(slack|wecom|dingtalk) = .*\n', "", block.group(0), flags=re.M)
+        stripped = re.sub(r'^(slack|wecom|dingtalk|email) = .*\n', "", block.group(0), flags=re.M)
         text = text.replace(block.group(0), stripped)
     path = tmp_path / "directory.toml"
     path.write_text(text, encoding="utf-8")
