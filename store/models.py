@@ -435,6 +435,82 @@ class ExceptionGrantRow(SQLModel, table=True):
     updated_at: datetime = _utc()
 
 
+class AuditCheckRow(SQLModel, table=True):
+    """One verification of the audit chain (``esmbot audit verify`` or the daily anchor timer):
+    whether the chain verified, how many links were walked, the first bad one. The compliance
+    figure ``audit_chain`` shows the latest."""
+
+    __tablename__ = "audit_check"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    source: str  # cli | timer
+    chain_ok: bool  # the hash chain (and its anchors) verified
+    checked: int  # links of the chain walked
+    first_bad_seq: int | None = None
+    problems: int = 0  # everything verify reported (chain, anchors, request rows vs trail)
+    since: datetime | None = _utc(nullable=True)  # a walk from this moment on (--since)
+
+
+class RequestFactRow(SQLModel, table=True):
+    """The summary of one request for the metrics (issue 19): a pure fold of its audit trail,
+    its service and the service's calendar (``bot.features.time.facts``), refreshed in the
+    transaction that extends the trail and rebuildable (``esmbot metrics rebuild``).
+
+    Times are aware UTC; durations are seconds (``*_s``) or, in ``stage_wall`` and
+    ``stage_business``, seconds per stage (approval, claim_wait, work, requester_wait,
+    confirmation, other). ``statuses``: ``[[iso_at, status], ...]`` in trail order.
+    ``ended_at``: when it last entered a final status (closed, rejected, withdrawn) and stayed
+    there, None while it may still move. ``folded_seq``: the last audit seq folded in.
+    """
+
+    __tablename__ = "request_fact"
+    __table_args__ = (
+        Index("ix_request_fact_submitted_at", "submitted_at"),
+        Index("ix_request_fact_first_resolved_at", "first_resolved_at"),
+        Index("ix_request_fact_closed_at", "closed_at"),
+        Index("ix_request_fact_first_claim_at", "first_claim_at"),
+        Index("ix_request_fact_ended_at", "ended_at"),
+        Index("ix_request_fact_service", "service_id"),
+    )
+
+    request_id: int = Field(primary_key=True, foreign_key="request.id")
+    service_id: str
+    service_department: str | None = None
+    requester: str
+    requester_department: str | None = None
+    groups: list[str] = _json()
+    status: str
+    statuses: list[Any] = _json()
+    submitted_at: datetime = _utc()
+    first_response_at: datetime | None = _utc(nullable=True)
+    first_resolved_at: datetime | None = _utc(nullable=True)
+    closed_at: datetime | None = _utc(nullable=True)
+    ended_at: datetime | None = _utc(nullable=True)
+    completion_wall_s: float | None = None
+    completion_business_s: float | None = None
+    response_target: str | None = None  # "4bh": the service's target, None without one
+    response_late: bool | None = None  # at the first response; None until then / no target
+    resolution_target: str | None = None  # the target that held at the first resolution
+    resolution_late: bool | None = None  # at the first resolution; None until then / no target
+    expedited: bool = False  # an expedite exception held at the first resolution (or now)
+    need_info_rounds: int = 0  # task.info_requested + approval.sent_back
+    reopens: int = 0  # request.reopened (the requester said No)
+    amendments: int = 0  # request.amended
+    rejections: int = 0  # request.rejected
+    resubmission_of: int | None = None  # the rejected request this one resubmits
+    stage_wall: dict[str, Any] = _json()
+    stage_business: dict[str, Any] = _json()
+    approval_required: bool = False  # the rule recorded at submission asked for approval
+    approval_done_at: datetime | None = _utc(nullable=True)  # its approval completed
+    first_claim_at: datetime | None = _utc(nullable=True)
+    deferred_approval: bool = False  # a defer_approval exception was granted before the claim
+    trail_complete: bool = False
+    folded_seq: int = 0
+    folded_at: datetime | None = _utc(nullable=True)
+
+
 class ConsoleSessionRow(SQLModel, table=True):
     """A browser signed in to the web console (``bot/console/session.py``): the SHA-256 of the
     token in its signed cookie, whose it is, until when, and when it was signed out."""

@@ -18,7 +18,7 @@ from types import ModuleType
 from aiohttp import web
 
 from bot.app import BotApp
-from bot.console import auth, chat
+from bot.console import auth, chat, dashboards
 from bot.console.context import BOT_KEY
 from bot.console.pages import STATIC, STATIC_ROUTE, setup_templates
 from bot.console.security import security_headers
@@ -29,6 +29,7 @@ from bot.settings import SettingsError, WebSettings
 ROUTE_MODULES: tuple[ModuleType, ...] = (
     auth,
     chat,
+    dashboards,
 )
 
 

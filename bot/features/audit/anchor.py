@@ -26,7 +26,7 @@ from chat.i18n import say
 from chat.replies import Text
 from org.model import Person
 from scheduler.sweeper import TimerFiring, TimerHandler
-from store import anchors, timers
+from store import anchors, audit, audit_checks, timers
 from store.db import Database
 
 KIND = "audit.anchor"
@@ -48,6 +48,21 @@ async def plan_daily_anchor(db: Database, services: Services) -> bool:
         return await plan_anchor(uow.session, services, services.clock())
 
 
+async def record_chain_check(session: AsyncSession, *, secret: str, now: datetime) -> bool:
+    """Walk the whole chain and check the newest stored anchor; keep the outcome
+    (``audit_check``, source ``timer``). True when it verified."""
+    chain = await audit.verify(session)
+    stored = await anchors.latest(session)
+    anchored = await anchors.check(session, stored[1], secret=secret) if stored else None
+    ok = chain.ok and anchored is None
+    await audit_checks.record(session, at=now, source="timer", chain_ok=ok,
+                              checked=chain.checked, first_bad_seq=chain.first_bad_seq,
+                              problems=int(not chain.ok) + int(anchored is not None))
+    if not ok:
+        log.error("audit chain does not verify: %s", chain.reason or anchored)
+    return ok
+
+
 class AnchorHandlers:
     """The ``audit.anchor`` timer kind, bound to the running bot's services and channels."""
 
@@ -65,8 +80,11 @@ class AnchorHandlers:
         return {KIND: self.push_anchor}
 
     async def push_anchor(self, firing: TimerFiring) -> None:
-        """Sign the head, store the anchor and tell the governance role (every member)."""
+        """Verify the chain (recorded for the ``audit_chain`` figure), sign the head, store the
+        anchor and tell the governance role (every member)."""
         settings = self.services.settings.audit
+        await record_chain_check(firing.uow.session, secret=settings.anchor_secret
+                                 .get_secret_value(), now=firing.now)
         try:
             anchor = await anchors.take(firing.uow.session,
                                         secret=settings.anchor_secret.get_secret_value(),

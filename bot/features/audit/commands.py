@@ -8,9 +8,14 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.features.audit.verification import Report
+    from store.db import Database
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _AGO = re.compile(r"([0-9]+)\s*([dhm])", re.IGNORECASE)
@@ -50,6 +55,7 @@ async def verify_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         report = await verify(db, since=since, anchor=anchor,
                               secret=settings.audit.anchor_secret.get_secret_value())
+        await record_check(db, report, since=since, source="cli", now=datetime.now(UTC))
     finally:
         await db.close()
     for note in report.notes:
@@ -64,6 +70,17 @@ async def verify_command(settings: Settings, args: argparse.Namespace) -> int:
     print(f"audit trail BROKEN{scope}: {len(report.problems)} problem(s); {report.events} "
           f"event(s) verified, {report.requests} request(s) replayed", file=sys.stderr)
     return EXIT_FAILED
+
+
+async def record_check(db: Database, report: Report, *, since: datetime | None, source: str,
+                       now: datetime) -> None:
+    """Keep the verification's outcome for the compliance figure ``audit_chain``."""
+    from store import audit_checks
+
+    async with db.unit_of_work() as uow:
+        await audit_checks.record(uow.session, at=now, source=source, chain_ok=report.chain_ok,
+                                  checked=report.events, first_bad_seq=report.first_bad_seq,
+                                  problems=len(report.problems), since=since)
 
 
 async def anchor_command(settings: Settings, args: argparse.Namespace) -> int:

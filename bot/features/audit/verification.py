@@ -37,6 +37,8 @@ class Report:
     requests: int  # requests replayed
     problems: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    chain_ok: bool = True  # the chain walked and its anchors held (not the request replay)
+    first_bad_seq: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -54,7 +56,8 @@ async def verify(
         if not chain.ok:
             where = f" at seq {chain.first_bad_seq}" if chain.first_bad_seq else ""
             problems.append(f"chain broken{where}: {chain.reason}")
-        problems += await _anchors(session, anchor, secret, notes)
+        anchored = await _anchors(session, anchor, secret, notes)
+        problems += anchored
         ids = (await every_request_id(session) if since is None
                else await request_ids_since(session, since))
     unknown: set[str] = set()
@@ -69,7 +72,8 @@ async def verify(
             unknown |= trail[number].unknown if number in trail else set()
     if unknown:
         notes.append("not replayed (unknown actions): " + ", ".join(sorted(unknown)))
-    return Report(chain.checked, len(ids), tuple(problems), tuple(notes))
+    return Report(chain.checked, len(ids), tuple(problems), tuple(notes),
+                  chain_ok=chain.ok and not anchored, first_bad_seq=chain.first_bad_seq)
 
 
 @asynccontextmanager
