@@ -6,6 +6,7 @@ notifications in the outbox, and append audit events. Nothing is sent before the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -82,11 +83,24 @@ class Turn:
         await self._send(target, message, correlation, self.locale_of(person_id))
         return True
 
+    def group_chat(self, chats: Mapping[str, str]) -> Home | None:
+        """Of a group's chats (channel -> chat id), the one this turn posts into: the one on
+        this channel, else (on the web panel, which has none) the one on the first enabled
+        platform that has one (its channel and tenant); None: no chat to post into."""
+        if chats.get(self.key.channel):
+            return Home(self.key.channel, self.key.tenant)
+        if self.key.channel != WEB:
+            return None
+        return next((home for home in self.homes if chats.get(home.channel)), None)
+
     async def post_to_chat(
-        self, chat: str, message: Message, *, correlation: str | None = None
+        self, chat: str, message: Message, *, correlation: str | None = None,
+        on: Home | None = None,
     ) -> None:
-        """Post into a group chat on this channel (``conversation`` = the chat, no user)."""
-        target = ConversationKey(channel=self.key.channel, tenant=self.key.tenant,
+        """Post into a group chat on this channel, or ``on`` another (``group_chat``)
+        (``conversation`` = the chat, no user)."""
+        where = on or Home(self.key.channel, self.key.tenant)
+        target = ConversationKey(channel=where.channel, tenant=where.tenant,
                                  conversation=chat, user="")
         await self._send(target, message, correlation,
                          self.services.settings.bot.default_locale)

@@ -52,10 +52,10 @@ async def test_filed_on_the_web_the_approver_decides_on_slack_and_the_requester_
     assert sources["approval.approved"]["channel"] == "slack"
 
 
-async def test_people_without_any_platform_id_file_and_approve_on_the_web_only(
+async def test_people_without_any_platform_id_file_approve_and_work_on_the_web_only(
     tmp_path: Path, fake_slack: FakeSlack,
 ) -> None:
-    directory = web_only(tmp_path, "alice", "bob")
+    directory = web_only(tmp_path, "alice", "bob", "kate")
     async with web_chat(web_settings(tmp_path, fake_slack, directory), fake_slack) as webchat:
         alice = await webchat.open(await webchat.signed_in("alice"))
         await file_the_laptop(webchat, alice)
@@ -73,3 +73,14 @@ async def test_people_without_any_platform_id_file_and_approve_on_the_web_only(
         approved = [e for e in await webchat.trail() if e.action == "approval.approved"]
         assert [(e.actor, e.source["channel"]) for e in approved] == [("bob", "web")]
         assert not webchat.slack.fake.calls_to("users.lookupByEmail")  # never tried on Slack
+
+        # kate (procurement, no group chat) works TASK-1 on the web; TASK-2 then goes to the
+        # IT desk's channel on Slack: from the web panel, a group's chat on its platform
+        kate = await webchat.open(await webchat.signed_in("kate"))
+        await kate.until(lambda f: "tsk:1:claim" in str(f))
+        await webchat.tap(kate, "认领")
+        await kate.until(lambda f: "tsk:1:done" in str(f))
+        await webchat.tap(kate, "完成")
+        assert "已完成 TASK-1" in texts(kate)
+        [task_2] = webchat.slack.fake.posts_to(IT_DESK)
+        assert "TASK-2" in task_2.args["text"]
