@@ -134,8 +134,14 @@ class WebChannel(Plumbing):
         async with self._locks[person]:
             self._peers[person].add(peer)
             kept = await self.mailbox.take_unseen(person)
-            for frame in kept:
-                await peer.send_json(frame)
+            for done, frame in enumerate(kept):
+                try:
+                    await peer.send_json(frame)
+                except Exception:  # gone already: the rest waits for the next socket
+                    self._peers[person].discard(peer)
+                    for left in kept[done:]:
+                        await self.mailbox.deliver(person, left)
+                    raise
         return len(kept)
 
     def closed(self, person: str, peer: Peer) -> None:

@@ -25,8 +25,8 @@ async def serve(channel: WebChannel, request: web.Request, person: str, *,
     ended) closes the socket with ``SIGNED_OUT`` and the frame is not heard."""
     socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_FRAME)
     await socket.prepare(request)
-    await channel.opened(person, socket)
     try:
+        await channel.opened(person, socket)
         async for received in socket:
             if received.type != WSMsgType.TEXT:
                 continue  # binary frames mean nothing here; errors and closes end the loop
@@ -36,6 +36,8 @@ async def serve(channel: WebChannel, request: web.Request, person: str, *,
             answer = await channel.hear(person, _frame(received.data))
             if answer is not None and not socket.closed:
                 await socket.send_json(answer)
+    except ConnectionError as exc:  # the browser went away mid-send: nothing to answer
+        log.info("a web socket of %s went away (%s)", person, type(exc).__name__)
     finally:
         channel.closed(person, socket)
     return socket

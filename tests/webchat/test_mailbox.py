@@ -5,9 +5,12 @@ first; and the web channel's registry row."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
+
+import pytest
 
 from adapters.registry import ADAPTERS
-from adapters.web.channel import WebChannel
+from adapters.web.channel import MemoryMailbox, WebChannel
 from bot.mailbox import StoreMailbox
 from chat.replies import Card, Text
 from store.db import Database
@@ -54,3 +57,38 @@ async def test_a_socket_gone_under_the_channel_is_dropped_and_the_message_kept(
     assert webchat.channel.open_sockets("alice") == 0
     again = await webchat.open(await webchat.signed_in("alice"))
     await again.until(lambda f: f.get("message", {}).get("body") == "你好")
+
+
+class _Dying:
+    """A socket that takes ``lives`` frames and then is gone."""
+
+    def __init__(self, lives: int) -> None:
+        self.lives = lives
+        self.got: list[dict[str, Any]] = []
+
+    @property
+    def closed(self) -> bool:
+        return self.lives <= 0
+
+    async def send_json(self, data: Any) -> None:
+        if self.lives <= 0:
+            raise ConnectionResetError("Cannot write to closing transport")
+        self.lives -= 1
+        self.got.append(data)
+
+
+async def test_what_a_socket_dying_at_connect_did_not_get_waits_for_the_next() -> None:
+    mailbox = MemoryMailbox()
+    channel = WebChannel(mailbox)
+    for text in ("一", "二", "三"):
+        await channel.send(channel.key_of("alice"), Text(text))
+    dying = _Dying(lives=1)
+    with pytest.raises(ConnectionResetError):
+        await channel.opened("alice", dying)
+    assert [f["message"]["body"] for f in dying.got] == ["一"]
+    assert channel.open_sockets("alice") == 0
+    healthy = _Dying(lives=10)
+    assert await channel.opened("alice", healthy) == 2
+    assert [f["message"]["body"] for f in healthy.got] == ["二", "三"]
+    await channel.send(channel.key_of("alice"), Text("四"))  # live now
+    assert [f["message"]["body"] for f in healthy.got][-1] == "四"
