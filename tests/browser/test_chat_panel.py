@@ -4,9 +4,13 @@ on the fake Slack."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page
+from pathlib import Path
 
-from tests.browser.rig import Console
+from playwright.async_api import Browser, Page
+
+from bot.settings import PathSettings, Settings
+from tests.browser.rig import Console, serving_console
+from tests.webchat.conftest import web_only
 
 BOB_DM = "D01BOB"
 SNEAKY = '<img src="x" id="sneaky">旧电脑坏了'
@@ -48,3 +52,39 @@ async def test_the_chat_panel_files_a_request_that_reaches_the_approvers_card_on
     [approval] = [c for c in console.fake.posts_to(BOB_DM)
                   if any(b["action_id"] == "apr:1:bob:approve" for b in c.buttons)]
     assert "REQ-1" in approval.args["text"]
+
+
+async def test_an_approver_on_the_web_rejects_with_a_reason_and_the_card_changes_in_place(
+    tmp_path: Path, browser: Browser,
+) -> None:
+    directory = web_only(tmp_path, "alice", "bob")
+
+    def with_directory(settings: Settings) -> Settings:
+        return settings.model_copy(update={"directory": PathSettings(path=str(directory))})
+
+    async with serving_console(tmp_path, browser, settings=with_directory) as console:
+        alice = await console.signed_in_page("alice", via_chat=False)
+        bob = await console.signed_in_page("bob", via_chat=False)
+        assert not [e for e in console.errors.take() if not ("/console/: " in e and "404" in e)]
+        for page in (alice, bob):
+            await page.goto(console.url("/console/chat"))
+            await page.get_by_role("status").wait_for(state="hidden")
+        await alice.locator("#chat-input").fill("我要申请一台笔记本，预算800")
+        await alice.locator("#chat-input").press("Enter")
+        await tap(alice, "标准办公本")
+        await see(alice, "申请原因")
+        await alice.locator("#chat-input").fill("旧电脑坏了需要更换")
+        await alice.locator("#chat-input").press("Enter")
+        await tap(alice, "提交")
+        await see(alice, "已提交 REQ-1")
+
+        # bob's card comes to his open panel; Reject asks for the reason under the buttons
+        card = bob.locator(".chat-card").filter(has_text="审批 REQ-1")
+        await card.wait_for()
+        await card.get_by_role("button", name="驳回", exact=True).click()
+        await card.get_by_placeholder("请填写原因（必填）").fill("预算不够")
+        await card.locator(".chat-reason button").click()
+        await bob.locator(".chat-card").filter(has_text="已驳回").wait_for()
+        assert await bob.locator(".chat-card").filter(has_text="审批 REQ-1").count() == 1
+        await see(alice, "预算不够")  # the rejection, with the reason, on alice's panel
+        assert not console.errors.take()

@@ -53,6 +53,10 @@
       node.type = "button";
       node.dataset.action = button.action_id;
       node.addEventListener("click", function () {
+        if (button.needs_reason) {
+          askReason(row, button, messageId);
+          return;
+        }
         node.disabled = true;
         send({ type: "click", action_id: button.action_id, value: button.value || "",
                message: messageId });
@@ -60,6 +64,36 @@
       row.appendChild(node);
     });
     return row;
+  }
+
+  // A button that needs a reason (e.g. Reject) asks for it under the buttons; the click then
+  // carries it, as a platform's dialog would.
+  function askReason(row, button, messageId) {
+    if (row.nextSibling && row.nextSibling.className === "chat-reason") {
+      return;
+    }
+    const box = el("form", "chat-reason");
+    const reason = el("input", "");
+    reason.required = true;
+    reason.maxLength = 4000;
+    reason.setAttribute("aria-label", words.reasonLabel);
+    reason.placeholder = words.reasonLabel;
+    const go = el("button", "chat-button chat-button-danger", button.label);
+    go.type = "submit";
+    box.appendChild(reason);
+    box.appendChild(go);
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const text = reason.value.trim();
+      if (!text) {
+        return;
+      }
+      go.disabled = true;
+      send({ type: "click", action_id: button.action_id, value: button.value || "",
+             message: messageId, text: text });
+    });
+    row.after(box);
+    reason.focus();
   }
 
   function render(messageId, message) {
