@@ -147,8 +147,7 @@ class WebChannel(Plumbing):
     def closed(self, person: str, peer: Peer) -> None:
         self._peers[person].discard(peer)
         if not self._peers[person]:
-            del self._peers[person]
-            self._locks.pop(person, None)
+            del self._peers[person]  # (its lock stays: a send may hold it right now)
 
     async def hear(self, person: str, frame: Mapping[str, Any]) -> Frame | None:
         """One frame from ``person``'s socket: taken into the inbox (the answer to send
