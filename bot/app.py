@@ -35,7 +35,7 @@ from dialogs.model import Bundle
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.notices import NOTICE_HANDLERS
 from scheduler.sweeper import Sweeper, TimerHandler
-from store import choices, inbound, inbox, replay, retention
+from store import choices, console, inbound, inbox, replay, retention
 from store.db import Database
 from store.outbox import RetryPolicy
 
@@ -182,8 +182,9 @@ class BotApp:
         return events + signatures
 
     async def apply_retention(self) -> int:
-        """Forget delivered outbox rows and seen terminal messages past ``[retention]``; a
-        failure is logged and tomorrow's run tries again. Returns how many rows went."""
+        """Forget delivered outbox rows and seen terminal messages past ``[retention]``, and web
+        console sessions and sign-in links a day after they expired; a failure is logged and
+        tomorrow's run tries again. Returns how many rows went."""
         now = self.services.clock()
         keep = self.settings.retention
         try:
@@ -192,6 +193,7 @@ class BotApp:
                     uow.session, before=now - timedelta(days=keep.outbox_sent_days))
                 seen = await retention.prune_seen_mailbox(
                     uow.session, before=now - timedelta(days=keep.mailbox_days))
+                seen += await console.prune(uow.session, before=now - timedelta(days=1))
         except Exception:
             log.exception("applying retention failed; the next run retries")
             return 0

@@ -3,35 +3,48 @@ the agents of its tasks and the members of their groups, the people it was copie
 and anyone the bot asked to act on it (an escalation or reminder sent to them: the trail's
 ``to``), view only.
 
-Decided in the core on every look, never by who happened to get a card.
+Decided in the core on every look, never by who happened to get a card. The chat asks with
+a turn (``may_see``), the web console with the person and the moment (``person_may_see``).
 """
 
 from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import can_see
 from bot.delegates import delegate_of
 from bot.turn import Turn
 from chat.i18n import say
 from chat.replies import Text
+from dialogs.model import Bundle
+from org.model import Person
 from store import approvals, audit, requests, tasks
 from store.models import RequestRow
 from store.requests import format_request_id
 
 
 async def may_see(turn: Turn, request: RequestRow) -> bool:
-    bundle = turn.services.bundle
+    return await person_may_see(turn.session, turn.services.bundle, turn.person, request,
+                                today=turn.today)
+
+
+async def person_may_see(session: AsyncSession, bundle: Bundle, viewer: Person,
+                         request: RequestRow, *, today: date) -> bool:
+    """The rule above for ``viewer``; ``today`` (in the viewer's zone) decides delegations."""
     service = bundle.catalog.get(request.service_id)
-    if can_see(turn.person, request, service, bundle.directory):
+    if can_see(viewer, request, service, bundle.directory):
         return True
-    if await _works_on(turn, request):
+    if await _works_on(session, bundle, viewer, request):
         return True
-    people = await approvals.people_on(turn.session, request_id=request.id or 0)
-    if turn.person.id in people:
+    people = await approvals.people_on(session, request_id=request.id or 0)
+    if viewer.id in people:
         return True
     for person in people:
-        if await delegate_of(turn.session, bundle.directory, person, turn.today) == turn.person.id:
+        if await delegate_of(session, bundle.directory, person, today) == viewer.id:
             return True
-    return await _named_on_trail(turn, request)
+    return await _named_on_trail(session, viewer, request)
 
 
 # Trail events whose ``to`` (a person or a list of them) may look at the request afterwards:
@@ -41,11 +54,11 @@ NAMED_VIEWERS = frozenset({"approval.escalated", "approval.reminded", "task.esca
                            "exception.requested"})  # its approvers (issue 18)
 
 
-async def _named_on_trail(turn: Turn, request: RequestRow) -> bool:
+async def _named_on_trail(session: AsyncSession, viewer: Person, request: RequestRow) -> bool:
     """The request's trail sent this person an escalation, a reminder or a copy of its outcome:
     they may look at it (deciding still needs a seat, which ``approvals.flow`` checks)."""
-    me = turn.person.id
-    for _at, action, data in await audit.trail_of(turn.session,
+    me = viewer.id
+    for _at, action, data in await audit.trail_of(session,
                                                   subject=format_request_id(request.id or 0)):
         to = data.get("to") if action in NAMED_VIEWERS and isinstance(data, dict) else None
         if to == me or (isinstance(to, list) and me in to):
@@ -53,11 +66,12 @@ async def _named_on_trail(turn: Turn, request: RequestRow) -> bool:
     return False
 
 
-async def _works_on(turn: Turn, request: RequestRow) -> bool:
+async def _works_on(session: AsyncSession, bundle: Bundle, viewer: Person,
+                    request: RequestRow) -> bool:
     """An assignee of one of its tasks, or a member of a group that has one."""
-    me = turn.person.id
-    groups = turn.services.bundle.directory.groups
-    for task in await tasks.tasks_of(turn.session, request_id=request.id or 0):
+    me = viewer.id
+    groups = bundle.directory.groups
+    for task in await tasks.tasks_of(session, request_id=request.id or 0):
         group = groups.get(task.group_id)
         if task.assignee == me or (group and me in (*group.members, group.lead)):
             return True

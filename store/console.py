@@ -7,8 +7,10 @@ the same link at once sign in one of them.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import delete, update
@@ -18,6 +20,16 @@ from sqlmodel import col
 from store.models import ConsoleLinkRow, ConsoleSessionRow
 
 LinkRefusal = Literal["unknown", "used", "expired"]
+LINK_VALID = timedelta(minutes=10)
+
+
+def hash_token(token: str) -> str:
+    """What is stored of a session's or a link's token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,15 @@ async def peek_link(session: AsyncSession, *, token_hash: str, now: datetime) ->
     if row.expires_at <= now:
         return LinkUse(refusal="expired")
     return LinkUse(person_id=row.person_id)
+
+
+async def issue_link(session: AsyncSession, *, person_id: str, now: datetime,
+                     valid: timedelta = LINK_VALID) -> str:
+    """A new one-time link's token for ``person_id`` (only its hash is stored)."""
+    token = new_token()
+    await create_link(session, token_hash=hash_token(token), person_id=person_id, now=now,
+                      expires_at=now + valid)
+    return token
 
 
 async def use_link(session: AsyncSession, *, token_hash: str, now: datetime) -> LinkUse:

@@ -18,7 +18,7 @@ from types import ModuleType
 from aiohttp import web
 
 from bot.app import BotApp
-from bot.console import auth, chat, dashboards
+from bot.console import auth, catalog, chat, dashboards, requests
 from bot.console.context import BOT_KEY
 from bot.console.pages import STATIC, STATIC_ROUTE, setup_templates
 from bot.console.security import security_headers
@@ -28,6 +28,8 @@ from bot.settings import SettingsError, WebSettings
 # Every module whose ``routes`` the console serves; one line each, to merge without conflicts.
 ROUTE_MODULES: tuple[ModuleType, ...] = (
     auth,
+    requests,
+    catalog,
     chat,
     dashboards,
 )

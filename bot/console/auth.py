@@ -18,17 +18,16 @@ from bot.console import nav
 from bot.console.context import bot_of
 from bot.console.pages import render
 from bot.console.session import (
-    CSRF_FIELD,
     current_person,
     require_csrf,
     sign_in,
     sign_out,
-    token_hash,
 )
 from store import console
 
 routes = web.RouteTableDef()
 PRE_COOKIE = "esmbot_signin"  # ties the sign-in form to the browser that opened the link
+PRE_FIELD = "pre"  # the form's copy of that cookie
 _REFUSAL_STATUS = {"unknown": 403, "used": 410, "expired": 410}
 
 
@@ -46,11 +45,11 @@ async def link_page(request: web.Request) -> web.StreamResponse:
     bot = bot_of(request)
     async with bot.db.session() as db_session:
         link = await console.peek_link(db_session, now=bot.services.clock(),
-                                       token_hash=token_hash(request.match_info["token"]))
+                                       token_hash=console.hash_token(request.match_info["token"]))
     if link.refusal is not None:
         return render(request, "link_refused.html", status=_REFUSAL_STATUS[link.refusal])
     pre = secrets.token_urlsafe(16)
-    response = render(request, "signin_link.html", {"pre": pre})
+    response = render(request, "signin_link.html", {"pre": pre, "pre_field": PRE_FIELD})
     response.set_cookie(PRE_COOKIE, pre, path=request.path, httponly=True, samesite="Strict",
                         max_age=600)
     return response
@@ -60,11 +59,11 @@ async def link_page(request: web.Request) -> web.StreamResponse:
 async def use_link(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     pre = request.cookies.get(PRE_COOKIE, "")
-    if not pre or not hmac.compare_digest(str(form.get(CSRF_FIELD, "")), pre):
+    if not pre or not hmac.compare_digest(str(form.get(PRE_FIELD, "")), pre):
         raise web.HTTPForbidden(text="open the sign-in link again")
     bot = bot_of(request)
     async with bot.db.unit_of_work() as uow:
-        used = await console.use_link(uow.session, token_hash=token_hash(
+        used = await console.use_link(uow.session, token_hash=console.hash_token(
             request.match_info["token"]), now=bot.services.clock())
     person = bot.services.bundle.directory.persons.get(used.person_id or "")
     if used.refusal is not None or person is None:
@@ -78,8 +77,9 @@ async def use_link(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/signout", name="console.signout")
 async def signout(request: web.Request) -> web.StreamResponse:
-    require_csrf(request, await request.post())
     response = see_other("/console/signin?signed_out=1")
-    if current_person(request) is not None:
-        await sign_out(request, response)
+    if current_person(request) is None:  # a page left open past its session: nothing to end
+        return response
+    require_csrf(request, await request.post())
+    await sign_out(request, response)
     return response

@@ -18,7 +18,6 @@ from org.model import Person
 DASHBOARD_ROUTE = "console.dashboard"  # /console/dashboard/{kind} (helper dashboards)
 CHAT_ROUTE = "console.chat"  # /console/chat (helper webchat)
 DASHBOARD_KINDS = ("efficiency", "quality", "compliance")
-ADMIN_ROLE = "esm-admin"
 GOVERNANCE_ROLE = "governance"
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,6 +40,7 @@ LANG_COOKIE = "esmbot_lang"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SIGN_IN_PATH = f"{PREFIX}/signin"
+STATIC_PREFIX = f"{PREFIX}/static/"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -60,10 +60,6 @@ class Visit:
 
 
 _VISIT = web.RequestKey("esmbot.console.visit", Visit)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _secret(request: web.Request) -> bytes:
@@ -119,14 +115,14 @@ async def sign_in(request: web.Request, response: web.StreamResponse, person_id:
     bot = bot_of(request)
     now = bot.services.clock()
     hours = bot.settings.web.session_hours
-    token = secrets.token_urlsafe(32)
+    token = console.new_token()
     previous = session_of(request)
     chosen = request.query.get("lang") or request.cookies.get(LANG_COOKIE)
     async with bot.db.unit_of_work() as uow:
         if previous is not None:
             await console.end_session(uow.session, token_hash=previous.token_hash, now=now)
         await console.create_session(
-            uow.session, token_hash=token_hash(token), person_id=person_id, now=now,
+            uow.session, token_hash=console.hash_token(token), person_id=person_id, now=now,
             expires_at=now + timedelta(hours=hours), signed_in_by=by,
             locale=chosen if chosen in LOCALES else None)
     response.set_cookie(COOKIE, f"{token}.{_signature(_secret(request), token)}",
@@ -181,7 +177,7 @@ async def _load(request: web.Request) -> ConsoleSession | None:
         return None
     bot = bot_of(request)
     async with bot.db.session() as db_session:
-        row = await console.live_session(db_session, token_hash=token_hash(token),
+        row = await console.live_session(db_session, token_hash=console.hash_token(token),
                                          now=bot.services.clock())
     return ConsoleSession(row.token_hash, row.person_id, row.locale) if row else None
 
@@ -207,6 +203,9 @@ async def _choose_locale(request: web.Request, session: ConsoleSession | None) -
 @web.middleware
 async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Read the session cookie and choose the page's locale before the handler runs."""
+    if request.path.startswith(STATIC_PREFIX):  # files are the same for everyone
+        request[_VISIT] = Visit(None, bot_of(request).settings.bot.default_locale)
+        return await handler(request)
     session = await _load(request)
     request[_VISIT] = Visit(session, await _choose_locale(request, session))
     response = await handler(request)

@@ -20,11 +20,13 @@ from bot.features import (
     status,
     tasks,
     time,
+    weblink,
 )
 from bot.features.registry import Feature, Registry
 
 FEATURES: tuple[Feature, ...] = (
     status.FEATURE,
+    weblink.FEATURE,
     exceptions.FEATURE,
     help.FEATURE,
     intake.FEATURE,

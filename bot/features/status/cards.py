@@ -24,6 +24,7 @@ def status_card(
     holder: str,
     since: datetime,
     history: tuple[CardField, ...] = (),
+    console_url: str | None = None,
 ) -> Card:
     loc = viewer.locale
     rid = format_request_id(request.id or 0)
@@ -49,6 +50,7 @@ def status_card(
         title=say("req.status_title", loc, rid=rid, service=service_name(service, request, loc)),
         fields=(*facts, *history, *answer_fields(request, service, viewer, directory)),
         buttons=buttons,
+        footer=say("req.open_in_console", loc, url=console_url) if console_url else "",
     )
 
 

@@ -13,6 +13,7 @@ from bot.features.tasks import flow as task_flow
 from bot.state import PromptState
 from bot.turn import Turn
 from bot.visibility import visible_request
+from bot.weblinks import request_url
 from chat.i18n import say
 from chat.replies import Text
 from store import exceptions as exception_grants
@@ -41,7 +42,9 @@ async def show_status(turn: Turn, request_id: int) -> None:
     progress = await progress_of(turn, row)
     card = status_card(row, bundle.catalog.get(row.service_id), turn.person,
                        bundle.directory, step=progress.step, holder=progress.holder,
-                             since=progress.since, history=progress.history)
+                             since=progress.since, history=progress.history,
+                       console_url=request_url(turn.services.settings.web,
+                                               format_request_id(row.id or 0)))
     await turn.reply(await exception_view.on_status_card(turn, row, card))
     await lookup.actionable_cards(turn, row)
 

@@ -4,24 +4,30 @@ same store and fake clock: people file requests in chat and look at them in the 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from types import ModuleType
 from typing import Any
 
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.console.session import token_hash
+from bot.console.app import ROUTE_MODULES, console_app
 from bot.testing import ChatDriver
 from bot.web import make_web_app, runner_options
+from dialogs.loader import demo_paths, load_bundle
+from dialogs.model import Bundle
+from org.model import Role
 from store import console
 
 SECRET = "a-test-secret-that-is-long-enough"
-WEB = {"enabled": True, "public_url": "https://esm.example.com", "session_secret": SECRET}
+# http: the test client keeps a Secure cookie off plain http (tests/web/console/test_signin.py
+# checks the https flags).
+WEB = {"enabled": True, "public_url": "http://esm.example.com", "session_secret": SECRET}
 _CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+_PRE = re.compile(r'name="pre" value="([^"]*)"')
 
 
 @dataclass
@@ -52,28 +58,41 @@ class Browser:
         page = await self.get(f"/console/signin/{token}")
         if page.status != 200:
             return page
-        return await self.post(f"/console/signin/{token}", {"csrf": self.csrf()})
+        found = _PRE.search(self.last_html)
+        assert found, "the sign-in page has no form"
+        return await self.post(f"/console/signin/{token}", {"pre": found.group(1)})
 
     async def sign_in_as(self, person: str) -> None:
         answer = await self.open_link(await issue_link(self.chat, person))
         assert answer.status == 303, self.last_html
 
 
+def with_admin(person: str) -> Bundle:
+    """The demo organisation with ``person`` in the reserved role esm-admin."""
+    bundle = load_bundle(*demo_paths())
+    roles = {**bundle.directory.roles, "esm-admin": Role("esm-admin", (person,))}
+    return replace(bundle, directory=replace(bundle.directory, roles=roles))
+
+
 async def issue_link(chat: ChatDriver, person: str, *, minutes: float = 10) -> str:
-    token = secrets.token_urlsafe(32)
-    now = chat.clock()
     async with chat.app.db.unit_of_work() as uow:
-        await console.create_link(uow.session, token_hash=token_hash(token), person_id=person,
-                                  now=now, expires_at=now + timedelta(minutes=minutes))
-    return token
+        return await console.issue_link(uow.session, person_id=person, now=chat.clock(),
+                                        valid=timedelta(minutes=minutes))
 
 
 @asynccontextmanager
-async def console_rig(store_url: str, **sections: Any) -> AsyncIterator[ConsoleRig]:
-    chat = await ChatDriver.open(store_url, web={**WEB, **sections.pop("web", {})}, **sections)
+async def console_rig(store_url: str, *, bundle: Bundle | None = None,
+                      modules: tuple[ModuleType, ...] = (),
+                      **sections: Any) -> AsyncIterator[ConsoleRig]:
+    """``modules``: route modules served besides the console's own (a stand-in dashboard)."""
+    chat = await ChatDriver.open(store_url, bundle=bundle,
+                                 web={**WEB, **sections.pop("web", {})}, **sections)
     web_app = make_web_app(chat.app)
+    if modules:
+        web_app = web.Application()
+        web_app.add_subapp("/console", console_app(chat.app, (*ROUTE_MODULES, *modules)))
     server = TestServer(web_app, host="127.0.0.1", port=0)
-    await server.start_server(**runner_options(web_app))
+    await server.start_server(**(runner_options(web_app) if not modules else {}))
     rig = ConsoleRig(chat, server)
     try:
         yield rig
