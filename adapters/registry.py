@@ -55,4 +55,6 @@ ADAPTERS = (
             probe_from("adapters.wecom.doctor")),
     Adapter("dingtalk", "dingtalk", attach_from("adapters.dingtalk.setup"),
             probe_from("adapters.dingtalk.doctor")),
+    # The web console's chat panel: on with ``[web] enabled``; its socket is the console's.
+    Adapter("web", "web", attach_from("adapters.web.setup"), probe_from("adapters.web.doctor")),
 )

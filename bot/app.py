@@ -27,6 +27,7 @@ from bot.features.time.install import (
     check_policy_calendar,
 )
 from bot.identity import DirectoryRoster
+from bot.mailbox import StoreMailbox
 from bot.observability import watch_loop_lag
 from bot.pipeline import Pipeline
 from bot.reload import follow_reloads, generation_now
@@ -118,6 +119,10 @@ class BotApp:
         (``adapters.kit.host.Inbox``: taken in before the platform is answered)."""
         self.channels[channel.name] = channel
         await channel.start(self.pipeline)
+
+    def mailbox(self, channel: str) -> StoreMailbox:
+        """``channel``'s mailboxes in the database (``adapters.kit.host.KeepsMail``)."""
+        return StoreMailbox(self.db, self.services.clock, channel=channel)
 
     async def first_use(self, channel: str, nonce: str, digest: str, *,
                         keep_seconds: float) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.identity import address_of
+from bot.identity import reach
 from bot.state import ConversationState, FormState, PromptState, SwitchState, state_from_row
 from bot.turn import Turn
 from chat.events import ConversationKey
@@ -56,12 +56,13 @@ async def ask(turn: Turn, prompt: PromptState) -> None:
 
 
 async def ask_person(turn: Turn, person_id: str, prompt: PromptState) -> bool:
-    """Make ``person_id``'s next message (in their direct chat on this channel) the answer.
+    """Make ``person_id``'s next message (in their direct chat on this channel, or on their
+    home platform: where ``Turn.notify`` reaches them) the answer.
 
     Their conversation is locked first, so a turn of theirs running meanwhile is not lost.
     """
     person = turn.services.bundle.directory.person(person_id)
-    key = address_of(person, turn.key.channel, turn.key.tenant) if person else None
+    key = reach(person, turn.key.channel, turn.key.tenant, turn.homes) if person else None
     if key is None:
         return False
     if key.lock_id != turn.key.lock_id:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from chat.events import ConversationKey
 from org.model import Directory, Person
 
-# Channels where the user id *is* the directory id (the terminal and the test channel).
-DIRECTORY_NATIVE_CHANNELS = frozenset({"console", "fake"})
+WEB = "web"
+# Channels where the user id *is* the directory id (the terminal, the test channel and the web
+# console's chat panel, whose socket belongs to the signed-in directory person).
+DIRECTORY_NATIVE_CHANNELS = frozenset({"console", "fake", WEB})
+# The chat platforms a person may have an id on, in the order the directory lists them: the
+# first one of these that is enabled and that the person has an id on is their home platform.
+PLATFORMS = ("slack", "wecom", "dingtalk")
 # Channels that can reach a person by email address when the directory has no id for them
 # there: the key's ``user`` is then the (lower-cased) email, which the adapter resolves on send
 # and writes into the events of such a person (Slack: users.lookupByEmail / users.info).
@@ -36,6 +42,33 @@ def address_of(person: Person, channel: str, tenant: str = "") -> ConversationKe
     if not native:
         return None
     return ConversationKey(channel=channel, tenant=tenant, conversation="", user=native)
+
+
+@dataclass(frozen=True)
+class Home:
+    """A channel a person may be reached on from a turn on another one, with its tenant."""
+
+    channel: str
+    tenant: str = ""
+
+
+def reach(person: Person, channel: str, tenant: str, homes: Sequence[Home]
+          ) -> ConversationKey | None:
+    """Where a turn on ``channel`` reaches ``person``: their direct conversation there when
+    they have one (the web panel is not one: everyone has it, nobody lives in it), else
+    their home platform (the first of ``homes`` they have an id on), else the web panel when
+    it is among ``homes``. So a request filed on the web reaches its approver's card on
+    their own platform, and a person with no platform id is reached on the web."""
+    if channel != WEB:
+        here = address_of(person, channel, tenant)
+        if here is not None:
+            return here
+    for home in homes:
+        if home.channel in PLATFORMS and getattr(person, home.channel, None):
+            return address_of(person, home.channel, home.tenant)
+    if any(home.channel == WEB for home in homes) or channel == WEB:
+        return address_of(person, WEB)
+    return None
 
 
 def email_user(email: str) -> str:

@@ -6,13 +6,14 @@ notifications in the outbox, and append audit events. Nothing is sent before the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import card_copies
-from bot.identity import address_of
+from bot.identity import WEB, Home, reach
 from chat.events import ConversationKey
 from chat.replies import Message, message_to_dict
 from org.model import Person
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.services import Services
+    from bot.settings import Settings
     from store.uow import UnitOfWork
 
 
@@ -64,22 +66,41 @@ class Turn:
         self.sent.append(message)
         await self._send(self.key, message, correlation, self.locale)
 
+    @property
+    def homes(self) -> tuple[Home, ...]:
+        """The platforms a person may be reached on from this turn's channel (``reach``)."""
+        return homes(self.services.settings)
+
     async def notify(
         self, person_id: str, message: Message, *, correlation: str | None = None
     ) -> bool:
-        """Send ``message`` to another person's direct conversation on this channel."""
+        """Send ``message`` to another person's direct conversation on this channel, or on
+        their home platform when they have none here (``bot.identity.reach``)."""
         person = self.services.bundle.directory.person(person_id)
-        target = address_of(person, self.key.channel, self.key.tenant) if person else None
+        target = reach(person, self.key.channel, self.key.tenant, self.homes) if person else None
         if target is None:
             return False
         await self._send(target, message, correlation, self.locale_of(person_id))
         return True
 
+    def group_chat(self, chats: Mapping[str, str]) -> Home | None:
+        """Of a group's chats (channel -> chat id), the one this turn posts into: the one on
+        this channel, else (on the web panel, which has none) the one on the first enabled
+        platform that has one (its channel and tenant); None: no chat to post into."""
+        if chats.get(self.key.channel):
+            return Home(self.key.channel, self.key.tenant)
+        if self.key.channel != WEB:
+            return None
+        return next((home for home in self.homes if chats.get(home.channel)), None)
+
     async def post_to_chat(
-        self, chat: str, message: Message, *, correlation: str | None = None
+        self, chat: str, message: Message, *, correlation: str | None = None,
+        on: Home | None = None,
     ) -> None:
-        """Post into a group chat on this channel (``conversation`` = the chat, no user)."""
-        target = ConversationKey(channel=self.key.channel, tenant=self.key.tenant,
+        """Post into a group chat on this channel, or ``on`` another (``group_chat``)
+        (``conversation`` = the chat, no user)."""
+        where = on or Home(self.key.channel, self.key.tenant)
+        target = ConversationKey(channel=where.channel, tenant=where.tenant,
                                  conversation=chat, user="")
         await self._send(target, message, correlation,
                          self.services.settings.bot.default_locale)
@@ -129,3 +150,15 @@ class Turn:
             on_behalf_of=on_behalf_of,
             source=self.source,
         )
+
+
+def homes(settings: Settings) -> tuple[Home, ...]:
+    """The enabled platforms in the directory's order, then the web panel when it is on."""
+    enabled = [Home("slack", settings.slack.team_id)] if settings.slack.enabled else []
+    if settings.wecom.enabled:
+        enabled.append(Home("wecom", settings.wecom.corp_id))
+    if settings.dingtalk.enabled:
+        enabled.append(Home("dingtalk"))
+    if settings.web.enabled:
+        enabled.append(Home(WEB))
+    return tuple(enabled)

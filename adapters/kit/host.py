@@ -43,6 +43,26 @@ class Inbox(Protocol):
         ...
 
 
+class Mailbox(Protocol):
+    """What a channel keeps for a person who is not there to be shown it, until they are."""
+
+    async def deliver(self, person: str, message: dict[str, Any]) -> None: ...
+
+    async def take_unseen(self, person: str) -> list[dict[str, Any]]:
+        """What was kept for ``person``, oldest first; handed out once."""
+        ...
+
+
+@runtime_checkable
+class KeepsMail(Protocol):
+    """A host that keeps mailboxes in its database (``bot.app.BotApp``): a channel whose
+    people are not always connected (the web panel) keeps their messages there."""
+
+    def mailbox(self, channel: str) -> Mailbox:
+        """``channel``'s mailboxes, one per person."""
+        ...
+
+
 class ChannelHost(Protocol):
     def roster(self, channel: str) -> Roster:
         """The adapter's questions about people, answered from the current directory."""

@@ -18,7 +18,7 @@ from types import ModuleType
 from aiohttp import web
 
 from bot.app import BotApp
-from bot.console import auth, catalog, dashboards, requests
+from bot.console import auth, catalog, chat, dashboards, requests
 from bot.console.context import BOT_KEY
 from bot.console.pages import STATIC, STATIC_ROUTE, setup_templates
 from bot.console.security import security_headers
@@ -31,6 +31,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     auth,
     requests,
     catalog,
+    chat,
     dashboards,
     sso,
 )

@@ -15,9 +15,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
+import aiohttp.web
+from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -29,15 +31,19 @@ from adapters.dingtalk.openapi import OpenApi
 from adapters.dingtalk.receiver import DingTalkReceiver
 from adapters.slack.channel import SlackChannel
 from adapters.slack.receiver import SlackReceiver
+from adapters.web.channel import MemoryMailbox, WebChannel
+from adapters.web.socket import serve
 from adapters.wecom import inbound as wecom_inbound
 from adapters.wecom.api import WeComApi
 from adapters.wecom.channel import WeComChannel
 from chat.channel import Channel
 from chat.events import ConversationKey, InboundEvent, MessageRef
+from chat.replies import Message, message_from_dict, plain_text
 from tests.dingtalk import payloads as dingtalk_payloads
 from tests.dingtalk.fake_dingtalk import FakeDingTalk
 from tests.slack import payloads as slack_payloads
 from tests.slack.fake_slack import FakeSlack
+from tests.webchat.page import Page
 from tests.wecom.fake_qyapi import FakeQyapi
 
 THROTTLE_SECONDS = 7.0
@@ -265,3 +271,75 @@ async def _dingtalk(fake: FakeDingTalk, *, template: str) -> AsyncIterator[Rig]:
         yield Rig(channel, ConversationKey("dingtalk", "", "", user), heard, write, click,
                   lambda: fake.texts_to("@" + user), now, throttle_next)
         await channel.stop()
+
+
+# --- the web console's chat panel ----------------------------------------------------------------
+
+
+class _Waits:
+    """The web channel, but a send returns once the page got it (a real socket is between)."""
+
+    def __init__(self, channel: WebChannel, page: Page) -> None:
+        self.inner = channel
+        self.page = page
+        self.name = channel.name
+        self.capabilities = channel.capabilities
+
+    async def start(self, sink: Any) -> None:
+        await self.inner.start(sink)
+
+    async def stop(self) -> None:
+        await self.inner.stop()
+
+    async def send(self, key: ConversationKey, message: Any) -> MessageRef:
+        ref = await self.inner.send(key, message)
+        await self.page.got(ref.native_id)
+        return ref
+
+    async def update(self, ref: MessageRef, message: Any) -> MessageRef:
+        before = len(self.page.shown_frames())
+        updated = await self.inner.update(ref, message)
+        await self.page.count(before + 1)
+        return updated
+
+
+@asynccontextmanager
+async def web() -> AsyncIterator[Rig]:
+    channel = WebChannel(MemoryMailbox())
+    heard: list[InboundEvent] = []
+    await channel.start(_hear(heard))
+
+    async def socket(request: aiohttp.web.Request) -> aiohttp.web.StreamResponse:
+        return await serve(channel, request, "bob")
+
+    app = aiohttp.web.Application()
+    app.router.add_get("/ws", socket)
+    async with TestClient(TestServer(app)) as client:
+        page = Page(await client.ws_connect("/ws"))
+        waiting = _Waits(channel, page)
+
+        async def write(text: str) -> None:
+            await page.say(text)
+            await channel.tasks.join()
+
+        async def click(ref: MessageRef, action_id: str) -> None:
+            await page.click(action_id, message=ref.native_id)
+            await channel.tasks.join()
+
+        def texts() -> list[str]:
+            return [plain_with_labels(m) for m in page.cards()]
+
+        def now(ref: MessageRef) -> str:
+            frames = [f for f in page.shown_frames() if f["id"] == ref.native_id]
+            return plain_with_labels(message_from_dict(frames[-1]["message"]))
+
+        yield Rig(cast(Channel, waiting), channel.key_of("bob"), heard, write, click, texts,
+                  now)
+        await page.close()
+    await channel.stop()
+
+
+def plain_with_labels(message: Message) -> str:
+    """A message as the page shows it: its text and the labels of its buttons and choices."""
+    labels = [b.label for b in getattr(message, "buttons", ()) + getattr(message, "choices", ())]
+    return "\n".join([plain_text(message), *labels])

@@ -20,7 +20,7 @@ from chat.replies import Button, Card, Text
 from tests.adapters import rigs
 from tests.adapters.rigs import Rig
 
-CHANNELS = ["console", "slack", "wecom", "dingtalk", "dingtalk-markdown"]
+CHANNELS = ["console", "slack", "wecom", "dingtalk", "dingtalk-markdown", "web"]
 APPROVAL = Card(title="审批 REQ-1 笔记本电脑", body="预算 ¥8,000",
                 buttons=(Button("同意", "apr:1:bob:approve", "1", style="primary"),
                          Button("详情", "st:1")))
@@ -29,12 +29,12 @@ SERVICES = Card(title="选一个服务", buttons=tuple(Button(f"服务{i}", f"pi
                                                  for i in range(1, 31)))  # more than any shows
 
 
-THROTTLED = [name for name in CHANNELS if name != "console"]  # the terminal never is
+THROTTLED = [name for name in CHANNELS if name not in ("console", "web")]  # never throttled
 CLICKABLE = [name for name in CHANNELS if name != "dingtalk-markdown"]  # numbers stand for buttons
 
 
 def open_rig(name: str) -> AbstractAsyncContextManager[Rig]:
-    made = {"console": rigs.console, "slack": rigs.slack, "wecom": rigs.wecom,
+    made = {"console": rigs.console, "slack": rigs.slack, "wecom": rigs.wecom, "web": rigs.web,
             "dingtalk": lambda: rigs.dingtalk(template="tpl-esmbot"),
             "dingtalk-markdown": lambda: rigs.dingtalk(template="")}[name]
     return made()

@@ -115,17 +115,19 @@ async def _create_tasks(
 
 
 async def announce(turn: Turn, request: RequestRow, task: TaskRow) -> None:
-    """A ready task goes to its group: the group chat on this channel, else every member."""
+    """A ready task goes to its group: the group chat on this channel (from the web panel:
+    on the first platform where the group has one), else every member."""
     group = turn.services.bundle.directory.groups.get(task.group_id)
     if group is None:
         return
     siblings = await tasks.tasks_of(turn.session, request_id=request.id or 0)
-    chat = group.chat.get(turn.key.channel)
-    if chat:
+    where = turn.group_chat(group.chat)
+    if where is not None:
         marks = await live_of(turn.session, request.id or 0)
         card = _card_for(turn, request, task, siblings, _group_viewer(turn, group), marks)
         copy = TaskCardCopy(task.id or 0, GROUP_SEAT)
-        await turn.post_to_chat(chat, card, correlation=copy.format())
+        await turn.post_to_chat(group.chat[where.channel], card, correlation=copy.format(),
+                                on=where)
         return
     for member in _members(group):
         await send_card(turn, request, task, siblings, member)
