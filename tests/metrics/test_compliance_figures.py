@@ -16,11 +16,11 @@ import pytest
 
 from bot.features.audit.anchor import record_chain_check
 from bot.metrics.compliance import approvals_missing, audit_complete, due_at
+from bot.metrics.cuts import FactView
 from bot.metrics.model import Cut
 from bot.testing import ChatDriver
 from org.business_time import add_working_time
 from store import tasks
-from store.models import RequestFactRow
 from tests.metrics.figure_steps import figure, file, fraction, report
 from tests.scenario.exception_steps import click, say
 
@@ -133,13 +133,16 @@ async def test_closed_requests_with_whole_trails_and_no_claim_before_approval(
         await chat.close()
 
 
-def fact(number: int, **values: Any) -> RequestFactRow:
+def fact(number: int, **values: Any) -> FactView:
     base: dict[str, Any] = {
-        "request_id": number, "service_id": "fin.expense", "requester": "alice", "groups": [],
-        "status": "in_progress", "statuses": [], "submitted_at": NOV_2,
-        "first_claim_at": NOV_2 + timedelta(hours=1), "approval_required": True,
-        "approval_done_at": NOV_2 + timedelta(minutes=30), "trail_complete": True}
-    return RequestFactRow(**(base | values))
+        "request_id": number, "service_id": "fin.expense", "service_department": "Finance",
+        "requester": "alice", "requester_department": "Sales", "groups": (),
+        "submitted_at": NOV_2,
+        "first_claim_at": NOV_2 + timedelta(hours=1), "need_info_rounds": 0, "reopens": 0,
+        "amendments": 0, "rejections": 0, "resubmission_of": None, "approval_required": True,
+        "approval_done_at": NOV_2 + timedelta(minutes=30), "deferred_approval": False,
+        "trail_complete": True}
+    return FactView(**(base | values))
 
 
 NOV_2 = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
