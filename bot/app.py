@@ -19,7 +19,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from adapters.kit.plumbing import Plumbing
 from bot.features import REGISTRY
 from bot.features.audit.install import add_anchor_job
-from bot.features.time.install import add_digest_jobs, check_policy_calendar
+from bot.features.time.fact_rows import refreshing
+from bot.features.time.install import (
+    add_digest_jobs,
+    add_facts_fill_job,
+    check_policy_calendar,
+)
 from bot.identity import DirectoryRoster
 from bot.observability import watch_loop_lag
 from bot.pipeline import Pipeline
@@ -159,6 +164,7 @@ class BotApp:
             next_run_time=datetime.now(UTC))
         add_digest_jobs(self)
         add_anchor_job(self)
+        add_facts_fill_job(self)
         self.scheduler.start()
 
     async def prune_inbound(self) -> int:
@@ -338,7 +344,10 @@ async def build_app(
     try:
         app.loaded_generation = await generation_now(db)
         check_policy_calendar(settings, bundle)
-        timer_handlers.update(REGISTRY.timer_kinds(services, lambda: list(app.channels)))
+        kinds = REGISTRY.timer_kinds(services, lambda: list(app.channels))
+        # each kind followed by the facts of the trails it extended, in its transaction
+        timer_handlers.update({kind: refreshing(handler, services)
+                               for kind, handler in kinds.items()})
     except BaseException:
         await db.close()
         raise

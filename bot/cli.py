@@ -115,9 +115,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_exception_commands(sub)
 
+    from bot.cli_facts import add_rebuild_command
     from bot.cli_metrics import add_commands as add_metrics_commands
 
-    add_metrics_commands(sub)
+    add_rebuild_command(add_metrics_commands(sub))
     return parser
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.cli_output import EXIT_FAILED, EXIT_OK, print_json, store_session
@@ -25,8 +25,19 @@ from store.models import (
     TaskRow,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.metrics.model import Period
+
+EXIT_USAGE = 2
 LIST_HEADER = ("ID", "STATUS", "REQUESTER", "SERVICE", "CREATED")
 LIST_WIDTHS = (10, 17, 10, 22, 16)
+# --<moment>-in PERIOD: the request_fact moment it filters on (as the metrics count them)
+IN_PERIOD = {"submitted": "submitted", "resolved": "first resolved", "closed": "closed",
+             "claimed": "whose first task was claimed"}
+IN_COLUMNS = {"submitted": "submitted_at", "resolved": "first_resolved_at",
+              "closed": "closed_at", "claimed": "first_claim_at"}
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,7 +47,16 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--status", choices=REQUEST_STATUSES)
     listing.add_argument("--requester")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--service", help="only this service's requests, e.g. it.laptop")
+    for moment, what in IN_PERIOD.items():
+        listing.add_argument(f"--{moment}-in", dest=f"{moment}_in", metavar="PERIOD",
+                             help=f"only requests {what} in PERIOD (2026-11, 2026-W48, "
+                             "2026-11-03), in the organisation's time zone: the requests "
+                             "behind a figure of esmbot metrics")
+    listing.add_argument("--group", help="only requests with a task of this group")
+    listing.add_argument("--department", help="only requests of this requester department")
+    listing.add_argument("--limit", type=int, help="at most this many (default 50; no limit "
+                         "with a --...-in period)")
     listing.set_defaults(run=requests_list)
     show = req_sub.add_parser("show", help="one request: answers, approvals, tasks, SLA clocks "
                                            "and its audit trail")
@@ -56,11 +76,23 @@ class RequestFile:
 
 
 async def requests_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.metrics.periods import PeriodError
     from store import requests
 
+    by_facts = _by_facts(args)
+    try:
+        periods = _periods(settings, args) if by_facts else {}
+    except PeriodError as exc:
+        print(f"esmbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    limit = args.limit or (None if periods else 50)
     async with store_session(settings) as session:
         rows = await requests.list_requests(session, requester=args.requester,
-                                            status=args.status, limit=args.limit)
+                                            status=args.status, service=args.service,
+                                            limit=None if by_facts else limit)
+        if by_facts:
+            kept = await _in_facts(session, args, periods)
+            rows = [row for row in rows if row.id in kept][:limit]
     if args.json:
         print_json([request_json(row) for row in rows])
         return EXIT_OK
@@ -71,7 +103,47 @@ async def requests_list(settings: Settings, args: argparse.Namespace) -> int:
                         _local(row.created_at, zone))))
     if not rows:
         print("(no requests)")
+    elif by_facts:
+        print(f"({len(rows)} request(s))")
     return EXIT_OK
+
+
+def _by_facts(args: argparse.Namespace) -> bool:
+    """Whether the listing filters on what the metrics count (the request facts)."""
+    return any(getattr(args, f"{m}_in", None) for m in IN_PERIOD) or bool(
+        args.group or args.department)
+
+
+def _periods(settings: Settings, args: argparse.Namespace) -> dict[str, Period]:
+    from bot.app import load_configured_bundle
+    from bot.metrics.compute import organisation_timezone
+    from bot.metrics.periods import parse_period
+    from bot.services import Services
+    from dialogs.matching import Matcher
+
+    bundle = load_configured_bundle(settings)
+    zone = organisation_timezone(Services(settings=settings, bundle=bundle,
+                                          matcher=Matcher(bundle.catalog)))
+    return {IN_COLUMNS[m]: parse_period(text, zone) for m in IN_PERIOD
+            if (text := getattr(args, f"{m}_in", None))}
+
+
+async def _in_facts(session: AsyncSession, args: argparse.Namespace,
+                    periods: dict[str, Period]) -> set[int]:
+    """The ids of the requests whose facts fall in every period and match group/department."""
+    from bot.metrics.cuts import matches
+    from bot.metrics.model import Cut
+    from store import facts
+
+    cut = Cut(service=args.service, group=args.group, requester_department=args.department)
+    if periods:
+        found = None
+        for column, period in periods.items():
+            rows = await facts.facts_between(session, column, period.start, period.end)
+            ids = {f.request_id for f in rows if matches(cut, f)}
+            found = ids if found is None else found & ids
+        return found or set()
+    return {f.request_id for f in await facts.all_facts(session) if matches(cut, f)}
 
 
 async def requests_show(settings: Settings, args: argparse.Namespace) -> int:

@@ -13,14 +13,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from store.dialect import dialect_of
-from store.models import AuditEventRow, RequestFactRow, RequestRow
+from store.models import (
+    ApprovalSeatRow,
+    ApprovalStepRow,
+    AuditEventRow,
+    RequestFactRow,
+    RequestRow,
+)
 
 MOMENTS = ("submitted_at", "first_resolved_at", "closed_at", "first_claim_at", "ended_at")
 LINKS_BATCH = 500  # subjects per query when reading many trails
@@ -146,3 +152,90 @@ async def count_missing(session: AsyncSession) -> int:
     query = select(func.count()).select_from(RequestRow).where(~select(_TABLE.c.request_id).where(
         _TABLE.c.request_id == col(RequestRow.id)).exists())
     return int(await session.scalar(query) or 0)
+
+
+# --- light reads for the figures: only the columns asked for, as rows (no ORM objects) -------
+
+
+def _columns(names: Sequence[str]) -> list[Any]:
+    return [_TABLE.c[name] for name in names]
+
+
+def _stage_columns(stages: Sequence[str]) -> list[Any]:
+    """Each stage's seconds as numbers the database takes out of the JSON (no JSON decoding in
+    Python): ``wall_<stage>`` and ``bh_<stage>``, NULL where the stage is not recorded."""
+    return [*(_TABLE.c.stage_wall[stage].as_float().label(f"wall_{stage}") for stage in stages),
+            *(_TABLE.c.stage_business[stage].as_float().label(f"bh_{stage}")
+              for stage in stages)]
+
+
+async def rows_between(session: AsyncSession, column: str, start: datetime, end: datetime,
+                       names: Sequence[str], *, service_ids: Iterable[str] | None = None,
+                       stages: Sequence[str] = ()) -> list[Row[Any]]:
+    """``names`` of the rows whose ``column`` (one of MOMENTS) falls in ``[start, end)``, by
+    request id; rows read by attribute (``row.service_id``); with ``stages``, their seconds
+    as ``row.wall_<stage>`` and ``row.bh_<stage>``."""
+    if column not in MOMENTS:
+        raise ValueError(f"{column!r} is not one of {', '.join(MOMENTS)}")
+    moment = _TABLE.c[column]
+    query = select(*_columns(names), *_stage_columns(stages)).where(moment >= start,
+                                                                    moment < end)
+    if service_ids is not None:
+        query = query.where(_TABLE.c.service_id.in_(sorted(service_ids)))
+    return list(await session.execute(query.order_by(_TABLE.c.request_id)))
+
+
+async def rows_not_ended_at(session: AsyncSession, moment: datetime, names: Sequence[str], *,
+                            service_ids: Iterable[str] | None = None) -> list[Row[Any]]:
+    """``not_ended_at``, as rows of ``names``."""
+    ended = _TABLE.c.ended_at
+    query = select(*_columns(names)).where(_TABLE.c.submitted_at < moment,
+                                           or_(ended.is_(None), ended >= moment))
+    if service_ids is not None:
+        query = query.where(_TABLE.c.service_id.in_(sorted(service_ids)))
+    return list(await session.execute(query.order_by(_TABLE.c.request_id)))
+
+
+_STEPS = ApprovalStepRow.__table__  # type: ignore[attr-defined]
+_SEATS = ApprovalSeatRow.__table__  # type: ignore[attr-defined]
+DECIDED = ("approved", "rejected")
+
+
+async def steps_finished(session: AsyncSession, start: datetime, end: datetime,
+                         names: Sequence[str]) -> list[Row[Any]]:
+    """Approval steps approved or rejected in ``[start, end)``: ``started_at``,
+    ``finished_at`` and ``names`` of their request's fact row (steps of requests without a
+    row are left out)."""
+    query = (select(_STEPS.c.started_at, _STEPS.c.finished_at, *_columns(names))
+             .join(_TABLE, _TABLE.c.request_id == _STEPS.c.request_id)
+             .where(_STEPS.c.finished_at >= start, _STEPS.c.finished_at < end,
+                    _STEPS.c.state.in_(DECIDED))
+             .order_by(_STEPS.c.id))
+    return list(await session.execute(query))
+
+
+async def seats_decided(session: AsyncSession, start: datetime, end: datetime,
+                        names: Sequence[str]) -> list[Row[Any]]:
+    """Seats approved or rejected in ``[start, end)``: ``approver``, ``decided_by``,
+    ``decided_at``, their step's ``started_at`` and ``names`` of the request's fact row."""
+    query = (select(_SEATS.c.approver, _SEATS.c.decided_by, _SEATS.c.decided_at,
+                    _STEPS.c.started_at, *_columns(names))
+             .join(_STEPS, _STEPS.c.id == _SEATS.c.step_id)
+             .join(_TABLE, _TABLE.c.request_id == _SEATS.c.request_id)
+             .where(_SEATS.c.decided_at >= start, _SEATS.c.decided_at < end,
+                    _SEATS.c.state.in_(DECIDED))
+             .order_by(_SEATS.c.id))
+    return list(await session.execute(query))
+
+
+async def newest_seq(session: AsyncSession) -> int:
+    """The seq of the newest audit event (0 before the first)."""
+    return int(await session.scalar(select(func.max(_AUDIT.c.seq))) or 0)
+
+
+async def requests_appended_since(session: AsyncSession, seq: int) -> list[str]:
+    """The requests (``REQ-12``) with audit events after ``seq``, in order."""
+    query = (select(_AUDIT.c.subject).where(_AUDIT.c.seq > seq,
+                                            _AUDIT.c.subject.like("REQ-%"))
+             .distinct().order_by(_AUDIT.c.subject))
+    return [str(subject) for subject in await session.scalars(query)]

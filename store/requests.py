@@ -110,16 +110,21 @@ async def list_requests(
     *,
     requester: str | None = None,
     status: str | None = None,
-    limit: int = 50,
+    service: str | None = None,
+    limit: int | None = 50,
 ) -> list[RequestRow]:
-    """Newest first, optionally only one requester's and/or one status."""
+    """Newest first, optionally only one requester's, one status's and/or one service's."""
     query = select(RequestRow)
     if requester is not None:
         query = query.where(col(RequestRow.requester) == requester)
+    if service is not None:
+        query = query.where(col(RequestRow.service_id) == service)
     if status is not None:
         query = query.where(col(RequestRow.status) == status)
     query = query.order_by(col(RequestRow.created_at).desc(), col(RequestRow.id).desc())
-    return list(await session.scalars(query.limit(limit)))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(await session.scalars(query))
 
 
 async def set_status(

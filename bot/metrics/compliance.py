@@ -14,14 +14,14 @@ from sqlmodel import col
 
 from bot.features.time.policy import policy_for
 from bot.features.time.sla import Event, request_clocks
-from bot.metrics.cuts import facts_in, matches, needs_request, service_ids
+from bot.metrics.cuts import FactView, facts_of, matches, needs_request, service_ids, views_in
 from bot.metrics.model import Cut, Figure, Period
 from bot.metrics.numbers import count_figure, rate_figure
 from bot.services import Services
-from dialogs.model import Service, TaskDef
-from store import audit, audit_checks
+from dialogs.model import Service, SlaDef, TaskDef
+from store import audit, audit_checks, facts
 from store.exceptions import REVIEW_WINDOW
-from store.models import ExceptionGrantRow, RequestFactRow, RequestRow, TaskRow
+from store.models import ExceptionGrantRow, RequestRow, TaskRow
 from store.requests import format_request_id
 from store.tasks import format_task_id
 
@@ -36,10 +36,10 @@ async def figures(session: AsyncSession, services: Services, period: Period, cut
                   now: datetime) -> list[Figure]:
     return [
         await exceptions(session, services, period, cut),
-        approvals_missing(await facts_in(session, "first_claim_at", period, cut)),
+        approvals_missing(await views_in(session, "first_claim_at", period, cut)),
         await recovery_on_time(session, services, period, cut),
         await audit_chain(session, period, now),
-        audit_complete(await facts_in(session, "closed_at", period, cut)),
+        audit_complete(await views_in(session, "closed_at", period, cut)),
     ]
 
 
@@ -122,24 +122,13 @@ async def _in_cut(session: AsyncSession, services: Services, cut: Cut,
     rows = [r for r in rows if kept is None or r.service_id in kept]
     if not needs_request(cut):
         return rows
-    facts = await _facts_of(session, [r.request_id for r in rows])
-    return [r for r in rows if r.request_id in facts and matches(cut, facts[r.request_id])]
-
-
-async def _facts_of(session: AsyncSession, request_ids: Sequence[int]
-                    ) -> dict[int, RequestFactRow]:
-    found: dict[int, RequestFactRow] = {}
-    unique = sorted(set(request_ids))
-    for first in range(0, len(unique), _BATCH):
-        query = select(RequestFactRow).where(
-            col(RequestFactRow.request_id).in_(unique[first:first + _BATCH]))
-        found.update({f.request_id: f for f in (await session.execute(query)).scalars()})
-    return found
+    by_id = await facts_of(session, [r.request_id for r in rows])
+    return [r for r in rows if r.request_id in by_id and matches(cut, by_id[r.request_id])]
 
 
 # ------------------------------------------------------------------------ approvals missing
 
-def approvals_missing(claimed: Sequence[RequestFactRow]) -> Figure:
+def approvals_missing(claimed: Sequence[FactView]) -> Figure:
     """First task claimed in the period although the rule at submission required an approval
     not completed by then; a ``defer_approval`` exception is counted apart (parts)."""
     early = [f for f in claimed if f.approval_required and f.first_claim_at is not None
@@ -160,10 +149,14 @@ async def recovery_on_time(session: AsyncSession, services: Services, period: Pe
                            cut: Cut) -> Figure:
     """Recovery tasks due in the period (ready + their task SLA on the service's calendar,
     time waiting for the requester excluded) that were done by their due time."""
-    due: list[tuple[TaskRow, datetime]] = []
     candidates = await _recovery_candidates(session, services, period, cut)
+    trails = await facts.links_of_many(
+        session, sorted({format_request_id(t.request_id) for t, _ in candidates}))
+    due: list[tuple[TaskRow, datetime]] = []
     for task, service in candidates:
-        moment = await due_at(session, services, task, service)
+        events = [Event(link.at, link.action, dict(link.data))
+                  for link in trails.get(format_request_id(task.request_id), ())]
+        moment = due_of(services, task, service, events)
         if moment is not None and period.start <= moment < period.end:
             due.append((task, moment))
     on_time = [t for t, moment in due if t.done_at is not None and t.done_at <= moment]
@@ -174,24 +167,29 @@ async def recovery_on_time(session: AsyncSession, services: Services, period: Pe
 
 async def _recovery_candidates(session: AsyncSession, services: Services, period: Period,
                                cut: Cut) -> list[tuple[TaskRow, Service]]:
+    """Recovery tasks that became ready in the period or the 90 days before, of the cut."""
+    kept = service_ids(cut, services.bundle)
+    keys = sorted({key for service in services.bundle.catalog.services.values()
+                   for key in exception_recovery_keys(service)})
     query = (select(TaskRow, col(RequestRow.service_id))
              .join(RequestRow, col(RequestRow.id) == col(TaskRow.request_id))
              .where(col(TaskRow.ready_at) < period.end,
                     col(TaskRow.ready_at) >= period.start - RECOVERY_LOOKBACK,
-                    col(TaskRow.state).not_in(("skipped", "cancelled")))
+                    col(TaskRow.state).not_in(("skipped", "cancelled")),
+                    or_(col(TaskRow.recovery).is_(True), col(TaskRow.key).in_(keys)))
              .order_by(col(TaskRow.id)))
-    kept = service_ids(cut, services.bundle)
+    if kept is not None:
+        query = query.where(col(RequestRow.service_id).in_(sorted(kept)))
     found = []
     for task, service_id in await session.execute(query):
         service = services.bundle.catalog.get(service_id)
-        if service is None or (kept is not None and service_id not in kept):
-            continue
-        if task.recovery or task.key in exception_recovery_keys(service):
+        if service is not None and (task.recovery or task.key in exception_recovery_keys(
+                service)):
             found.append((task, service))
     if needs_request(cut):
-        facts = await _facts_of(session, [t.request_id for t, _ in found])
+        facts_by_id = await facts_of(session, [t.request_id for t, _ in found])
         found = [(t, s) for t, s in found
-                 if t.request_id in facts and matches(cut, facts[t.request_id])]
+                 if t.request_id in facts_by_id and matches(cut, facts_by_id[t.request_id])]
     return found
 
 
@@ -203,18 +201,28 @@ def exception_recovery_keys(service: Service) -> dict[str, TaskDef]:
 
 async def due_at(session: AsyncSession, services: Services, task: TaskRow, service: Service
                  ) -> datetime | None:
+    """``due_of`` the task, reading its request's trail."""
+    trail = await audit.trail_of(session, subject=format_request_id(task.request_id))
+    return due_of(services, task, service,
+                  [Event(at, action, dict(data)) for at, action, data in trail])
+
+
+def due_of(services: Services, task: TaskRow, service: Service, events: Sequence[Event]
+           ) -> datetime | None:
     """When the task's SLA runs out: its clock (bot.features.time.sla) from ready, on the
     service's calendar, pauses excluded, as if it had not been done. None without an SLA."""
     tid = format_task_id(task.id or 0)
-    extra = tuple(replace(plan, id=key) for key, plan in exception_recovery_keys(service).items())
-    with_recovery = replace(service, tasks=service.tasks + extra)
-    trail = await audit.trail_of(session, subject=format_request_id(task.request_id))
-    events = [Event(at, action, dict(data)) for at, action, data in trail
-              if not (action in _TASK_STOPS and data.get("task") == tid)]
+    plan = next((t for t in service.tasks if t.id == task.key), None) or (
+        exception_recovery_keys(service).get(task.key))
+    if plan is None or plan.sla is None:
+        return None
+    only_this = replace(service, tasks=(replace(plan, id=task.key),), sla=SlaDef())
+    running = [e for e in events
+               if not (e.action in _TASK_STOPS and e.data.get("task") == tid)]
     calendar = policy_for(service, services.settings.policies.durations(),
                           services.bundle).calendar
-    last = events[-1].at if events else task.ready_at or task.created_at
-    clock = next((c for c in request_clocks(events, with_recovery, calendar, last)
+    last = running[-1].at if running else task.ready_at or task.created_at
+    clock = next((c for c in request_clocks(running, only_this, calendar, last)
                   if c.kind == "task" and c.task == tid), None)
     return clock.due_at if clock is not None else None
 
@@ -232,7 +240,7 @@ async def audit_chain(session: AsyncSession, period: Period, now: datetime) -> F
                   items=(check.at.isoformat(),))
 
 
-def audit_complete(closed: Sequence[RequestFactRow]) -> Figure:
+def audit_complete(closed: Sequence[FactView]) -> Figure:
     """Closed in the period with every required event on the trail / closed in the period."""
     incomplete = [f for f in closed if not f.trail_complete]
     return rate_figure("audit_complete", LAYER, len(closed) - len(incomplete), len(closed),

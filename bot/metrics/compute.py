@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.metrics import compliance, quality
+from bot.metrics import compliance, efficiency, quality
 from bot.metrics.model import LAYERS, Cut, Figure, Period, Report
 from bot.metrics.periods import previous
 from bot.services import Services
@@ -22,21 +22,8 @@ from bot.services import Services
 EVERYTHING = Cut()  # no cut: every request
 LayerFigures = Callable[[AsyncSession, Services, Period, Cut, datetime], Awaitable[list[Figure]]]
 
-
-async def _efficiency_figures(session: AsyncSession, services: Services, period: Period,
-                              cut: Cut, now: datetime) -> list[Figure]:
-    # bot.metrics.efficiency belongs to helper facts; imported here until it lands
-    from importlib import import_module
-    try:
-        module = import_module("bot.metrics.efficiency")
-    except ModuleNotFoundError:
-        return []
-    figures: list[Figure] = await module.figures(session, services, period, cut, now)
-    return figures
-
-
 LAYER_FIGURES: dict[str, LayerFigures] = {
-    "efficiency": _efficiency_figures,
+    "efficiency": efficiency.figures,
     "quality": quality.figures,
     "compliance": compliance.figures,
 }

@@ -13,36 +13,43 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from bot.features.time.fact_rows import calendar_of, links_from
 from bot.features.time.facts import OPEN_STATUSES, STAGES, Link, events_of, status_at
 from bot.features.time.sla import Clock, request_clocks
-from bot.metrics.cuts import facts_in, keep, service_ids
+from bot.metrics.cuts import keep, service_ids
 from bot.metrics.model import Cut, Figure, Period
 from bot.metrics.numbers import HOUR, count_figure, hours_figure, rate_figure
 from bot.services import Services
 from org.business_time import business_seconds_between, length_of
 from org.model import Calendar
 from store import facts as fact_store
-from store.models import ApprovalSeatRow, ApprovalStepRow, RequestFactRow
 from store.requests import format_request_id
 
 LAYER = "efficiency"
 AT_RISK_SHARE = 0.75  # a task clock that used more than this share of its target
 AGE_BUCKETS = (("0-1d", 1), ("1-3d", 3), ("3-7d", 7), (">7d", None))  # upper bounds, days
-DECIDED = ("approved", "rejected")
 BY_SERVICE_AND_GROUP = ("service", "group")
 
-Facts = Sequence[RequestFactRow]
+CUT_COLUMNS = ("request_id", "service_id", "service_department", "groups",
+               "requester_department")
+RESOLVED_COLUMNS = (*CUT_COLUMNS, "completion_wall_s", "completion_business_s",
+                    "response_target", "response_late", "resolution_target", "resolution_late",
+                    "reopens", "amendments", "need_info_rounds")
+OPEN_COLUMNS = (*CUT_COLUMNS, "statuses", "submitted_at")
+
+Fact = Any  # a row of ``request_fact`` columns (store.facts.rows_between), read by attribute
+Facts = Sequence[Fact]
 
 
 async def figures(session: AsyncSession, services: Services, period: Period, cut: Cut,
                   now: datetime) -> list[Figure]:
-    resolved = await facts_in(session, "first_resolved_at", period, cut)
+    resolved = keep(cut, await fact_store.rows_between(
+        session, "first_resolved_at", period.start, period.end, RESOLVED_COLUMNS,
+        service_ids=service_ids(cut, services.bundle), stages=STAGES))
     moment = min(now, period.end)
     open_then = await open_at(session, services, cut, moment)
     clocks = await clocks_at(session, services, open_then, moment)
@@ -72,8 +79,8 @@ def completion_time(resolved: Facts) -> Figure:
     return _with_by(figure(resolved), _members(resolved, BY_SERVICE_AND_GROUP), figure)
 
 
-def sla_share(key: str, resolved: Facts, target: Callable[[RequestFactRow], str | None],
-              late: Callable[[RequestFactRow], bool | None]) -> Figure:
+def sla_share(key: str, resolved: Facts, target: Callable[[Fact], str | None],
+              late: Callable[[Fact], bool | None]) -> Figure:
     """Of the requests first resolved in the period whose service has the target: those whose
     clock, evaluated at the first resolution, was not late; by service."""
     def figure(facts: Facts) -> Figure:
@@ -85,15 +92,17 @@ def sla_share(key: str, resolved: Facts, target: Callable[[RequestFactRow], str 
 def stage_time(resolved: Facts) -> Figure:
     """Mean hours per request in each stage (wall, and ``_bh`` business); value: the mean of
     the requests' totals (the six stages added up); by service and group."""
+    seconds = {f.request_id: _stage_seconds(f) for f in resolved}
+
     def figure(facts: Facts) -> Figure:
-        totals = [sum(_stage(f.stage_wall, s) for s in STAGES) for f in facts]
-        business = [sum(_stage(f.stage_business, s) for s in STAGES) for f in facts]
+        chosen = [seconds[f.request_id] for f in facts]
         parts: dict[str, float | int | None] = {}
-        for stage in STAGES:
-            parts[stage] = _mean_hours([_stage(f.stage_wall, stage) for f in facts])
-        for stage in STAGES:
-            parts[f"{stage}_bh"] = _mean_hours([_stage(f.stage_business, stage) for f in facts])
-        return hours_figure("stage_time", LAYER, totals, business, parts=parts)
+        for index, stage in enumerate(STAGES):
+            parts[stage] = _mean_hours([wall[index] for wall, _business in chosen])
+        for index, stage in enumerate(STAGES):
+            parts[f"{stage}_bh"] = _mean_hours([business[index] for _wall, business in chosen])
+        return hours_figure("stage_time", LAYER, [sum(wall) for wall, _b in chosen],
+                            [sum(business) for _w, business in chosen], parts=parts)
     return _with_by(figure(resolved), _members(resolved, BY_SERVICE_AND_GROUP), figure)
 
 
@@ -105,8 +114,14 @@ def rework(resolved: Facts) -> Figure:
     return _with_by(figure(resolved), _members(resolved, BY_SERVICE_AND_GROUP), figure)
 
 
-def _stage(seconds: dict[str, float] | None, stage: str) -> float:
-    return float((seconds or {}).get(stage) or 0.0)
+STAGES_AT = len(RESOLVED_COLUMNS)  # a resolved row's stage seconds follow its columns
+
+
+def _stage_seconds(fact: Fact) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The wall and business seconds per stage of a row read with ``stages``: the columns
+    ``wall_<stage>`` then ``bh_<stage>`` after RESOLVED_COLUMNS (NULL: 0)."""
+    values = [float(v or 0.0) for v in tuple(fact)[STAGES_AT:]]
+    return tuple(values[:len(STAGES)]), tuple(values[len(STAGES):])
 
 
 def _mean_hours(seconds: Sequence[float]) -> float | None:
@@ -117,11 +132,11 @@ def _mean_hours(seconds: Sequence[float]) -> float | None:
 
 
 async def open_at(session: AsyncSession, services: Services, cut: Cut, moment: datetime
-                  ) -> list[RequestFactRow]:
+                  ) -> list[Fact]:
     """The requests in the cut whose status at ``moment`` was open (submitted,
     pending_approval, in_progress, returned)."""
-    rows = await fact_store.not_ended_at(session, moment,
-                                         service_ids=service_ids(cut, services.bundle))
+    rows = await fact_store.rows_not_ended_at(session, moment, OPEN_COLUMNS,
+                                              service_ids=service_ids(cut, services.bundle))
     return [f for f in keep(cut, rows) if status_at(f.statuses, moment) in OPEN_STATUSES]
 
 
@@ -245,35 +260,36 @@ async def approval_time(session: AsyncSession, services: Services, period: Perio
     """Approval steps finished (approved or rejected) in the period: started -> finished,
     wall and business hours on the service's calendar; by service; by approver: each seat
     decided in the period, started -> decided, keyed by who decided."""
-    steps = await _steps_finished(session, period)
-    seats = await _seats_decided(session, period)
-    facts = await _facts_of(session, {step.request_id for step in steps}
-                            | {seat.request_id for seat, _started in seats})
-    kept = {f.request_id: f for f in keep(cut, facts.values())}
+    steps = keep(cut, await fact_store.steps_finished(session, period.start, period.end,
+                                                      CUT_COLUMNS))
+    seats = keep(cut, await fact_store.seats_decided(session, period.start, period.end,
+                                                     CUT_COLUMNS))
     calendars: dict[str, Calendar | None] = {}
+    measured: dict[tuple[str, datetime, datetime], tuple[float, float]] = {}
 
-    def calendar(request_id: int) -> Calendar | None:
-        sid = kept[request_id].service_id
-        if sid not in calendars:
-            calendars[sid] = calendar_of(services, services.bundle.catalog.get(sid))
-        return calendars[sid]
+    def durations(service_id: str, start: datetime, end: datetime) -> tuple[float, float]:
+        """Wall and business seconds (a seat decided when its step finished: measured once)."""
+        if service_id not in calendars:
+            calendars[service_id] = calendar_of(services,
+                                                services.bundle.catalog.get(service_id))
+        key = (service_id, start, end)
+        if key not in measured:
+            measured[key] = _durations(start, end, calendars[service_id])
+        return measured[key]
 
-    spans: list[tuple[str, float, float]] = []
-    for step in steps:
-        if step.request_id in kept and step.started_at and step.finished_at:
-            spans.append((kept[step.request_id].service_id,
-                          *_durations(step.started_at, step.finished_at,
-                                      calendar(step.request_id))))
-    deciders: dict[str, list[tuple[float, float]]] = {}
-    for seat, started in seats:
-        if seat.request_id in kept and started and seat.decided_at:
-            deciders.setdefault(seat.decided_by or seat.approver, []).append(
-                _durations(started, seat.decided_at, calendar(seat.request_id)))
     by_service: dict[str, list[tuple[float, float]]] = {}
-    for sid, wall, business in spans:
-        by_service.setdefault(sid, []).append((wall, business))
+    for step in steps:
+        if step.started_at and step.finished_at:
+            by_service.setdefault(step.service_id, []).append(
+                durations(step.service_id, step.started_at, step.finished_at))
+    deciders: dict[str, list[tuple[float, float]]] = {}
+    for seat in seats:
+        if seat.started_at and seat.decided_at:
+            deciders.setdefault(seat.decided_by or seat.approver, []).append(
+                durations(seat.service_id, seat.started_at, seat.decided_at))
+    every = [pair for pairs in by_service.values() for pair in pairs]
     return hours_figure(
-        "approval_time", LAYER, [w for _s, w, _b in spans], [b for _s, _w, b in spans],
+        "approval_time", LAYER, [w for w, _b in every], [b for _w, b in every],
         by={"service": {sid: _hours("approval_time", pairs)
                         for sid, pairs in sorted(by_service.items())},
             "approver": {who: _hours("approval_time", pairs)
@@ -289,37 +305,6 @@ def _hours(key: str, pairs: Sequence[tuple[float, float]]) -> Figure:
     return hours_figure(key, LAYER, [w for w, _b in pairs], [b for _w, b in pairs])
 
 
-async def _steps_finished(session: AsyncSession, period: Period) -> list[ApprovalStepRow]:
-    finished = col(ApprovalStepRow.finished_at)
-    query = (select(ApprovalStepRow)
-             .where(finished >= period.start, finished < period.end,
-                    col(ApprovalStepRow.state).in_(DECIDED))
-             .order_by(col(ApprovalStepRow.id)))
-    return list(await session.scalars(query))
-
-
-async def _seats_decided(session: AsyncSession, period: Period
-                         ) -> list[tuple[ApprovalSeatRow, datetime | None]]:
-    decided = col(ApprovalSeatRow.decided_at)
-    query = (select(ApprovalSeatRow, col(ApprovalStepRow.started_at))
-             .join(ApprovalStepRow, col(ApprovalStepRow.id) == col(ApprovalSeatRow.step_id))
-             .where(decided >= period.start, decided < period.end,
-                    col(ApprovalSeatRow.state).in_(DECIDED))
-             .order_by(col(ApprovalSeatRow.id)))
-    return [(seat, started) for seat, started in await session.execute(query)]
-
-
-async def _facts_of(session: AsyncSession, request_ids: set[int]) -> dict[int, RequestFactRow]:
-    found: dict[int, RequestFactRow] = {}
-    ordered = sorted(request_ids)
-    for first in range(0, len(ordered), fact_store.LINKS_BATCH):
-        query = select(RequestFactRow).where(
-            col(RequestFactRow.request_id).in_(ordered[first:first + fact_store.LINKS_BATCH]))
-        for fact in await session.scalars(query):
-            found[fact.request_id] = fact
-    return found
-
-
 # --- breakdowns -----------------------------------------------------------------------------
 
 
@@ -327,9 +312,9 @@ def _present(values: Iterable[float | None]) -> list[float]:
     return [v for v in values if v is not None]
 
 
-def _members(facts: Facts, dimensions: Sequence[str]) -> dict[str, dict[str, list[RequestFactRow]]]:
+def _members(facts: Facts, dimensions: Sequence[str]) -> dict[str, dict[str, list[Fact]]]:
     """The requests of each service / group (a request in each group it has tasks of)."""
-    members: dict[str, dict[str, list[RequestFactRow]]] = {d: {} for d in dimensions}
+    members: dict[str, dict[str, list[Fact]]] = {d: {} for d in dimensions}
     for fact in facts:
         if "service" in members:
             members["service"].setdefault(fact.service_id, []).append(fact)
@@ -339,7 +324,7 @@ def _members(facts: Facts, dimensions: Sequence[str]) -> dict[str, dict[str, lis
     return members
 
 
-def _with_by(figure: Figure, members: dict[str, dict[str, list[RequestFactRow]]],
+def _with_by(figure: Figure, members: dict[str, dict[str, list[Fact]]],
              make: Callable[[Facts], Figure]) -> Figure:
     return replace(figure, by={dimension: {member: make(rows)
                                            for member, rows in sorted(found.items())}

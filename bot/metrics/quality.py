@@ -4,34 +4,44 @@ of the period, or the survey rows, cut by ``bot.metrics.cuts``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from bot.metrics.cuts import facts_in, service_ids
+from bot.features.time.facts import status_at
+from bot.metrics.cuts import (
+    FACTS,
+    FactView,
+    GroupLists,
+    facts_of,
+    moment,
+    raw,
+    service_ids,
+    views_in,
+)
 from bot.metrics.model import Cut, Figure, Period
 from bot.metrics.numbers import rate, rate_figure
 from bot.services import Services
-from store.models import RequestFactRow, SurveyResponseRow
+from store.models import SurveyResponseRow
 from store.requests import format_request_id
 
 LAYER = "quality"
 OPEN_STATUSES = ("submitted", "pending_approval", "in_progress", "returned")
 SCORES = ("1", "2", "3", "4", "5")
 COMPLAINT_SCORES = (1, 2)
-_BATCH = 500
 
-Hit = Callable[[RequestFactRow], bool]
+Hit = Callable[[FactView], bool]
 
 
 async def figures(session: AsyncSession, services: Services, period: Period, cut: Cut,
                   now: datetime) -> list[Figure]:
-    submitted = await facts_in(session, "submitted_at", period, cut)
-    resolved = await facts_in(session, "first_resolved_at", period, cut)
-    scores = await _scores_of(session, [f.request_id for f in resolved], now)
+    submitted = await views_in(session, "submitted_at", period, cut)
+    resolved = await views_in(session, "first_resolved_at", period, cut)
+    scores = await _scores_of(session, period, now)
     surveys = await _surveys(session, services, period, cut, now)
     return [
         await duplicates(session, submitted),
@@ -43,109 +53,157 @@ async def figures(session: AsyncSession, services: Services, period: Period, cut
     ]
 
 
-def needed_information(fact: RequestFactRow) -> bool:
+def needed_information(fact: FactView) -> bool:
     return fact.need_info_rounds > 0
 
 
-def passed_first_time(fact: RequestFactRow) -> bool:
+def passed_first_time(fact: FactView) -> bool:
     """No rejection (a resubmission of a rejected request counts as one), amendment, need-info
     round or reopen."""
     return (fact.rejections == 0 and fact.resubmission_of is None and fact.amendments == 0
             and fact.need_info_rounds == 0 and fact.reopens == 0)
 
 
-def share(key: str, facts: Sequence[RequestFactRow], hit: Hit) -> Figure:
+def share(key: str, facts: Sequence[FactView], hit: Hit) -> Figure:
     """``hit`` requests / ``facts``, with the same by service and by group; items: the hits."""
-    counted = [f for f in facts if hit(f)]
-    return rate_figure(key, LAYER, len(counted), len(facts), by=_by(key, facts, hit),
+    hits = [hit(f) for f in facts]
+    counted = [f for f, yes in zip(facts, hits, strict=True) if yes]
+    return rate_figure(key, LAYER, len(counted), len(facts), by=_by(key, facts, hits),
                        items=tuple(format_request_id(f.request_id) for f in counted))
 
 
-def _by(key: str, facts: Sequence[RequestFactRow], hit: Hit) -> dict[str, dict[str, Figure]]:
-    members: dict[str, dict[str, list[RequestFactRow]]] = {"service": {}, "group": {}}
-    for fact in facts:
-        members["service"].setdefault(fact.service_id, []).append(fact)
-        for group in dict.fromkeys(fact.groups or ()):
-            members["group"].setdefault(group, []).append(fact)
-    return {dimension: {member: rate_figure(key, LAYER, sum(1 for f in rows if hit(f)),
-                                            len(rows))
-                        for member, rows in sorted(found.items())}
-            for dimension, found in members.items()}
+def _by(key: str, facts: Sequence[FactView], hits: Sequence[bool]
+        ) -> dict[str, dict[str, Figure]]:
+    """Per service and per group: [hits, requests]."""
+    tally: dict[str, dict[str, list[int]]] = {"service": {}, "group": {}}
+    for fact, yes in zip(facts, hits, strict=True):
+        for dimension, member in (("service", fact.service_id),
+                                  *(("group", g) for g in dict.fromkeys(fact.groups))):
+            counts = tally[dimension].setdefault(member, [0, 0])
+            counts[0] += yes
+            counts[1] += 1
+    return {dimension: {member: rate_figure(key, LAYER, n, d)
+                        for member, (n, d) in sorted(found.items())}
+            for dimension, found in tally.items()}
 
 
 # ------------------------------------------------------------------------------- duplicates
 
-async def duplicates(session: AsyncSession, submitted: Sequence[RequestFactRow]) -> Figure:
+async def duplicates(session: AsyncSession, submitted: Sequence[FactView]) -> Figure:
     """Submitted in the period while the same requester had another request of the same
     service open (submitted earlier, and at this submission in an open status)."""
-    earlier = await _same_requester(session, submitted)
-    return share("duplicates", submitted,
-                 lambda fact: any(_open_at(other, fact) for other in
-                                  earlier.get((fact.requester, fact.service_id), ())))
+    earlier = await _maybe_open(session, submitted)
+    found = duplicate_ids(submitted, earlier)
+    return share("duplicates", submitted, lambda fact: fact.request_id in found)
 
 
-async def _same_requester(session: AsyncSession, submitted: Sequence[RequestFactRow]
-                          ) -> dict[tuple[str, str], list[RequestFactRow]]:
-    """Every request of the period's requesters that could have been open during it: submitted
-    before its end and not ended before its start."""
-    found: dict[tuple[str, str], list[RequestFactRow]] = {}
+class _Earlier(NamedTuple):
+    request_id: int
+    submitted_at: datetime
+    ended_at: datetime | None
+    statuses: Any  # the JSON text, read only when needed
+
+
+def duplicate_ids(submitted: Sequence[FactView],
+                  earlier: dict[tuple[str, str], list[_Earlier]]) -> set[int]:
+    """A sweep per requester and service in submission order: the requests still not ended
+    are the candidates, and their status timeline says whether one was open."""
+    timelines: dict[int, Any] = {}
+    found: set[int] = set()
+    by_pair: dict[tuple[str, str], list[FactView]] = {}
+    for fact in submitted:
+        by_pair.setdefault((fact.requester, fact.service_id), []).append(fact)
+    for pair, facts in by_pair.items():
+        others = sorted(earlier.get(pair, ()), key=lambda o: (o.submitted_at, o.request_id))
+        active: list[_Earlier] = []
+        taken = 0
+        for fact in sorted(facts, key=lambda f: (f.submitted_at, f.request_id)):
+            moment = fact.submitted_at
+            while taken < len(others) and (others[taken].submitted_at,
+                                           others[taken].request_id) < (moment,
+                                                                        fact.request_id):
+                active.append(others[taken])
+                taken += 1
+            active = [o for o in active if o.ended_at is None or o.ended_at > moment]
+            if any(_open_at(o, moment, timelines) for o in active):
+                found.add(fact.request_id)
+    return found
+
+
+def _open_at(other: _Earlier, moment: datetime, timelines: dict[int, Any]) -> bool:
+    timeline = timelines.get(other.request_id)
+    if timeline is None:
+        raw = other.statuses
+        timeline = timelines[other.request_id] = (json.loads(raw) if isinstance(raw, str)
+                                                  else raw) or ()
+    return status_at(timeline, moment) in OPEN_STATUSES
+
+
+async def _maybe_open(session: AsyncSession, submitted: Sequence[FactView]
+                      ) -> dict[tuple[str, str], list[_Earlier]]:
+    """The requests of the period's requesters and services that may have been open during
+    it: submitted before its last submission and not ended before its first."""
+    found: dict[tuple[str, str], list[_Earlier]] = {}
     if not submitted:
         return found
     start = min(f.submitted_at for f in submitted)
     end = max(f.submitted_at for f in submitted)
-    requesters = sorted({f.requester for f in submitted})
-    for first in range(0, len(requesters), _BATCH):
-        query = select(RequestFactRow).where(
-            col(RequestFactRow.requester).in_(requesters[first:first + _BATCH]),
-            col(RequestFactRow.submitted_at) <= end,
-            or_(col(RequestFactRow.ended_at).is_(None), col(RequestFactRow.ended_at) > start))
-        for row in (await session.execute(query)).scalars():
-            found.setdefault((row.requester, row.service_id), []).append(row)
+    pairs = {(f.requester, f.service_id) for f in submitted}
+    query = select(FACTS.c.requester, FACTS.c.service_id, FACTS.c.request_id,
+                   raw(FACTS.c.submitted_at), raw(FACTS.c.ended_at),
+                   raw(FACTS.c.statuses)).where(
+        FACTS.c.submitted_at <= end,
+        or_(FACTS.c.ended_at.is_(None), FACTS.c.ended_at > start))
+    if len({service for _, service in pairs}) == 1:
+        query = query.where(FACTS.c.service_id == next(iter(pairs))[1])
+    for requester, service, rid, submitted_at, ended_at, statuses in (
+            await session.execute(query)).all():
+        if (requester, service) in pairs:
+            found.setdefault((requester, service), []).append(_Earlier(
+                rid, moment(submitted_at) or start, moment(ended_at), statuses))
     return found
-
-
-def _open_at(other: RequestFactRow, fact: RequestFactRow) -> bool:
-    if (other.submitted_at, other.request_id) >= (fact.submitted_at, fact.request_id):
-        return False
-    return status_at(other.statuses, fact.submitted_at) in OPEN_STATUSES
-
-
-def status_at(statuses: Iterable[Sequence[str]], moment: datetime) -> str | None:
-    """The status a ``statuses`` timeline ([[iso_at, status], ...]) held at ``moment``."""
-    held = None
-    for at, status in statuses:
-        if _aware(datetime.fromisoformat(at)) > moment:
-            break
-        held = status
-    return held
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------------------- CSAT
 
+class _Survey(NamedTuple):
+    request_id: int
+    service_id: str
+    groups: tuple[str, ...]
+    score: int | None
+    sent_at: datetime
+    answered_at: datetime | None
+
+
+_SURVEYS = SurveyResponseRow.__table__  # type: ignore[attr-defined]
+_SURVEY_COLUMNS = tuple(raw(_SURVEYS.c[name]) if name in ("groups", "sent_at", "answered_at")
+                        else _SURVEYS.c[name] for name in _Survey._fields)
+
+
 async def _surveys(session: AsyncSession, services: Services, period: Period, cut: Cut,
-                   now: datetime) -> list[SurveyResponseRow]:
+                   now: datetime) -> list[_Survey]:
     """Surveys sent or answered in the period, of the cut's services and groups."""
-    query = select(SurveyResponseRow).where(or_(
-        (col(SurveyResponseRow.sent_at) >= period.start)
-        & (col(SurveyResponseRow.sent_at) < period.end),
-        (col(SurveyResponseRow.answered_at) >= period.start)
-        & (col(SurveyResponseRow.answered_at) < period.end)))
+    table = _SURVEYS
+    query = select(*_SURVEY_COLUMNS).where(or_(
+        (table.c.sent_at >= period.start) & (table.c.sent_at < period.end),
+        (table.c.answered_at >= period.start) & (table.c.answered_at < period.end)))
     kept = service_ids(cut, services.bundle)
     if kept is not None:
-        query = query.where(col(SurveyResponseRow.service_id).in_(sorted(kept)))
-    rows = [row for row in (await session.execute(query)).scalars()
-            if cut.group is None or cut.group in (row.groups or ())]
+        query = query.where(table.c.service_id.in_(sorted(kept)))
+    groups = GroupLists()
+    rows = [_Survey(rid, service, groups(listed), score, moment(sent) or period.start,
+                    moment(answered))
+            for rid, service, listed, score, sent, answered in (
+                await session.execute(query)).all()]
+    rows = [row for row in rows if cut.group is None or cut.group in (row.groups or ())]
     if cut.requester_department is not None:
-        departments = await _requester_departments(session, [r.request_id for r in rows])
-        rows = [r for r in rows if departments.get(r.request_id) == cut.requester_department]
+        facts = await facts_of(session, [r.request_id for r in rows])
+        rows = [r for r in rows if r.request_id in facts
+                and facts[r.request_id].requester_department == cut.requester_department]
     return rows
 
 
-def csat(surveys: Sequence[SurveyResponseRow], period: Period, now: datetime) -> Figure:
+def csat(surveys: Sequence[_Survey], period: Period, now: datetime) -> Figure:
     figure = _csat_of(surveys, period, now)
     by: dict[str, dict[str, Figure]] = {"service": {}, "group": {}}
     for service in sorted({s.service_id for s in surveys}):
@@ -159,7 +217,7 @@ def csat(surveys: Sequence[SurveyResponseRow], period: Period, now: datetime) ->
                   parts=figure.parts, by=by)
 
 
-def _csat_of(surveys: Sequence[SurveyResponseRow], period: Period, now: datetime) -> Figure:
+def _csat_of(surveys: Sequence[_Survey], period: Period, now: datetime) -> Figure:
     answered = [s.score for s in surveys if s.score is not None and s.answered_at is not None
                 and period.start <= s.answered_at < period.end]
     sent = [s for s in surveys if period.start <= s.sent_at < period.end]
@@ -172,26 +230,11 @@ def _csat_of(surveys: Sequence[SurveyResponseRow], period: Period, now: datetime
                   denominator=len(sent), parts=parts)
 
 
-async def _scores_of(session: AsyncSession, request_ids: Sequence[int], now: datetime
-                     ) -> dict[int, int]:
-    """The survey score each of ``request_ids`` was given (by ``now``), if any."""
-    scores: dict[int, int] = {}
-    for first in range(0, len(request_ids), _BATCH):
-        query = select(col(SurveyResponseRow.request_id), col(SurveyResponseRow.score)).where(
-            col(SurveyResponseRow.request_id).in_(request_ids[first:first + _BATCH]),
-            col(SurveyResponseRow.score).is_not(None),
-            col(SurveyResponseRow.answered_at) <= now)
-        scores.update({int(rid): int(score or 0) for rid, score in await session.execute(query)})
-    return scores
-
-
-async def _requester_departments(session: AsyncSession, request_ids: Sequence[int]
-                                 ) -> dict[int, str | None]:
-    found: dict[int, str | None] = {}
-    for first in range(0, len(request_ids), _BATCH):
-        query = select(col(RequestFactRow.request_id),
-                       col(RequestFactRow.requester_department)).where(
-            col(RequestFactRow.request_id).in_(request_ids[first:first + _BATCH]))
-        found.update({int(rid): dept for rid, dept in await session.execute(query)})
-    return found
-
+async def _scores_of(session: AsyncSession, period: Period, now: datetime) -> dict[int, int]:
+    """The survey score (given by ``now``) of each request first resolved in the period."""
+    resolved = select(FACTS.c.request_id).where(FACTS.c.first_resolved_at >= period.start,
+                                                FACTS.c.first_resolved_at < period.end)
+    query = select(_SURVEYS.c.request_id, _SURVEYS.c.score).where(
+        _SURVEYS.c.request_id.in_(resolved), _SURVEYS.c.score.is_not(None),
+        _SURVEYS.c.answered_at <= now)
+    return {int(rid): int(score) for rid, score in await session.execute(query)}

@@ -141,16 +141,33 @@ def report_table(report: Report, locale: str, timezone: str) -> str:
 def _figure_lines(figure: Figure, locale: str) -> Iterator[str]:
     yield f"{BY_KEY[figure.key].name(locale)}: {value_text(figure, locale)}"
     if figure.parts:
-        yield f"    {say('metric.parts', locale)}: " + ", ".join(
-            f"{part_label(k, locale)}: {_part_value(figure, k, v, locale)}"
-            for k, v in figure.parts.items())
+        yield f"    {say('metric.parts', locale)}: " + ", ".join(_parts(figure, locale))
     for dimension, rows in figure.by.items():
-        if rows:
-            yield f"    {label(dimension, locale)}: " + "; ".join(
-                f"{member_label(dimension, m, locale)} {value_text(f, locale)}"
-                for m, f in rows.items())
+        if not rows:
+            continue
+        shown = [f"{member_label(dimension, m, locale)} {value_text(f, locale)}"
+                 for m, f in rows.items()]
+        if figure.unit == "hours":  # long: one member a line
+            yield f"    {label(dimension, locale)}:"
+            yield from (f"        {line}" for line in shown)
+        else:
+            yield f"    {label(dimension, locale)}: " + "; ".join(shown)
     if figure.items:
         yield f"    {say('metric.items', locale)}: " + ", ".join(figure.items)
+
+
+def _parts(figure: Figure, locale: str) -> Iterator[str]:
+    """Each part with its value; a stage and its ``_bh`` twin together (wall; business)."""
+    parts = figure.parts
+    for key, value in parts.items():
+        if key.endswith(BUSINESS_SUFFIX) and key[:-len(BUSINESS_SUFFIX)] in parts:
+            continue
+        text = f"{part_label(key, locale)}: {_part_value(figure, key, value, locale)}"
+        twin = key + BUSINESS_SUFFIX
+        if twin in parts:
+            text += (f" ({say('metric.business', locale)} "
+                     f"{_part_value(figure, twin, parts[twin], locale)})")
+        yield text
 
 
 def value_text(figure: Figure, locale: str) -> str:

@@ -7,7 +7,6 @@ from bot.action_ids import StatusClick
 from bot.delegates import delegate_of
 from bot.features.approvals import flow as approval_flow
 from bot.features.approvals.actions import ApprovalClick
-from bot.features.time import fact_rows
 from bot.features.time.digests import DIGEST_ITEMS, waiting_seats
 from bot.features.time.firing import TimerKinds, late_note
 from bot.features.time.spans import describe_span
@@ -66,7 +65,6 @@ class ApprovalTimers(TimerKinds):
                                       step, seats, seat=approver, to=to)
         await turn.audit("approval.reminded", format_request_id(request.id or 0),
                          {"to": to, "late_seconds": int(firing.late_by.total_seconds())})
-        await fact_rows.refresh_touched(turn)
 
     async def approval_escalate(self, firing: TimerFiring) -> None:
         found = await self._seat(firing)
@@ -91,7 +89,6 @@ class ApprovalTimers(TimerKinds):
                                  + late_note(firing, loc)))
         await turn.audit("approval.escalated", format_request_id(request.id or 0),
                          {"approver": approver.id, "to": to})
-        await fact_rows.refresh_touched(turn)
 
     async def digest(self, firing: TimerFiring) -> None:
         person = self.services.bundle.directory.person(firing.timer.recipient or "")

@@ -8,7 +8,6 @@ from __future__ import annotations
 from bot.exception_marks import kind_name
 from bot.features.exceptions import ending
 from bot.features.exceptions.decide import deciders
-from bot.features.time import fact_rows
 from bot.features.time.firing import TimerKinds, late_note
 from bot.features.time.subjects import number_of
 from bot.turn import Turn
@@ -73,7 +72,6 @@ class ExceptionTimers(TimerKinds):
                 end=local_time(row.ends_at, person)) + late_note(firing, person.locale)))
         await turn.audit("exception.reminded", format_request_id(request.id or 0),
                          {"exception": grants.format_exception_id(row.id or 0), "to": told})
-        await fact_rows.refresh_touched(turn)
 
     async def nudge(self, firing: TimerFiring) -> None:
         found = await self._found(firing, ("requested",))
@@ -91,4 +89,3 @@ class ExceptionTimers(TimerKinds):
                 rid=format_request_id(request.id or 0)) + late_note(firing, loc)))
         await turn.audit("exception.reminded", format_request_id(request.id or 0),
                          {"exception": grants.format_exception_id(row.id or 0), "to": waiting})
-        await fact_rows.refresh_touched(turn)

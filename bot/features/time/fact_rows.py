@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.features.time.facts import Link, Origin, RequestFacts, fold
 from bot.features.time.policy import policy_for
 from bot.services import Services
-from bot.turn import Turn
 from dialogs.model import Service
 from org.model import Calendar
+from scheduler.sweeper import TimerFiring, TimerHandler
 from store import facts as fact_store
 from store import requests
 from store.db import Database
@@ -114,12 +114,18 @@ async def rebuild(db: Database, services: Services, *, missing_only: bool = Fals
         log.info("request facts rebuilt up to REQ-%d (%d rows)", after, written)
 
 
-async def refresh_touched(turn: Turn) -> None:
-    """Fold the trails this turn extended where no resync follows (a reminder, an escalation,
-    a breach notice: ``resync_touched`` refreshes them otherwise). ``turn.touched`` is kept."""
-    for subject in sorted(turn.touched):
-        request_id = parse_request_id(subject)
-        request = None if request_id is None else await requests.get_request(
-            turn.session, request_id=request_id)
-        if request is not None:
-            await refresh(turn.session, turn.services, request)
+def refreshing(handler: TimerHandler, services: Services) -> TimerHandler:
+    """``handler``, and then the rows of every request whose trail it extended: whatever a
+    timer kind appends (a reminder, an escalation, a breach), the facts follow in its
+    transaction."""
+    async def run(firing: TimerFiring) -> None:
+        session = firing.uow.session
+        before = await fact_store.newest_seq(session)
+        await handler(firing)
+        for subject in await fact_store.requests_appended_since(session, before):
+            request_id = parse_request_id(subject)
+            request = None if request_id is None else await requests.get_request(
+                session, request_id=request_id)
+            if request is not None:
+                await refresh(session, services, request)
+    return run

@@ -1,20 +1,24 @@
-"""Wire time into a running bot: refuse a policy calendar that does not exist, and add the
-digest cron jobs. (The timer kinds come from the features' registrations.)"""
+"""Wire time into a running bot: refuse a policy calendar that does not exist, add the digest
+cron jobs, and fold the request facts that are missing once at start. (The timer kinds come
+from the features' registrations.)"""
 
 from __future__ import annotations
 
-from datetime import time
+import logging
+from datetime import UTC, datetime, time
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.features.time import fact_rows
 from bot.features.time.digests import plan_digests
 from bot.services import Services
 from bot.settings import Settings, SettingsError
 from dialogs.model import Bundle
 from store.db import Database
 
+log = logging.getLogger("esmbot.metrics")
 
 class RunningBot(Protocol):
     """What the digest jobs need of the bot (``bot.app.BotApp``)."""
@@ -61,3 +65,28 @@ async def plan_digest_timers(app: RunningBot, zone: str) -> int:
     """The cron job: today's digest timers for ``zone`` (deduplicated across replicas)."""
     async with app.db.unit_of_work() as uow:
         return await plan_digests(uow.session, app.services, app.services.clock(), zone)
+
+
+FACTS_JOB = "request-facts-fill"
+FILL_BATCH = 200  # requests per transaction: short, so turns are not held up for long
+
+
+def add_facts_fill_job(app: RunningBot) -> None:
+    """Once, at start: fold a ``request_fact`` row for every request that has none (a database
+    from before the metrics), a batch per transaction, while the bot already serves."""
+    app.scheduler.add_job(
+        fill_missing_facts, "date", run_date=datetime.now(UTC), args=[app], id=FACTS_JOB,
+        replace_existing=True, misfire_grace_time=None)
+
+
+async def fill_missing_facts(app: RunningBot) -> int:
+    """The rows folded; a failure is logged (``esmbot metrics rebuild`` does it by hand)."""
+    try:
+        written = await fact_rows.rebuild(app.db, app.services, missing_only=True,
+                                          batch=FILL_BATCH)
+    except Exception:
+        log.exception("folding the missing request facts failed; run esmbot metrics rebuild")
+        return 0
+    if written:
+        log.info("request facts: folded %d request(s) that had none", written)
+    return written

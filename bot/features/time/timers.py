@@ -3,7 +3,6 @@ requester. (Each feature's other kinds are in its ``timers.py``.)"""
 
 from __future__ import annotations
 
-from bot.features.time import fact_rows
 from bot.features.time.firing import TimerKinds
 from scheduler.sweeper import TimerFiring, TimerHandler
 from store.requests import format_request_id
@@ -23,4 +22,3 @@ class RequestTimers(TimerKinds):
             return
         turn = await self._tell_requester(firing, request, "time.request_breach")
         await turn.audit("request.breached", format_request_id(request.id or 0), {})
-        await fact_rows.refresh_touched(turn)
