@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from bot.features.reports.audience import audience_of
 from bot.features.reports.content import at_risk_with_requests
-from bot.features.reports.install import plan_report_timers
+from bot.features.reports.install import add_report_jobs, plan_report_timers
 from bot.metrics.model import Cut, Figure, Period, Report
 from bot.testing import ChatDriver, FakeClock
 from dialogs.loader import demo_paths, load_bundle
@@ -234,3 +234,11 @@ async def test_two_replicas_on_postgresql_send_each_report_once(
         finally:
             await west.close()
             await east.close()
+
+
+async def test_the_app_runs_a_report_job_per_time_zone(chat: ChatDriver) -> None:
+    assert {"report.weekly", "report.monthly"} <= set(chat.app.timer_handlers)
+    add_report_jobs(chat.app)
+    job = chat.app.scheduler.get_job("report:Asia/Shanghai")
+    assert job is not None and job.max_instances == 1 and job.coalesce
+    assert str(job.trigger.timezone) == "Asia/Shanghai"
