@@ -36,7 +36,7 @@ JSON_MONTH = "2026-07"
 RUNS = 5
 GOAL_MS = 300.0
 SECRET = "a-bench-session-secret-long-enough"
-_PRE = re.compile(r'name="csrf" value="([^"]*)"')
+_PRE = re.compile(r'<form id="signin-link".*?name="([^"]+)" value="([^"]*)"', re.S)
 
 
 def admin_bundle() -> Bundle:
@@ -52,7 +52,8 @@ async def signed_in(http: aiohttp.ClientSession, base: str, token: str) -> None:
     async with http.get(f"{base}/console/signin/{token}") as page:
         found = _PRE.search(await page.text())
     assert found, "the sign-in page has no form"
-    async with http.post(f"{base}/console/signin/{token}", data={"csrf": found.group(1)},
+    async with http.post(f"{base}/console/signin/{token}",
+                         data={found.group(1): found.group(2)},
                          allow_redirects=False) as answer:
         assert answer.status == 303, answer.status
 

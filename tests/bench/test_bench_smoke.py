@@ -25,7 +25,7 @@ def test_a_quick_run_writes_every_scenario_with_the_common_keys(tmp_path: Path) 
     rows = json.loads(output.read_text(encoding="utf-8"))
     assert all(set(r) >= COMMON for r in rows)
     assert {r["scenario"] for r in rows} == {"turns", "paced", "timers", "matching", "audit",
-                                             "metrics", "memory"}
+                                             "metrics", "dashboards", "memory"}
     turns = [r for r in rows if r["scenario"] in ("turns", "paced")]
     assert {(r["scenario"], r["target"]) for r in turns} == {
         (scenario, target) for scenario in ("turns", "paced")
@@ -40,4 +40,9 @@ def test_a_quick_run_writes_every_scenario_with_the_common_keys(tmp_path: Path) 
     metrics = next(r for r in rows if r["scenario"] == "metrics")
     assert metrics["events"] == 10 * metrics["requests"] > 0
     assert metrics["month_seconds"] > 0 and metrics["year_seconds"] > 0
+    dashboards = next(r for r in rows if r["scenario"] == "dashboards")
+    assert dashboards["events"] == 10 * dashboards["requests"] > 0
+    assert all(dashboards[f"{layer}_{what}_{when}_ms"] > 0
+               for layer in ("efficiency", "quality", "compliance")
+               for what in ("page", "json") for when in ("cold", "warm"))
     assert "scenario" in done.stdout  # the table was printed

@@ -49,3 +49,13 @@ async def test_console_errors_and_page_errors_are_collected(console: Console) ->
     seen = console.errors.take()  # taken: the fixture does not fail this test
     assert any("broken on purpose" in line for line in seen)
     assert any("thrown on purpose" in line for line in seen)
+
+
+async def test_a_person_asks_for_a_link_on_the_fake_slack_and_it_signs_them_in(
+        console: Console) -> None:
+    link = await console.link_for("alice")  # "看板" in alice's Slack DM
+    assert link.startswith(console.url("/console/signin/"))
+    page = await console.page()
+    await console.open_link(page, link)
+    assert page.url == console.url("/console/")  # alice has no dashboard: her requests
+    assert await page.locator(".who").inner_text() == "王小丽"
