@@ -180,8 +180,8 @@ class Console:
     async def mint_link(self, person_id: str) -> str:
         """A one-time sign-in link for ``person_id`` made in the store (as the chat command
         does), for journeys that are not about asking for it."""
-        from bot.console.session import token_hash
         from store import console as console_store
+        from store.console import hash_token as token_hash
 
         token = secrets.token_urlsafe(24)
         now = self.bot.services.clock()

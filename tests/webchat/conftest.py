@@ -17,7 +17,6 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.web.channel import WebChannel
-from bot.console.session import token_hash
 from bot.settings import Settings, WebSettings
 from store import audit, console
 from store.audit import AuditEventRow
@@ -27,7 +26,7 @@ from tests.slack.fake_slack import FakeSlack
 from tests.webchat.page import Page
 
 SECRET = "a-test-secret-that-is-long-enough"
-_CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+_PRE = re.compile(r'name="pre" value="([^"]*)"')  # the sign-in link page's form
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "dialogs" / "demo" / "directory.toml"
 
 
@@ -76,13 +75,13 @@ class WebChat:
         bot = self.slack.bot
         now = bot.services.clock()
         async with bot.db.unit_of_work() as uow:
-            await console.create_link(uow.session, token_hash=token_hash(token),
+            await console.create_link(uow.session, token_hash=console.hash_token(token),
                                       person_id=person, now=now,
                                       expires_at=now + timedelta(minutes=10))
         async with browser.get(f"/console/signin/{token}") as page:
-            found = _CSRF.search(await page.text())
+            found = _PRE.search(await page.text())
         assert found, "the sign-in page has no form"
-        async with browser.post(f"/console/signin/{token}", data={"csrf": found.group(1)},
+        async with browser.post(f"/console/signin/{token}", data={"pre": found.group(1)},
                                 allow_redirects=False) as signed:
             assert signed.status == 303
         return browser
