@@ -511,6 +511,10 @@ class RequestFactRow(SQLModel, table=True):
     deferred_approval: bool = False  # a defer_approval exception was granted before the claim
     trail_complete: bool = False
     folded_seq: int = 0
+    folded_at: datetime | None = _utc(nullable=True)  # the moment of the last folded event
+    # while open: its SLA clocks at the end of the trail (bot/features/time/clock_state.py);
+    # None once not open, and in rows folded before revision 0018 (the metrics replay those)
+    open_clocks: list[Any] | None = _json(nullable=True)
 
 
 class ConsoleSessionRow(SQLModel, table=True):

@@ -17,8 +17,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.time.clock_state import clocks_from
 from bot.features.time.fact_rows import calendar_of, links_from
-from bot.features.time.facts import OPEN_STATUSES, STAGES, Link, events_of, status_at
+from bot.features.time.facts import (
+    OPEN_STATUSES,
+    STAGES,
+    events_of,
+    groups_of_tasks,
+    status_at,
+)
 from bot.features.time.sla import Clock, request_clocks
 from bot.metrics.cuts import keep, service_ids
 from bot.metrics.model import Cut, Figure, Period
@@ -39,7 +46,7 @@ CUT_COLUMNS = ("request_id", "service_id", "service_department", "groups",
 RESOLVED_COLUMNS = (*CUT_COLUMNS, "completion_wall_s", "completion_business_s",
                     "response_target", "response_late", "resolution_target", "resolution_late",
                     "reopens", "amendments", "need_info_rounds")
-OPEN_COLUMNS = (*CUT_COLUMNS, "statuses", "submitted_at")
+OPEN_COLUMNS = (*CUT_COLUMNS, "statuses", "submitted_at", "folded_at", "open_clocks")
 
 Fact = Any  # a row of ``request_fact`` columns (store.facts.rows_between), read by attribute
 Facts = Sequence[Fact]
@@ -151,11 +158,32 @@ class OpenClocks:
 
 async def clocks_at(session: AsyncSession, services: Services, open_then: Facts,
                     moment: datetime) -> dict[int, OpenClocks]:
-    """The clocks of the open requests as their trails up to ``moment`` say."""
-    subjects = [format_request_id(f.request_id) for f in open_then]
+    """The clocks of the open requests at ``moment``: arithmetic on the clocks their fact rows
+    hold (``open_clocks``, at the end of the trail) when the trail ended before ``moment``;
+    else (a past moment, or a row folded before those were stored) their trails up to
+    ``moment`` folded again."""
+    found: dict[int, OpenClocks] = {}
+    replay: list[Fact] = []
+    for fact in open_then:
+        service = services.bundle.catalog.get(fact.service_id)
+        if service is None:
+            continue
+        if fact.open_clocks is None or fact.folded_at is None or fact.folded_at >= moment:
+            replay.append(fact)
+            continue
+        clocks, groups = clocks_from(fact.open_clocks, moment)
+        found[fact.request_id] = OpenClocks(clocks, groups, calendar_of(services, service))
+    found.update(await _replayed(session, services, replay, moment))
+    return found
+
+
+async def _replayed(session: AsyncSession, services: Services, facts: Facts,
+                    moment: datetime) -> dict[int, OpenClocks]:
+    """The clocks of ``facts`` as their trails up to ``moment`` say."""
+    subjects = [format_request_id(f.request_id) for f in facts]
     trails = await fact_store.links_of_many(session, subjects, until=moment)
     found: dict[int, OpenClocks] = {}
-    for fact in open_then:
+    for fact in facts:
         service = services.bundle.catalog.get(fact.service_id)
         if service is None:
             continue
@@ -165,20 +193,8 @@ async def clocks_at(session: AsyncSession, services: Services, open_then: Facts,
             clocks = request_clocks(events_of(links), service, calendar, moment)
         except ValueError:  # a business target without any calendar
             continue
-        found[fact.request_id] = OpenClocks(tuple(clocks), _task_groups(links), calendar)
+        found[fact.request_id] = OpenClocks(tuple(clocks), groups_of_tasks(links), calendar)
     return found
-
-
-def _task_groups(links: Iterable[Link]) -> dict[str, str]:
-    """The group each task is in at the end of ``links`` (hand-overs to a group move it)."""
-    groups: dict[str, str] = {}
-    for link in links:
-        tid, to = str(link.data.get("task")), str(link.data.get("to") or "")
-        if link.action == "task.created":
-            groups[tid] = str(link.data.get("group") or "")
-        elif link.action == "task.handed_over" and to.startswith("group:"):
-            groups[tid] = to.removeprefix("group:")
-    return groups
 
 
 def breached_open(open_then: Facts, clocks: dict[int, OpenClocks]) -> Figure:

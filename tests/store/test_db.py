@@ -138,7 +138,7 @@ async def test_dialect_is_named(db: Database, db_url: str) -> None:
 async def test_upgrading_twice_is_a_no_op(db: Database) -> None:
     await migrate.upgrade(db.engine)
     await migrate.upgrade(db.engine)
-    assert await migrate.current(db.engine) == migrate.head() == "0017"
+    assert await migrate.current(db.engine) == migrate.head() == "0018"
     reopened = await Database.open(str(db.engine.url.render_as_string(hide_password=False)))
     await reopened.close()
 
@@ -192,7 +192,7 @@ def test_the_alembic_config_does_not_depend_on_the_working_folder(
     monkeypatch.chdir(tmp_path)
     location = Path(migrate.alembic_config().get_main_option("script_location") or "")
     assert (location / "env.py").exists()
-    assert migrate.head() == "0017"
+    assert migrate.head() == "0018"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

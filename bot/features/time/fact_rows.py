@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.time.clock_state import state_of
 from bot.features.time.facts import Link, Origin, RequestFacts, fold
 from bot.features.time.policy import policy_for
 from bot.services import Services
@@ -71,7 +72,10 @@ def as_row(facts: RequestFacts) -> RequestFactRow:
         stage_business=dict(facts.stage_business),
         approval_required=facts.approval_required, approval_done_at=facts.approval_done_at,
         first_claim_at=facts.first_claim_at, deferred_approval=facts.deferred_approval,
-        trail_complete=facts.trail_complete, folded_seq=facts.folded_seq)
+        trail_complete=facts.trail_complete, folded_seq=facts.folded_seq,
+        folded_at=facts.folded_at,
+        open_clocks=None if facts.open_clocks is None else state_of(facts.open_clocks,
+                                                                    facts.task_groups))
 
 
 async def refresh(session: AsyncSession, services: Services, request: RequestRow,

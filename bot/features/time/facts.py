@@ -108,6 +108,9 @@ class RequestFacts:
     deferred_approval: bool
     trail_complete: bool
     folded_seq: int
+    folded_at: datetime | None = None  # the last folded event's moment
+    open_clocks: tuple[Clock, ...] | None = None  # the clocks at the end, while it is open
+    task_groups: Mapping[str, str] = field(default_factory=dict)  # each task's group then
 
 
 def fold(links: Sequence[Link], origin: Origin, service: Service | None,
@@ -158,6 +161,9 @@ def fold(links: Sequence[Link], origin: Origin, service: Service | None,
         deferred_approval=_deferred(links, claim_at),
         trail_complete=trail_complete(links),
         folded_seq=max(link.seq for link in links),
+        folded_at=max(link.at for link in links),
+        open_clocks=_open_clocks(links, service, calendar, statuses[-1][1]),
+        task_groups=groups_of_tasks(links),
     )
 
 
@@ -298,6 +304,32 @@ def _sla(links: Sequence[Link], service: Service | None, calendar: Calendar | No
         resolution_target=str(resolution.target) if resolution else None,
         resolution_late=resolution.late if resolution and resolved_at else None,
         expedited=bool(resolution and resolution.expedited))
+
+
+def _open_clocks(links: Sequence[Link], service: Service | None, calendar: Calendar | None,
+                 status: str) -> tuple[Clock, ...] | None:
+    """The clocks at the end of the trail of an open request (None once it is not open;
+    none without a service, or for a business target without any calendar)."""
+    if status not in OPEN_STATUSES:
+        return None
+    if service is None:
+        return ()
+    try:
+        return tuple(request_clocks(events_of(links), service, calendar, links[-1].at))
+    except ValueError:
+        return ()
+
+
+def groups_of_tasks(links: Sequence[Link]) -> dict[str, str]:
+    """The group each task is in at the end of ``links`` (hand-overs to a group move it)."""
+    groups: dict[str, str] = {}
+    for link in links:
+        tid, to = str(link.data.get("task")), str(link.data.get("to") or "")
+        if link.action == "task.created":
+            groups[tid] = str(link.data.get("group") or "")
+        elif link.action == "task.handed_over" and to.startswith("group:"):
+            groups[tid] = to.removeprefix("group:")
+    return groups
 
 
 def _cut(links: Sequence[Link], resolved_at: datetime | None) -> list[Link]:
