@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, or_, select
+from sqlalchemy import Row, Text, bindparam, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -157,8 +157,11 @@ async def count_missing(session: AsyncSession) -> int:
 # --- light reads for the figures: only the columns asked for, as rows (no ORM objects) -------
 
 
-def _columns(names: Sequence[str]) -> list[Any]:
-    return [_TABLE.c[name] for name in names]
+def _columns(names: Sequence[str], raw: Sequence[str] = ()) -> list[Any]:
+    """The columns ``names``; those in ``raw`` as the driver gives them (JSON as its text,
+    decoded by the caller only when needed)."""
+    return [type_coerce(_TABLE.c[name], Text).label(name) if name in raw else _TABLE.c[name]
+            for name in names]
 
 
 def _stage_columns(stages: Sequence[str]) -> list[Any]:
@@ -186,10 +189,11 @@ async def rows_between(session: AsyncSession, column: str, start: datetime, end:
 
 
 async def rows_not_ended_at(session: AsyncSession, moment: datetime, names: Sequence[str], *,
-                            service_ids: Iterable[str] | None = None) -> list[Row[Any]]:
-    """``not_ended_at``, as rows of ``names``."""
+                            service_ids: Iterable[str] | None = None,
+                            raw: Sequence[str] = ()) -> list[Row[Any]]:
+    """``not_ended_at``, as rows of ``names`` (``raw``: JSON columns left as text)."""
     ended = _TABLE.c.ended_at
-    query = select(*_columns(names)).where(_TABLE.c.submitted_at < moment,
+    query = select(*_columns(names, raw)).where(_TABLE.c.submitted_at < moment,
                                            or_(ended.is_(None), ended >= moment))
     if service_ids is not None:
         query = query.where(_TABLE.c.service_id.in_(sorted(service_ids)))

@@ -10,10 +10,11 @@ steps and seats decided in the period, business hours on each service's calendar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +28,7 @@ from bot.features.time.facts import (
     status_at,
 )
 from bot.features.time.sla import Clock, request_clocks
-from bot.metrics.cuts import keep, service_ids
+from bot.metrics.cuts import GroupLists, keep, service_ids
 from bot.metrics.model import Cut, Figure, Period
 from bot.metrics.numbers import HOUR, count_figure, hours_figure, rate_figure
 from bot.services import Services
@@ -46,7 +47,8 @@ CUT_COLUMNS = ("request_id", "service_id", "service_department", "groups",
 RESOLVED_COLUMNS = (*CUT_COLUMNS, "completion_wall_s", "completion_business_s",
                     "response_target", "response_late", "resolution_target", "resolution_late",
                     "reopens", "amendments", "need_info_rounds")
-OPEN_COLUMNS = (*CUT_COLUMNS, "statuses", "submitted_at", "folded_at", "open_clocks")
+OPEN_COLUMNS = (*CUT_COLUMNS, "status", "statuses", "submitted_at", "folded_at", "open_clocks")
+OPEN_RAW = ("groups", "statuses", "open_clocks")  # decoded here, and only when needed
 
 Fact = Any  # a row of ``request_fact`` columns (store.facts.rows_between), read by attribute
 Facts = Sequence[Fact]
@@ -138,13 +140,42 @@ def _mean_hours(seconds: Sequence[float]) -> float | None:
 # --- what is open at a moment ---------------------------------------------------------------
 
 
+class OpenFact(NamedTuple):
+    """A request open at the moment: what the cut, the backlog and the clocks read."""
+
+    request_id: int
+    service_id: str
+    service_department: str | None
+    groups: tuple[str, ...]
+    requester_department: str | None
+    status: str  # its status at the moment
+    submitted_at: datetime
+    folded_at: datetime | None
+    open_clocks: str | list[Any] | None  # JSON (text on SQLite), decoded by clocks_at
+
+
 async def open_at(session: AsyncSession, services: Services, cut: Cut, moment: datetime
-                  ) -> list[Fact]:
+                  ) -> list[OpenFact]:
     """The requests in the cut whose status at ``moment`` was open (submitted,
-    pending_approval, in_progress, returned)."""
-    rows = await fact_store.rows_not_ended_at(session, moment, OPEN_COLUMNS,
+    pending_approval, in_progress, returned). A row whose trail ended before ``moment`` has
+    the status it has now; the others' status timelines are read."""
+    rows = await fact_store.rows_not_ended_at(session, moment, OPEN_COLUMNS, raw=OPEN_RAW,
                                               service_ids=service_ids(cut, services.bundle))
-    return [f for f in keep(cut, rows) if status_at(f.statuses, moment) in OPEN_STATUSES]
+    groups = GroupLists()
+    found = []
+    for row in rows:
+        status = (row.status if row.folded_at is not None and row.folded_at < moment
+                  else status_at(_decoded(row.statuses) or (), moment))
+        if status in OPEN_STATUSES:
+            found.append(OpenFact(row.request_id, row.service_id, row.service_department,
+                                  groups(row.groups), row.requester_department, status,
+                                  row.submitted_at, row.folded_at, row.open_clocks))
+    return keep(cut, found)
+
+
+def _decoded(value: Any) -> Any:
+    """A JSON column read raw: the text decoded (a driver may have decoded it already)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -164,15 +195,19 @@ async def clocks_at(session: AsyncSession, services: Services, open_then: Facts,
     ``moment`` folded again."""
     found: dict[int, OpenClocks] = {}
     replay: list[Fact] = []
+    calendars: dict[str, Calendar | None] = {}
     for fact in open_then:
         service = services.bundle.catalog.get(fact.service_id)
         if service is None:
             continue
-        if fact.open_clocks is None or fact.folded_at is None or fact.folded_at >= moment:
+        state = _decoded(fact.open_clocks)
+        if state is None or fact.folded_at is None or fact.folded_at >= moment:
             replay.append(fact)
             continue
-        clocks, groups = clocks_from(fact.open_clocks, moment)
-        found[fact.request_id] = OpenClocks(clocks, groups, calendar_of(services, service))
+        if fact.service_id not in calendars:
+            calendars[fact.service_id] = calendar_of(services, service)
+        clocks, groups = clocks_from(state, moment)
+        found[fact.request_id] = OpenClocks(clocks, groups, calendars[fact.service_id])
     found.update(await _replayed(session, services, replay, moment))
     return found
 
@@ -212,7 +247,7 @@ def backlog(open_then: Facts, moment: datetime) -> Figure:
     groups: dict[str, int] = {}
     ages = {bucket: 0 for bucket, _days in AGE_BUCKETS}
     for fact in open_then:
-        statuses[str(status_at(fact.statuses, moment))] += 1
+        statuses[fact.status] += 1
         for group in dict.fromkeys(fact.groups or ()):
             groups[group] = groups.get(group, 0) + 1
         ages[age_bucket(moment - fact.submitted_at)] += 1

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from bot.features.time.sla import Clock
 from org.durations import parse_duration
+from org.model import Duration
 
 
 def state_of(clocks: Sequence[Clock], groups: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -38,7 +40,7 @@ def clocks_from(state: Sequence[Mapping[str, Any]], moment: datetime
         late = (due_at is not None and moment > due_at) if running_since is not None else bool(
             item["late"])
         clocks.append(Clock(
-            kind=str(item["kind"]), task=item["task"], target=parse_duration(item["target"]),
+            kind=str(item["kind"]), task=item["task"], target=_duration(str(item["target"])),
             started_at=_moment(item["started_at"]) or moment, running_since=running_since,
             used=timedelta(seconds=float(item["used_s"])),
             stopped_at=_moment(item["stopped_at"]), due_at=due_at, late=late,
@@ -46,6 +48,11 @@ def clocks_from(state: Sequence[Mapping[str, Any]], moment: datetime
         if item["task"]:
             groups[str(item["task"])] = str(item["group"] or "")
     return tuple(clocks), groups
+
+
+@lru_cache(maxsize=256)
+def _duration(text: str) -> Duration:
+    return parse_duration(text)
 
 
 def _iso(value: datetime | None) -> str | None:
