@@ -206,11 +206,11 @@ DECIDED = ("approved", "rejected")
 
 
 async def steps_finished(session: AsyncSession, start: datetime, end: datetime,
-                         names: Sequence[str]) -> list[Row[Any]]:
+                         names: Sequence[str], raw: Sequence[str] = ()) -> list[Row[Any]]:
     """Approval steps approved or rejected in ``[start, end)``: ``started_at``,
     ``finished_at`` and ``names`` of their request's fact row (steps of requests without a
     row are left out)."""
-    query = (select(_STEPS.c.started_at, _STEPS.c.finished_at, *_columns(names))
+    query = (select(_STEPS.c.started_at, _STEPS.c.finished_at, *_columns(names, raw))
              .join(_TABLE, _TABLE.c.request_id == _STEPS.c.request_id)
              .where(_STEPS.c.finished_at >= start, _STEPS.c.finished_at < end,
                     _STEPS.c.state.in_(DECIDED))
@@ -219,11 +219,11 @@ async def steps_finished(session: AsyncSession, start: datetime, end: datetime,
 
 
 async def seats_decided(session: AsyncSession, start: datetime, end: datetime,
-                        names: Sequence[str]) -> list[Row[Any]]:
+                        names: Sequence[str], raw: Sequence[str] = ()) -> list[Row[Any]]:
     """Seats approved or rejected in ``[start, end)``: ``approver``, ``decided_by``,
     ``decided_at``, their step's ``started_at`` and ``names`` of the request's fact row."""
     query = (select(_SEATS.c.approver, _SEATS.c.decided_by, _SEATS.c.decided_at,
-                    _STEPS.c.started_at, *_columns(names))
+                    _STEPS.c.started_at, *_columns(names, raw))
              .join(_STEPS, _STEPS.c.id == _SEATS.c.step_id)
              .join(_TABLE, _TABLE.c.request_id == _SEATS.c.request_id)
              .where(_SEATS.c.decided_at >= start, _SEATS.c.decided_at < end,

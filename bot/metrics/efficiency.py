@@ -28,7 +28,7 @@ from bot.features.time.facts import (
     status_at,
 )
 from bot.features.time.sla import Clock, request_clocks
-from bot.metrics.cuts import GroupLists, keep, service_ids
+from bot.metrics.cuts import GroupLists, keep, matches, service_ids
 from bot.metrics.model import Cut, Figure, Period
 from bot.metrics.numbers import HOUR, count_figure, hours_figure, rate_figure
 from bot.services import Services
@@ -311,10 +311,10 @@ async def approval_time(session: AsyncSession, services: Services, period: Perio
     """Approval steps finished (approved or rejected) in the period: started -> finished,
     wall and business hours on the service's calendar; by service; by approver: each seat
     decided in the period, started -> decided, keyed by who decided."""
-    steps = keep(cut, await fact_store.steps_finished(session, period.start, period.end,
-                                                      CUT_COLUMNS))
-    seats = keep(cut, await fact_store.seats_decided(session, period.start, period.end,
-                                                     CUT_COLUMNS))
+    steps = _kept(cut, await fact_store.steps_finished(session, period.start, period.end,
+                                                       CUT_COLUMNS, raw=("groups",)))
+    seats = _kept(cut, await fact_store.seats_decided(session, period.start, period.end,
+                                                      CUT_COLUMNS, raw=("groups",)))
     calendars: dict[str, Calendar | None] = {}
     measured: dict[tuple[str, datetime, datetime], tuple[float, float]] = {}
 
@@ -345,6 +345,15 @@ async def approval_time(session: AsyncSession, services: Services, period: Perio
                         for sid, pairs in sorted(by_service.items())},
             "approver": {who: _hours("approval_time", pairs)
                          for who, pairs in sorted(deciders.items())}})
+
+
+def _kept(cut: Cut, rows: Sequence[Any]) -> list[Any]:
+    """``rows`` in the cut; their ``groups`` (raw JSON) decoded only for a cut by group."""
+    if cut.group is None:
+        return keep(cut, rows)  # a cut without a group never reads the groups
+    groups = GroupLists()
+    rest = replace(cut, group=None)
+    return [row for row in rows if cut.group in groups(row.groups) and matches(rest, row)]
 
 
 def _durations(start: datetime, end: datetime, calendar: Calendar | None) -> tuple[float, float]:
