@@ -26,6 +26,7 @@ from org.model import Calendar, Duration, WorkPeriod
 
 __all__ = [
     "MAX_IDLE_DAYS",
+    "WorkMeter",
     "add",
     "business_seconds_between",
     "is_working_day",
@@ -113,6 +114,36 @@ def is_working_day(calendar: Calendar, day: date) -> bool:
 def working_day_length(calendar: Calendar) -> timedelta:
     """One business day (``1bd``): the wall-clock lengths of the calendar's periods summed."""
     return sum((_period_length(period) for period in calendar.hours), timedelta())
+
+
+class WorkMeter:
+    """``business_seconds_between`` for many stretches on one calendar (the metrics measure
+    thousands): the calendar is prepared once and each local day's spans are kept."""
+
+    def __init__(self, calendar: Calendar) -> None:
+        self._schedule = _Schedule(calendar)
+        self._spans: dict[date, list[_Span]] = {}
+        self._work: dict[date, timedelta] = {}
+
+    def seconds_between(self, start: datetime, end: datetime) -> float:
+        """The working seconds in [start, end); 0 when ``end`` is not after ``start``."""
+        begin, finish = _as_utc(start, "start"), _as_utc(end, "end")
+        if finish <= begin:
+            return 0.0
+        schedule = self._schedule
+        first_day, last_day = schedule.local_date(begin), schedule.local_date(finish)
+        worked = timedelta()
+        for day in _dates(first_day, last_day):
+            if first_day < day < last_day:
+                if day not in self._work:
+                    self._work[day] = schedule.day_work(day)
+                worked += self._work[day]
+                continue
+            if day not in self._spans:
+                self._spans[day] = schedule.day_spans(day)
+            for span in self._spans[day]:
+                worked += span.overlap(begin, finish)
+        return worked.total_seconds()
 
 
 class _Span(NamedTuple):

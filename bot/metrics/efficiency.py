@@ -32,7 +32,7 @@ from bot.metrics.cuts import GroupLists, keep, matches, service_ids
 from bot.metrics.model import Cut, Figure, Period
 from bot.metrics.numbers import HOUR, count_figure, hours_figure, rate_figure
 from bot.services import Services
-from org.business_time import business_seconds_between, length_of
+from org.business_time import WorkMeter, business_seconds_between, length_of
 from org.model import Calendar
 from store import facts as fact_store
 from store.requests import format_request_id
@@ -315,17 +315,17 @@ async def approval_time(session: AsyncSession, services: Services, period: Perio
                                                        CUT_COLUMNS, raw=("groups",)))
     seats = _kept(cut, await fact_store.seats_decided(session, period.start, period.end,
                                                       CUT_COLUMNS, raw=("groups",)))
-    calendars: dict[str, Calendar | None] = {}
+    meters: dict[str, WorkMeter | None] = {}
     measured: dict[tuple[str, datetime, datetime], tuple[float, float]] = {}
 
     def durations(service_id: str, start: datetime, end: datetime) -> tuple[float, float]:
         """Wall and business seconds (a seat decided when its step finished: measured once)."""
-        if service_id not in calendars:
-            calendars[service_id] = calendar_of(services,
-                                                services.bundle.catalog.get(service_id))
+        if service_id not in meters:
+            calendar = calendar_of(services, services.bundle.catalog.get(service_id))
+            meters[service_id] = WorkMeter(calendar) if calendar else None
         key = (service_id, start, end)
         if key not in measured:
-            measured[key] = _durations(start, end, calendars[service_id])
+            measured[key] = _durations(start, end, meters[service_id])
         return measured[key]
 
     by_service: dict[str, list[tuple[float, float]]] = {}
@@ -356,9 +356,9 @@ def _kept(cut: Cut, rows: Sequence[Any]) -> list[Any]:
     return [row for row in rows if cut.group in groups(row.groups) and matches(rest, row)]
 
 
-def _durations(start: datetime, end: datetime, calendar: Calendar | None) -> tuple[float, float]:
+def _durations(start: datetime, end: datetime, meter: WorkMeter | None) -> tuple[float, float]:
     wall = max((end - start).total_seconds(), 0.0)
-    return wall, business_seconds_between(calendar, start, end) if calendar else wall
+    return wall, meter.seconds_between(start, end) if meter else wall
 
 
 def _hours(key: str, pairs: Sequence[tuple[float, float]]) -> Figure:

@@ -71,3 +71,16 @@ def test_the_fold_keeps_the_clocks_while_open_and_drops_them_once_resolved() -> 
     resolved = fold([*TRAIL, Link(10, at(24, 15), "bob", "request.resolved", {})], origin,
                     SERVICE, CALENDAR)
     assert resolved is not None and resolved.open_clocks is None
+
+
+def test_a_work_meter_measures_what_business_seconds_between_does() -> None:
+    from org.business_time import WorkMeter, business_seconds_between
+
+    meter = WorkMeter(CALENDAR)
+    starts = [at(20, 17), at(23, 8), at(23, 11, 30), at(24, 12, 15), at(27, 18)]
+    lengths = [timedelta(0), timedelta(minutes=40), timedelta(hours=5),
+               timedelta(days=2, hours=3), timedelta(days=12)]
+    for start in starts:
+        for length in lengths:
+            assert meter.seconds_between(start, start + length) == business_seconds_between(
+                CALENDAR, start, start + length)
