@@ -174,14 +174,14 @@ def _stage_columns(stages: Sequence[str]) -> list[Any]:
 
 async def rows_between(session: AsyncSession, column: str, start: datetime, end: datetime,
                        names: Sequence[str], *, service_ids: Iterable[str] | None = None,
-                       stages: Sequence[str] = ()) -> list[Row[Any]]:
+                       stages: Sequence[str] = (), raw: Sequence[str] = ()) -> list[Row[Any]]:
     """``names`` of the rows whose ``column`` (one of MOMENTS) falls in ``[start, end)``, by
     request id; rows read by attribute (``row.service_id``); with ``stages``, their seconds
-    as ``row.wall_<stage>`` and ``row.bh_<stage>``."""
+    as ``row.wall_<stage>`` and ``row.bh_<stage>``; ``raw``: JSON columns left as text."""
     if column not in MOMENTS:
         raise ValueError(f"{column!r} is not one of {', '.join(MOMENTS)}")
     moment = _TABLE.c[column]
-    query = select(*_columns(names), *_stage_columns(stages)).where(moment >= start,
+    query = select(*_columns(names, raw), *_stage_columns(stages)).where(moment >= start,
                                                                     moment < end)
     if service_ids is not None:
         query = query.where(_TABLE.c.service_id.in_(sorted(service_ids)))

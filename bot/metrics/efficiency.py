@@ -11,6 +11,7 @@ steps and seats decided in the period, business hours on each service's calendar
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -56,9 +57,9 @@ Facts = Sequence[Fact]
 
 async def figures(session: AsyncSession, services: Services, period: Period, cut: Cut,
                   now: datetime) -> list[Figure]:
-    resolved = keep(cut, await fact_store.rows_between(
+    resolved = keep(cut, _resolved(await fact_store.rows_between(
         session, "first_resolved_at", period.start, period.end, RESOLVED_COLUMNS,
-        service_ids=service_ids(cut, services.bundle), stages=STAGES))
+        service_ids=service_ids(cut, services.bundle), stages=STAGES, raw=("groups",))))
     moment = min(now, period.end)
     open_then = await open_at(session, services, cut, moment)
     clocks = await clocks_at(session, services, open_then, moment)
@@ -124,6 +125,20 @@ def rework(resolved: Facts) -> Figure:
 
 
 STAGES_AT = len(RESOLVED_COLUMNS)  # a resolved row's stage seconds follow its columns
+Resolved = namedtuple(  # type: ignore[misc]  # a resolved row, its groups decoded
+    "Resolved", [*RESOLVED_COLUMNS, *(f"wall_{s}" for s in STAGES), *(f"bh_{s}" for s in STAGES)])
+_GROUPS_AT = RESOLVED_COLUMNS.index("groups")
+
+
+def _resolved(rows: Iterable[Sequence[Any]]) -> list[Fact]:
+    """The rows with their groups (read raw) decoded, once per distinct list."""
+    groups = GroupLists()
+    found = []
+    for row in rows:
+        values = list(row)
+        values[_GROUPS_AT] = groups(values[_GROUPS_AT])
+        found.append(Resolved._make(values))
+    return found
 
 
 def _stage_seconds(fact: Fact) -> tuple[tuple[float, ...], tuple[float, ...]]:
