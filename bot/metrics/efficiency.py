@@ -70,7 +70,7 @@ async def figures(session: AsyncSession, services: Services, period: Period, cut
         sla_share("sla_response", resolved, lambda f: f.response_target,
                   lambda f: f.response_late),
         breached_open(open_then, clocks),
-        backlog(open_then, moment),
+        backlog(open_then, clocks, moment),
         tasks_at_risk(services, open_then, clocks, cut, moment),
         await approval_time(session, services, period, cut),
         stage_time(resolved),
@@ -255,20 +255,29 @@ def breached_open(open_then: Facts, clocks: dict[int, OpenClocks]) -> Figure:
     return count_figure("breached_open", LAYER, len(late), items=tuple(late))
 
 
-def backlog(open_then: Facts, moment: datetime) -> Figure:
-    """Open at the moment: parts by status; by group (a request in each group it has tasks
-    of) and by age since submission."""
+def backlog(open_then: Facts, clocks: dict[int, OpenClocks], moment: datetime) -> Figure:
+    """Open at the moment: parts by status; by group (a request in each group it had tasks
+    of at the moment: a task created later does not move a past period) and by age since
+    submission."""
     statuses = {status: 0 for status in OPEN_STATUSES}
     groups: dict[str, int] = {}
     ages = {bucket: 0 for bucket, _days in AGE_BUCKETS}
     for fact in open_then:
         statuses[fact.status] += 1
-        for group in dict.fromkeys(fact.groups or ()):
+        for group in _groups_then(fact, clocks.get(fact.request_id)):
             groups[group] = groups.get(group, 0) + 1
         ages[age_bucket(moment - fact.submitted_at)] += 1
     by = {"group": {g: count_figure("backlog", LAYER, n) for g, n in sorted(groups.items())},
           "age": {a: count_figure("backlog", LAYER, n) for a, n in ages.items()}}
     return count_figure("backlog", LAYER, len(open_then), parts=statuses, by=by)
+
+
+def _groups_then(fact: Fact, found: OpenClocks | None) -> list[str]:
+    """The groups of the tasks the request had at the moment (its clocks' task groups), or
+    its groups now when its clocks are not known (a service no longer in the catalog)."""
+    if found is None:
+        return list(dict.fromkeys(fact.groups or ()))
+    return list(dict.fromkeys(group for group in found.task_groups.values() if group))
 
 
 def age_bucket(age: timedelta) -> str:

@@ -35,6 +35,7 @@ from tests.scenario.month_history import (
     local,
     month_clock,
     org_sections,
+    status_of,
 )
 
 Shape = dict[str, Any]
@@ -455,5 +456,28 @@ async def test_a_cut_counts_only_its_own_requests(sqlite_url: str) -> None:
             for key, want in expected.items():
                 problems += [(cut, m) for m in mismatches(key, want, shapes[key])]
         assert problems == [], "\n".join(map(str, problems))
+    finally:
+        await chat.close()
+
+
+async def test_what_december_does_leaves_the_state_at_the_end_of_november(
+    sqlite_url: str,
+) -> None:
+    """Regression: mgr approving REQ-8 in December dropped it from November's breached_open
+    (2 -> 1), because the clock at the period end was read from the trail as it is now. The
+    state at a moment depends only on what happened before it."""
+    chat = await ChatDriver.open(sqlite_url, clock=month_clock(), **org_sections())  # type: ignore[arg-type]
+    try:
+        await build_month(chat)
+        at_the_end = ("breached_open", "backlog", "tasks_at_risk")
+        before = {f.key: shape_of(f) for f in (await month_report(chat)).figures
+                  if f.key in at_the_end}
+        chat.clock.advance(hours=24 * 2)  # Wednesday December 2, 08:00
+        await chat.say("mgr", "同意 REQ-8")
+        assert await status_of(chat, 8) != "pending_approval"
+        after = {f.key: shape_of(f) for f in (await month_report(chat)).figures
+                 if f.key in at_the_end}
+        assert after == before
+        assert before["breached_open"]["value"] == BREACHED_OPEN["value"]
     finally:
         await chat.close()
