@@ -200,6 +200,7 @@ class OpenClocks:
     clocks: tuple[Clock, ...]
     task_groups: dict[str, str]
     calendar: Calendar | None
+    replayed: bool = False  # from the trail up to the moment (it moved after the moment)
 
 
 async def clocks_at(session: AsyncSession, services: Services, open_then: Facts,
@@ -243,7 +244,8 @@ async def _replayed(session: AsyncSession, services: Services, facts: Facts,
             clocks = request_clocks(events_of(links), service, calendar, moment)
         except ValueError:  # a business target without any calendar
             continue
-        found[fact.request_id] = OpenClocks(tuple(clocks), groups_of_tasks(links), calendar)
+        found[fact.request_id] = OpenClocks(tuple(clocks), groups_of_tasks(links), calendar,
+                                            replayed=True)
     return found
 
 
@@ -273,9 +275,9 @@ def backlog(open_then: Facts, clocks: dict[int, OpenClocks], moment: datetime) -
 
 
 def _groups_then(fact: Fact, found: OpenClocks | None) -> list[str]:
-    """The groups of the tasks the request had at the moment (its clocks' task groups), or
-    its groups now when its clocks are not known (a service no longer in the catalog)."""
-    if found is None:
+    """The groups of the tasks the request had at the moment: from its trail up to then when
+    the trail moved after the moment, else its groups now (nothing changed since)."""
+    if found is None or not found.replayed:
         return list(dict.fromkeys(fact.groups or ()))
     return list(dict.fromkeys(group for group in found.task_groups.values() if group))
 
