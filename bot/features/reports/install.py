@@ -3,24 +3,13 @@ in every replica (the timers they write are deduplicated)."""
 
 from __future__ import annotations
 
-from datetime import time
-
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.features.reports.planning import plan_reports
-from bot.features.time.install import RunningBot
+from bot.features.time.install import RunningBot, add_zone_jobs
 
 
 def add_report_jobs(app: RunningBot) -> None:
-    if not (app.settings.reports.weekly or app.settings.reports.monthly):
-        return
-    at = time.fromisoformat(app.settings.policies.digest_time)
-    zones = sorted({p.timezone for p in app.services.bundle.directory.persons.values()})
-    for zone in zones:
-        app.scheduler.add_job(
-            plan_report_timers, CronTrigger(hour=at.hour, minute=at.minute, timezone=zone),
-            args=[app, zone], id=f"report:{zone}", replace_existing=True, coalesce=True,
-            max_instances=1, misfire_grace_time=3600)
+    if app.settings.reports.weekly or app.settings.reports.monthly:
+        add_zone_jobs(app, "report", plan_report_timers)
 
 
 async def plan_report_timers(app: RunningBot, zone: str) -> int:

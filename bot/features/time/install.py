@@ -5,6 +5,7 @@ from the features' registrations.)"""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 from typing import Protocol
 
@@ -50,15 +51,24 @@ def policy_calendar_problem(settings: Settings, bundle: Bundle) -> str | None:
             f"(calendars: {known}); name one of them, or leave it out for the first")
 
 
-def add_digest_jobs(app: RunningBot) -> None:
-    """One cron job per time zone in the directory, at ``digest_time`` local time."""
+ZoneJob = Callable[[RunningBot, str], Awaitable[int]]
+
+
+def add_zone_jobs(app: RunningBot, name: str, job: ZoneJob) -> None:
+    """One cron job ``name:<zone>`` per time zone in the directory, at ``digest_time`` local
+    time, in every replica: ``job(app, zone)`` (the timers it writes are deduplicated)."""
     at = time.fromisoformat(app.settings.policies.digest_time)
     zones = sorted({p.timezone for p in app.services.bundle.directory.persons.values()})
     for zone in zones:
         app.scheduler.add_job(
-            plan_digest_timers, CronTrigger(hour=at.hour, minute=at.minute, timezone=zone),
-            args=[app, zone], id=f"digest:{zone}", replace_existing=True, coalesce=True,
+            job, CronTrigger(hour=at.hour, minute=at.minute, timezone=zone),
+            args=[app, zone], id=f"{name}:{zone}", replace_existing=True, coalesce=True,
             max_instances=1, misfire_grace_time=3600)
+
+
+def add_digest_jobs(app: RunningBot) -> None:
+    """One cron job per time zone in the directory, at ``digest_time`` local time."""
+    add_zone_jobs(app, "digest", plan_digest_timers)
 
 
 async def plan_digest_timers(app: RunningBot, zone: str) -> int:
