@@ -54,17 +54,19 @@ async def read_json(response: aiohttp.ClientResponse, platform: str) -> dict[str
 
 async def get_json(http: aiohttp.ClientSession, platform: str, url: str,
                    **kwargs: Any) -> dict[str, Any]:
-    try:
-        async with http.get(url, timeout=TIMEOUT, **kwargs) as response:
-            return await read_json(response, platform)
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        raise SsoRefused("unreachable", f"{platform}: {type(exc).__name__}") from None
+    return await request_json(http, "GET", platform, url, **kwargs)
 
 
 async def post_json(http: aiohttp.ClientSession, platform: str, url: str,
                     **kwargs: Any) -> dict[str, Any]:
+    return await request_json(http, "POST", platform, url, **kwargs)
+
+
+async def request_json(http: aiohttp.ClientSession, method: str, platform: str, url: str,
+                       **kwargs: Any) -> dict[str, Any]:
+    """The platform's JSON answer to ``method url``, or a refusal when it cannot be reached."""
     try:
-        async with http.post(url, timeout=TIMEOUT, **kwargs) as response:
+        async with http.request(method, url, timeout=TIMEOUT, **kwargs) as response:
             return await read_json(response, platform)
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise SsoRefused("unreachable", f"{platform}: {type(exc).__name__}") from None
