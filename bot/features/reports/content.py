@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.reports.audience import Audience
-from bot.metrics.compute import compute
+from bot.metrics import compute as metrics  # the module: bot.metrics imports features
 from bot.metrics.model import Cut, Period, Report
 from bot.services import Services
 from store import tasks
@@ -33,7 +33,7 @@ async def gather(session: AsyncSession, services: Services, audience: Audience,
     compliance."""
 
     async def report(layer: str, cut: Cut) -> Report:
-        return await compute(session, services, period, cut, layers=(layer,), now=now,
+        return await metrics.compute(session, services, period, cut, layers=(layer,), now=now,
                              with_previous=True)
 
     parts = [Part("quality", s, await report("quality", Cut(service=s)))

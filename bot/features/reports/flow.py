@@ -8,7 +8,7 @@ from bot.features.reports.commands import Cadence, ShowReport
 from bot.features.reports.content import gather
 from bot.features.reports.layout import Frame, report_card
 from bot.features.reports.periods import covered
-from bot.metrics.compute import organisation_timezone
+from bot.metrics import compute as metrics  # the module: bot.metrics imports features
 from bot.metrics.model import Period
 from bot.turn import Turn
 from chat.i18n import say
@@ -29,5 +29,5 @@ async def show_report(turn: Turn, command: ShowReport) -> None:
     if audience.empty:
         await turn.reply(Text(say("report.nothing", turn.locale)))
         return
-    period = covered(command.cadence, turn.today, organisation_timezone(turn.services))
+    period = covered(command.cadence, turn.today, metrics.organisation_timezone(turn.services))
     await send_report(turn, audience, command.cadence, period, on_demand=True)

@@ -14,7 +14,7 @@ from bot.features.reports.audience import audiences
 from bot.features.reports.commands import Cadence
 from bot.features.reports.periods import covered, is_report_day
 from bot.features.time.subjects import subject_of
-from bot.metrics.compute import organisation_timezone
+from bot.metrics import compute as metrics  # the module: bot.metrics imports features
 from bot.services import Services
 from store import timers
 
@@ -48,7 +48,7 @@ def due_cadences(services: Services, day: date) -> list[Cadence]:
 
 async def _plan(session: AsyncSession, services: Services, cadence: Cadence, person: str,
                 day: date, now: datetime) -> int:
-    label = covered(cadence, day, organisation_timezone(services)).label
+    label = covered(cadence, day, metrics.organisation_timezone(services)).label
     kind = KINDS[cadence]
     row = await timers.schedule(session, kind=kind, subject=subject_of("person", person),
                                 due_at=now, now=now, recipient=person,

@@ -7,7 +7,7 @@ from bot.features.reports.audience import audience_of
 from bot.features.reports.commands import Cadence
 from bot.features.reports.flow import send_report
 from bot.features.time.firing import TimerKinds
-from bot.metrics.compute import organisation_timezone
+from bot.metrics import compute as metrics  # the module: bot.metrics imports features
 from bot.metrics.periods import PeriodError, parse_period
 from scheduler.sweeper import TimerFiring, TimerHandler
 
@@ -34,7 +34,7 @@ class ReportTimers(TimerKinds):
         audience = audience_of(self.services.bundle, person.id)
         try:
             period = parse_period(str((firing.timer.payload or {}).get("period", "")),
-                                  organisation_timezone(self.services))
+                                  metrics.organisation_timezone(self.services))
         except PeriodError:
             return
         if not audience.empty:
