@@ -11,9 +11,6 @@ trail has not moved: bot/console/board_cache.py).
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
 import re
 import statistics
 import time
@@ -119,18 +116,8 @@ async def run(url: str, *, requests: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.dashboards", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/esmbot-bench-dashboards.db"))
-    parser.add_argument("--postgresql", default="", help="a database URL instead of SQLite")
-    args = parser.parse_args()
-    if args.postgresql:
-        url = args.postgresql
-    else:
-        args.db.unlink(missing_ok=True)
-        url = f"sqlite+aiosqlite:///{args.db}"
-    print(json.dumps(asyncio.run(run(url, requests=args.requests))))
+    metrics.command_line("python -m benchmarks.dashboards", __doc__,
+                         Path("/tmp/esmbot-bench-dashboards.db"), run)
 
 
 if __name__ == "__main__":

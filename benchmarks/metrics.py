@@ -17,7 +17,7 @@ import argparse
 import asyncio
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -243,11 +243,16 @@ async def run(url: str, *, requests: int) -> dict[str, Any]:
             "goal_met": max(month_s, year_s) < GOAL_SECONDS}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.metrics", description=__doc__,
+Run = Callable[..., Coroutine[Any, Any, dict[str, Any]]]
+
+
+def command_line(prog: str, doc: str | None, default_db: Path, run: Run) -> None:
+    """``python -m <prog> --requests N [--db FILE | --postgresql URL]``: ``run(url,
+    requests=N)`` on a fresh SQLite file (or the given database), its figures printed as JSON."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/esmbot-bench-metrics.db"))
+    parser.add_argument("--db", type=Path, default=default_db)
     parser.add_argument("--postgresql", default="", help="a database URL instead of SQLite")
     args = parser.parse_args()
     if args.postgresql:
@@ -256,6 +261,11 @@ def main() -> None:
         args.db.unlink(missing_ok=True)
         url = f"sqlite+aiosqlite:///{args.db}"
     print(json.dumps(asyncio.run(run(url, requests=args.requests))))
+
+
+def main() -> None:
+    command_line("python -m benchmarks.metrics", __doc__, Path("/tmp/esmbot-bench-metrics.db"),
+                 run)
 
 
 if __name__ == "__main__":
